@@ -1,0 +1,149 @@
+package susc
+
+import (
+	"errors"
+	"math"
+)
+
+// RHat returns the Gelman–Rubin potential scale reduction factor of
+// component i of the named observable, from the chains' streaming moments:
+//
+//	W = mean of within-chain variances,  B/N = variance of chain means,
+//	R̂ = √( ((N-1)/N · W + B/N) / W )
+//
+// with N the draws per chain. Values above about 1.01–1.1 mean the chains
+// have not mixed. It needs at least two chains with two draws each.
+func (r *Result) RHat(name string, i int) (float64, error) {
+	j, err := r.Coord(name, i)
+	if err != nil {
+		return nan, err
+	}
+	var means, vars []float64
+	n := math.MaxInt
+	for c := range r.Chains {
+		m := r.ChainMoments(c)
+		if m.N < 2 {
+			continue
+		}
+		means = append(means, m.Mean[j])
+		vars = append(vars, m.Cov(j, j))
+		n = min(n, m.N)
+	}
+	if len(means) < 2 {
+		return nan, errors.New("susc: R̂ needs at least two chains with two draws")
+	}
+	w, _ := meanSE(vars)
+	mu, _ := meanSE(means)
+	var b float64
+	for _, x := range means {
+		b += (x - mu) * (x - mu)
+	}
+	b /= float64(len(means) - 1) // this is B/N
+	N := float64(n)
+	return math.Sqrt(((N-1)/N*w + b) / w), nil
+}
+
+// ESS returns the effective sample size of a set of chains' traces (one
+// slice per chain, equal lengths), with Geyer's initial monotone sequence
+// on the multi-chain autocorrelation (the estimator of Stan and ArviZ,
+// without splitting chains):
+//
+//	ρ_t = 1 - (W - mean_c γ_c(t)) / var⁺,   ESS = M N / (-1 + 2 Σ_{k} (ρ_{2k} + ρ_{2k+1}))
+//
+// summing pairs while positive and non-increasing.
+func ESS(chains [][]float64) float64 {
+	m := len(chains)
+	if m == 0 {
+		return nan
+	}
+	n := len(chains[0])
+	for _, c := range chains {
+		n = min(n, len(c))
+	}
+	if n < 4 {
+		return nan
+	}
+	means := make([]float64, m)
+	for c, x := range chains {
+		for _, v := range x[:n] {
+			means[c] += v
+		}
+		means[c] /= float64(n)
+	}
+	// acov is the biased autocovariance γ_c(t) = (1/n) Σ_s (x_s - μ)(x_{s+t} - μ),
+	// computed per lag only as far as the sum below needs it.
+	acov := func(c, t int) float64 {
+		x, mu := chains[c][:n], means[c]
+		var s float64
+		for i := 0; i+t < n; i++ {
+			s += (x[i] - mu) * (x[i+t] - mu)
+		}
+		return s / float64(n)
+	}
+	N := float64(n)
+	var w float64
+	for c := range m {
+		w += acov(c, 0) * N / (N - 1)
+	}
+	w /= float64(m)
+	varPlus := (N - 1) / N * w
+	if m > 1 {
+		mu, _ := meanSE(means)
+		var b float64
+		for _, x := range means {
+			b += (x - mu) * (x - mu)
+		}
+		varPlus += b / float64(m-1)
+	}
+	if varPlus == 0 {
+		return nan
+	}
+	rho := func(t int) float64 {
+		var g float64
+		for c := range m {
+			g += acov(c, t)
+		}
+		return 1 - (w-g/float64(m))/varPlus
+	}
+	tau := -1.0
+	prev := math.Inf(1)
+	for t := 0; t+1 < n; t += 2 {
+		p := rho(t) + rho(t+1)
+		if p <= 0 {
+			break
+		}
+		p = min(p, prev)
+		prev = p
+		tau += 2 * p
+	}
+	return float64(m) * N / math.Max(tau, 1/math.Log10(float64(m)*N+10))
+}
+
+// RunningMean writes the running mean of x, (1/k) Σ_{s<k} x_s, into dst
+// (nil allocates) and returns it.
+func RunningMean(dst, x []float64) []float64 {
+	if dst == nil {
+		dst = make([]float64, len(x))
+	}
+	if len(dst) != len(x) {
+		panic("susc: RunningMean: length mismatch")
+	}
+	var s float64
+	for i, v := range x {
+		s += v
+		dst[i] = s / float64(i+1)
+	}
+	return dst
+}
+
+// MALA returns each chain's mean MALA acceptance probability (Run.MALA).
+func (r *Result) MALA() ([]float64, error) {
+	out := make([]float64, len(r.Chains))
+	for c, ch := range r.Chains {
+		if ch.MALACount == 0 {
+			return nil, errors.New("susc: no MALA acceptance recorded; set Run.MALA")
+		}
+		out[c] = ch.MALASum / float64(ch.MALACount)
+	}
+	return out, nil
+}

@@ -1,0 +1,119 @@
+package susc
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestSGLDNoNoiseIsGradientDescent(t *testing.T) {
+	m := newGaussModel(3, gaussData(50, []float64{1, -2, 0.5}))
+	p := Posterior{NBeta: 40, Gamma: 7, Center: []float64{0.3, 0.1, -0.2}}
+	k := SGLD{Epsilon: 1e-3, NoNoise: true}
+	s, err := k.Init(&p, []float64{1, 1, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for step := range 20 {
+		want := make([]float64, 3)
+		g := make([]float64, 3)
+		m.LossGrad(g, s.W, nil)
+		for i := range want {
+			want[i] = s.W[i] - (k.Epsilon/2)*(p.NBeta*g[i]+p.Gamma*(s.W[i]-p.Center[i]))
+		}
+		k.Step(s, m, nil, rng)
+		for i := range want {
+			if math.Abs(s.W[i]-want[i]) > 1e-15 {
+				t.Fatalf("step %d coord %d: got %v want %v", step, i, s.W[i], want[i])
+			}
+		}
+	}
+}
+
+func TestMaskFreezesWeights(t *testing.T) {
+	m := newGaussModel(4, gaussData(30, []float64{1, 2, 3, 4}))
+	p := Posterior{NBeta: 10, Gamma: 1, Center: []float64{0, 0, 0, 0}}
+	mask := []bool{false, true, false, true}
+	for _, k := range []Kernel{SGLD{Epsilon: 1e-2, Mask: mask}, RMSPropSGLD{Epsilon: 1e-2, Mask: mask}} {
+		s, err := k.Init(&p, p.Center)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(3, 4))
+		for range 500 {
+			k.Step(s, m, nil, rng)
+		}
+		for i, on := range mask {
+			if !on && s.W[i] != 0 {
+				t.Errorf("%T: masked coordinate %d moved to %v", k, i, s.W[i])
+			}
+			if on && s.W[i] == 0 {
+				t.Errorf("%T: active coordinate %d never moved", k, i)
+			}
+		}
+	}
+}
+
+func TestRMSPropFirstStep(t *testing.T) {
+	m := newGaussModel(2, gaussData(10, []float64{1, -1}))
+	p := Posterior{NBeta: 5, Gamma: 2, Center: []float64{0.5, 0}}
+	k := RMSPropSGLD{Epsilon: 0.01}
+	s, _ := k.Init(&p, []float64{0.2, 0.3})
+	w0 := append([]float64(nil), s.W...)
+	g := make([]float64, 2)
+	m.LossGrad(g, w0, nil)
+	rng := rand.New(rand.NewPCG(5, 6))
+	ref := rand.New(rand.NewPCG(5, 6))
+	k.Step(s, m, nil, rng)
+	for i := range 2 {
+		v := 0.01 * g[i] * g[i] // α = 0.99, V starts at 0
+		G := 1 / (math.Sqrt(v) + 0.1)
+		want := w0[i] - 0.005*G*(p.NBeta*g[i]+p.Gamma*(w0[i]-p.Center[i])) + math.Sqrt(0.01*G)*ref.NormFloat64()
+		if math.Abs(s.W[i]-want) > 1e-14 {
+			t.Errorf("coord %d: got %v want %v", i, s.W[i], want)
+		}
+	}
+}
+
+func TestStepAllocatesNothing(t *testing.T) {
+	m := newGaussModel(3, gaussData(20, []float64{1, 2, 3}))
+	p := Posterior{NBeta: 10, Gamma: 1, Center: []float64{0, 0, 0}}
+	rng := rand.New(rand.NewPCG(1, 1))
+	batch := []int{1, 5, 7}
+	for _, k := range []Kernel{SGLD{Epsilon: 1e-3}, SGLD{Epsilon: 1e-3, Mask: []bool{true, false, true}}, RMSPropSGLD{Epsilon: 1e-3}} {
+		s, _ := k.Init(&p, p.Center)
+		if a := testing.AllocsPerRun(100, func() { k.Step(s, m, batch, rng) }); a != 0 {
+			t.Errorf("%T.Step allocates %v per step", k, a)
+		}
+	}
+	mo := NewMoments(5)
+	x := []float64{1, 2, 3, 4, 5}
+	if a := testing.AllocsPerRun(100, func() { mo.Add(x) }); a != 0 {
+		t.Errorf("Moments.Add allocates %v", a)
+	}
+}
+
+func TestInvalidKernels(t *testing.T) {
+	p := Posterior{NBeta: 1, Center: []float64{0, 0}}
+	for _, k := range []Kernel{
+		SGLD{}, SGLD{Epsilon: -1}, SGLD{Epsilon: math.NaN()}, SGLD{Epsilon: 1, Mask: []bool{true}},
+		SGLD{Epsilon: 1, Mask: []bool{false, false}}, RMSPropSGLD{Epsilon: 1, Alpha: 1.5},
+	} {
+		if _, err := k.Init(&p, p.Center); err == nil {
+			t.Errorf("%#v: no error", k)
+		}
+	}
+	for _, q := range []Posterior{
+		{Center: []float64{0, 0}}, {NBeta: -1, Center: []float64{0, 0}}, {NBeta: 1, Gamma: -1, Center: []float64{0, 0}},
+		{NBeta: 1, Center: []float64{0}}, {NBeta: 1, PriorOnly: true, Center: []float64{0, 0}},
+		{NBeta: math.Inf(1), Center: []float64{0, 0}},
+	} {
+		if err := q.Validate(2); err == nil {
+			t.Errorf("%+v: no error", q)
+		}
+	}
+	if err := (&Posterior{PriorOnly: true, Gamma: 1, Center: []float64{0, 0}}).Validate(2); err != nil {
+		t.Errorf("prior-only control rejected: %v", err)
+	}
+}

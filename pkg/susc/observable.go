@@ -1,0 +1,195 @@
+package susc
+
+import (
+	"fmt"
+)
+
+// Observable is a vector of functions of w evaluated at every draw of every
+// chain. The runner concatenates all observables, after the built-in
+// coordinate "loss" = L_n(w), into one vector whose co-moments it
+// accumulates; estimators refer to observables by name.
+type Observable interface {
+	// Name identifies the observable in a Result. Names must be unique.
+	Name() string
+	// Dim is the number of values it writes.
+	Dim() int
+	// Observe writes the Dim values at w into dst. m is the chain's own
+	// model (its replica when the model is a Replicator). Observe is called
+	// concurrently from several chains and should not allocate.
+	Observe(dst, w []float64, m Model)
+}
+
+// ObservableReplicator is implemented by observables with scratch memory;
+// the runner calls Replicate once per chain.
+type ObservableReplicator interface {
+	Replicate() Observable
+}
+
+// Sampled is implemented by observables made of per-sample losses; it names
+// the fixed samples, in order.
+type Sampled interface {
+	Samples() []int
+}
+
+// Func returns a scalar observable φ(w). f must be safe for concurrent use.
+func Func(name string, f func(w []float64) float64) Observable {
+	return funcObs{name: name, f: f}
+}
+
+type funcObs struct {
+	name string
+	f    func(w []float64) float64
+}
+
+func (o funcObs) Name() string                      { return o.name }
+func (o funcObs) Dim() int                          { return 1 }
+func (o funcObs) Observe(dst, w []float64, _ Model) { dst[0] = o.f(w) }
+
+// VecFunc returns a vector observable of dimension dim; f writes φ(w) into
+// dst. f must be safe for concurrent use and should not allocate.
+func VecFunc(name string, dim int, f func(dst, w []float64)) Observable {
+	return vecObs{name: name, dim: dim, f: f}
+}
+
+type vecObs struct {
+	name string
+	dim  int
+	f    func(dst, w []float64)
+}
+
+func (o vecObs) Name() string                      { return o.name }
+func (o vecObs) Dim() int                          { return o.dim }
+func (o vecObs) Observe(dst, w []float64, _ Model) { o.f(dst, w) }
+
+// Param returns the observable w_i (one parameter coordinate).
+func Param(name string, i int) Observable {
+	return Func(name, func(w []float64) float64 { return w[i] })
+}
+
+// PointLosses returns the per-sample losses l_i(w) of the sampled model on
+// the fixed samples idx (nil means all n samples). The model must be a
+// PointLosser. Its covariances give the influence matrix.
+func PointLosses(name string, idx []int) Observable {
+	return &lossObs{name: name, idx: append([]int(nil), idx...), all: idx == nil}
+}
+
+type lossObs struct {
+	name string
+	idx  []int
+	all  bool
+	n    int
+}
+
+func (o *lossObs) Name() string { return o.name }
+func (o *lossObs) Dim() int     { return len(o.idx) }
+func (o *lossObs) Samples() []int {
+	return o.idx
+}
+func (o *lossObs) Observe(dst, w []float64, m Model) {
+	m.(PointLosser).PointLosses(dst, w, o.idx)
+}
+
+// bind resolves idx == nil to all samples of m and checks m can report them.
+func (o *lossObs) bind(m Model) error {
+	if _, ok := m.(PointLosser); !ok {
+		return fmt.Errorf("susc: observable %q needs per-sample losses but the model is not a PointLosser", o.name)
+	}
+	n := m.NumData()
+	if o.all {
+		o.idx = make([]int, n)
+		for i := range o.idx {
+			o.idx[i] = i
+		}
+	}
+	if len(o.idx) == 0 {
+		return fmt.Errorf("susc: observable %q has no samples", o.name)
+	}
+	for _, i := range o.idx {
+		if i < 0 || i >= n {
+			return fmt.Errorf("susc: observable %q: sample index %d out of range [0, %d)", o.name, i, n)
+		}
+	}
+	return nil
+}
+
+// LossDelta returns ΔL(w) = L'(w) - L(w), the mean loss of a probe model
+// (the same parameters on the probe data q') minus the mean loss of the
+// sampled model. Its covariance with φ gives the susceptibility of φ to the
+// perturbation q → q'. If probe is a Replicator it is replicated per chain.
+func LossDelta(name string, probe Model) Observable {
+	return lossDelta{name: name, probe: probe}
+}
+
+type lossDelta struct {
+	name  string
+	probe Model
+}
+
+func (o lossDelta) Name() string { return o.name }
+func (o lossDelta) Dim() int     { return 1 }
+func (o lossDelta) Observe(dst, w []float64, m Model) {
+	dst[0] = o.probe.LossGrad(nil, w, nil) - m.LossGrad(nil, w, nil)
+}
+func (o lossDelta) Replicate() Observable {
+	if r, ok := o.probe.(Replicator); ok {
+		return lossDelta{name: o.name, probe: r.Replicate()}
+	}
+	return o
+}
+
+// LossDeltas returns the vector ΔL_k(w) = L_k(w) - L(w) for several probes
+// q_1..q_K, the columns of the Jacobian J_ik = -nβ Cov(φ_i, L_k - L).
+func LossDeltas(name string, probes ...Model) Observable {
+	return lossDeltas{name: name, probes: probes}
+}
+
+type lossDeltas struct {
+	name   string
+	probes []Model
+}
+
+func (o lossDeltas) Name() string { return o.name }
+func (o lossDeltas) Dim() int     { return len(o.probes) }
+func (o lossDeltas) Observe(dst, w []float64, m Model) {
+	base := m.LossGrad(nil, w, nil)
+	for k, p := range o.probes {
+		dst[k] = p.LossGrad(nil, w, nil) - base
+	}
+}
+func (o lossDeltas) Replicate() Observable {
+	ps := make([]Model, len(o.probes))
+	for k, p := range o.probes {
+		ps[k] = p
+		if r, ok := p.(Replicator); ok {
+			ps[k] = r.Replicate()
+		}
+	}
+	return lossDeltas{name: o.name, probes: ps}
+}
+
+func (o lossDelta) bind(m Model) error { return checkProbe(o.name, m, o.probe) }
+
+func (o lossDeltas) bind(m Model) error {
+	if len(o.probes) == 0 {
+		return fmt.Errorf("susc: observable %q has no probes", o.name)
+	}
+	for _, p := range o.probes {
+		if err := checkProbe(o.name, m, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkProbe(name string, m, probe Model) error {
+	if probe == nil {
+		return fmt.Errorf("susc: observable %q: probe model is nil", name)
+	}
+	if probe.Dim() != m.Dim() {
+		return fmt.Errorf("susc: observable %q: probe has dimension %d, sampled model %d", name, probe.Dim(), m.Dim())
+	}
+	if probe.NumData() == 0 {
+		return fmt.Errorf("susc: observable %q: probe has no data", name)
+	}
+	return nil
+}

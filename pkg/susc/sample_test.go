@@ -1,0 +1,212 @@
+package susc
+
+import (
+	"context"
+	"errors"
+	"math"
+	"reflect"
+	"testing"
+)
+
+func TestWorkersGiveBitIdenticalResults(t *testing.T) {
+	m := newGaussModel(2, gaussData(40, []float64{1, -1}))
+	p := Posterior{NBeta: 20, Gamma: 5, Center: []float64{0, 0}}
+	for _, bs := range []int{0, 7} {
+		var ref *Result
+		for _, workers := range []int{1, 3, 8} {
+			r := Run{Chains: 6, Draws: 50, BurnIn: 20, Thin: 3, BatchSize: bs, Workers: workers, Seed: 42, KeepTrace: true, MALA: true, Batches: 2}
+			res, err := Sample(context.Background(), m, p, SGLD{Epsilon: 1e-3}, r, PointLosses("l", []int{0, 3, 9}), Param("w0", 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ref == nil {
+				ref = res
+				continue
+			}
+			if !reflect.DeepEqual(ref.Chains, res.Chains) {
+				t.Errorf("batch %d: %d workers differ from 1 worker", bs, workers)
+			}
+		}
+		if reflect.DeepEqual(ref.Chains[0].Trace, ref.Chains[1].Trace) {
+			t.Error("chains 0 and 1 are identical: streams not independent")
+		}
+	}
+}
+
+func TestDifferentSeedsDiffer(t *testing.T) {
+	m := newGaussModel(1, gaussData(10, []float64{0}))
+	p := Posterior{NBeta: 10, Center: []float64{0}}
+	a, _ := Sample(context.Background(), m, p, SGLD{Epsilon: 1e-2}, Run{Chains: 1, Draws: 5, Seed: 1, KeepTrace: true})
+	b, _ := Sample(context.Background(), m, p, SGLD{Epsilon: 1e-2}, Run{Chains: 1, Draws: 5, Seed: 2, KeepTrace: true})
+	if reflect.DeepEqual(a.Chains[0].Trace, b.Chains[0].Trace) {
+		t.Error("seeds 1 and 2 give the same trace")
+	}
+}
+
+func TestDivergenceStopsChainAndKeepsPartialResult(t *testing.T) {
+	m := newGaussModel(1, gaussData(10, []float64{0}))
+	// ε nβ/2 = 5 > 2: the iteration w ← w(1 - εnβ/2) + noise explodes.
+	p := Posterior{NBeta: 100, Center: []float64{0}}
+	res, err := Sample(context.Background(), m, p, SGLD{Epsilon: 0.1}, Run{Chains: 2, Draws: 100000, Seed: 3, KeepTrace: true})
+	var de *DivergenceError
+	if !errors.As(err, &de) {
+		t.Fatalf("want *DivergenceError, got %v", err)
+	}
+	if res == nil {
+		t.Fatal("no partial result")
+	}
+	if de.Chain != 0 && de.Chain != 1 || !(math.IsNaN(de.Loss) || math.IsInf(de.Loss, 0)) || de.Step < 1 {
+		t.Errorf("bad error fields %+v", de)
+	}
+	for c, ch := range res.Chains {
+		if ch.Err == "" || ch.Draws == 0 || ch.Draws >= 100000 || len(ch.Trace) != ch.Draws*res.D {
+			t.Errorf("chain %d: draws %d, trace %d, err %q", c, ch.Draws, len(ch.Trace), ch.Err)
+		}
+	}
+}
+
+func TestCancelReturnsWhatWasSampled(t *testing.T) {
+	m := newGaussModel(1, gaussData(10, []float64{0}))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	m.onCall = func(n int64) {
+		if n == 20000 {
+			cancel()
+		}
+	}
+	p := Posterior{NBeta: 10, Gamma: 1, Center: []float64{0}}
+	res, err := Sample(ctx, m, p, SGLD{Epsilon: 1e-3}, Run{Chains: 2, Workers: 1, Draws: 1 << 30, Seed: 3})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("want context.Canceled, got %v", err)
+	}
+	if res == nil || res.NumDraws() == 0 || res.NumDraws() > 20000 {
+		t.Fatalf("partial result has %d draws", res.NumDraws())
+	}
+	if _, err := res.LLC(); err != nil {
+		t.Errorf("estimators fail on a partial result: %v", err)
+	}
+}
+
+func TestInvalidInputFailsBeforeWork(t *testing.T) {
+	m := newGaussModel(2, gaussData(10, []float64{0, 0}))
+	ok := Posterior{NBeta: 10, Center: []float64{0, 0}}
+	k := SGLD{Epsilon: 1e-3}
+	r := Run{Draws: 10}
+	empty := newGaussModel(2, nil)
+	probe3 := newGaussModel(3, gaussData(10, []float64{0, 0, 0}))
+	cases := []struct {
+		name string
+		m    Model
+		p    Posterior
+		k    Kernel
+		r    Run
+		obs  []Observable
+	}{
+		{"no nbeta", m, Posterior{Center: []float64{0, 0}}, k, r, nil},
+		{"bad center", m, Posterior{NBeta: 1, Center: []float64{0}}, k, r, nil},
+		{"no eps", m, ok, SGLD{}, r, nil},
+		{"no draws", m, ok, k, Run{}, nil},
+		{"neg burnin", m, ok, k, Run{Draws: 1, BurnIn: -1}, nil},
+		{"big batch", m, ok, k, Run{Draws: 1, BatchSize: 11}, nil},
+		{"batches", m, ok, k, Run{Draws: 3, Batches: 4}, nil},
+		{"empty data", empty, ok, k, r, nil},
+		{"dup name", m, ok, k, r, []Observable{Param("a", 0), Param("a", 1)}},
+		{"loss name", m, ok, k, r, []Observable{Param(LossName, 0)}},
+		{"bad sample", m, ok, k, r, []Observable{PointLosses("l", []int{10})}},
+		{"probe dim", m, ok, k, r, []Observable{LossDelta("dl", probe3)}},
+		{"nil kernel", m, ok, nil, r, nil},
+	}
+	for _, c := range cases {
+		before := m.calls.Load()
+		res, err := Sample(context.Background(), c.m, c.p, c.k, c.r, c.obs...)
+		if err == nil || res != nil {
+			t.Errorf("%s: err %v, res %v", c.name, err, res)
+		}
+		if m.calls.Load() != before {
+			t.Errorf("%s: model evaluated before the error", c.name)
+		}
+	}
+}
+
+// TestGaussianSusceptibility checks THEORY 8.1: for l = (y - w)²/2, the
+// susceptibility of φ = w_k to moving the data mean from ȳ to μ' is
+// χ = (μ' - ȳ)_k/(nβ + γ). SGLD with step ε on a Gaussian of precision
+// k = nβ + γ has the exact stationary variance 1/(k(1 - εk/4)), so the
+// sampler's own target is χ/(1 - εk/4); we compare to that with a 4-SE
+// tolerance and check that the ε-bias itself is below 0.3%.
+func TestGaussianSusceptibility(t *testing.T) {
+	mu, muP := []float64{1, -0.5}, []float64{1.6, -1.5}
+	m := newGaussModel(2, gaussData(200, mu))
+	probe := newGaussModel(2, gaussData(200, muP))
+	nb, gamma := 150.0, 50.0
+	prec := nb + gamma
+	eps := 0.01 / prec
+	p := Posterior{NBeta: nb, Gamma: gamma, Center: append([]float64(nil), m.mean...)}
+	res, err := Sample(context.Background(), m, p, SGLD{Epsilon: eps},
+		Run{Chains: 8, Draws: 16000, BurnIn: 2000, Thin: 50, Seed: 11, Batches: 4},
+		Param("w0", 0), Param("w1", 1), LossDelta("dL", probe))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ulaFactor := 1 / (1 - eps*prec/4)
+	if ulaFactor-1 > 0.003 {
+		t.Fatalf("ε-bias %v too large for this test", ulaFactor-1)
+	}
+	for k, name := range []string{"w0", "w1"} {
+		s, err := res.Susceptibility(name, "dL")
+		if err != nil {
+			t.Fatal(err)
+		}
+		exact := (probe.mean[k] - m.mean[k]) / prec
+		chi := s.Chi()
+		if z := (chi.Value - exact*ulaFactor) / chi.SE; math.Abs(z) > 4 {
+			t.Errorf("%s: χ = %v, exact %v (ULA %v), z = %.2f", name, chi, exact, exact*ulaFactor, z)
+		}
+		t.Logf("%s: χ = %v, exact %.6g (ULA %.6g)", name, chi, exact, exact*ulaFactor)
+		if chi.SE > 0.02*math.Abs(exact) {
+			t.Errorf("%s: standard error %v too large to test anything", name, chi.SE)
+		}
+		if r := s.Response(); math.Abs(r.Value-nb*chi.Value) > 1e-12*math.Abs(r.Value) || math.Abs(s.Cov.Value+chi.Value) != 0 {
+			t.Errorf("%s: inconsistent C %v, χ %v, J %v", name, s.Cov, chi, r)
+		}
+	}
+}
+
+func TestMomentsMatchTwoPass(t *testing.T) {
+	const n, d = 1000, 3
+	xs := make([][]float64, n)
+	for i := range xs {
+		f := float64(i)
+		xs[i] = []float64{1e6 + math.Sin(f), math.Cos(3 * f), math.Sin(f) * math.Cos(f)}
+	}
+	a, b, all := NewMoments(d), NewMoments(d), NewMoments(d)
+	for i, x := range xs {
+		all.Add(x)
+		if i < 317 {
+			a.Add(x)
+		} else {
+			b.Add(x)
+		}
+	}
+	a.Merge(b)
+	var mean [d]float64
+	for _, x := range xs {
+		for k := range d {
+			mean[k] += x[k] / n
+		}
+	}
+	for i := range d {
+		for j := range d {
+			var c float64
+			for _, x := range xs {
+				c += (x[i] - mean[i]) * (x[j] - mean[j])
+			}
+			c /= n - 1
+			for _, m := range []*Moments{all, a} {
+				if math.Abs(m.Cov(i, j)-c) > 1e-9*math.Max(1, math.Abs(c)) {
+					t.Errorf("Cov(%d,%d) = %v, two-pass %v", i, j, m.Cov(i, j), c)
+				}
+			}
+		}
+	}
+}
