@@ -1,0 +1,50 @@
+// Copyright ©2026 The susclab Authors.
+
+// Package toy provides small learning machines with exactly known answers,
+// for testing the samplers and estimators of package susc against ground
+// truth. Conventions follow THEORY.md: per-sample losses l_i(w), empirical
+// loss L_n = (1/n) Σ_i l_i, and the tempered, localized posterior
+//
+//	p(w) ∝ exp(-nβ L_n(w) - γ/2 ||w - c||²)
+//
+// with c the prior centre (normally the trained parameters w*).
+//
+// Every model has the methods Dim, NumData, LossGrad and PointLosses and so
+// satisfies susc.Model and susc.PointLosser structurally (this package does
+// not import susc). LossGrad returns the MEAN loss over a batch (nil: all n
+// samples) and overwrites grad. The full-batch path uses precomputed
+// sufficient statistics (cost independent of n); minibatches loop over the
+// batch. All models are read-only after construction, safe for concurrent
+// use and allocation-free in LossGrad and PointLosses, so none needs a
+// Replicate method.
+//
+// Models and their exact answers:
+//
+//   - GaussianMean: l_i = ||y_i - w||²/2, y_i ∈ R^d. Posterior N((nβ ȳ + γc)/(nβ+γ), I/(nβ+γ))
+//     (PosteriorMean, PosteriorVar); susceptibility of φ = w_k to a probe
+//     dataset with mean μ': χ_k = -Cov(w_k, ΔL) = (μ'_k - ȳ_k)/(nβ+γ), J = nβχ
+//     (Susceptibility); LLC estimand (LLC).
+//   - LinearRegression: l_i = (y_i - x_iᵀw)²/2. Posterior N(m, V), V = (βXᵀX + γI)⁻¹,
+//     β = nβ/n (Posterior); Cov(l_i, l_j) = r_i r_j c_ij + c_ij²/2 with
+//     c_ij = x_iᵀVx_j (LossCov, LossCorr); Cov(w, l_i) = -r_i V x_i
+//     (LossParamCov); susceptibility of φ = w to a probe dataset,
+//     χ = -V∇ΔL(m) (LinRegPosterior.Susceptibility); E[L_n] and the LLC; the Hessian XᵀX/n; the damped classical
+//     influence functions -∇φᵀ(H_sum + γI)⁻¹∇l_i (ClassicalInfluence,
+//     ClassicalInfluenceParams).
+//   - Polynomial (V = λx²/2 + αx³/6 + κx⁴/24) and Monomial (V = x^{2k}/(2k)!):
+//     one parameter, one sample, loss V. Exact expectations and covariances under
+//     exp(-nβ(V + hD) - γ/2(x - c)²) by quadrature (Density1D, NewPosterior1D,
+//     Posterior1D.Expect, Posterior1D.Cov), accurate to ~1e-12 relative; this
+//     checks the FDT ∂_h<φ> = -nβ Cov(φ, D) to quadrature precision.
+//   - NormalCrossing: y = x Π_k w_k^{a_k}, l_i = (y_i - x_i f(w))²/2. Learning
+//     coefficient 1/(2 max a_k) for pure-noise truth (LearningCoefficient);
+//     exact finite-nβ LLC estimand for two parameters by 2D quadrature (LLC2D);
+//     Idealize removes the data-fluctuation term at w = 0.
+//   - ReducedRank: two-layer linear network W2 W1 x, l_i = ||y_i - W2W1x_i||²/2.
+//     Aoyagi–Watanabe learning coefficient at rank-0 truth (LearningCoefficient,
+//     RRRLearningCoefficient; (5,3,5) → 6.5); Train finds w*.
+//
+// Minimize is a deterministic full-batch gradient-descent (or Adam) trainer
+// for any LossGrader. Randomness only ever comes from a caller-supplied
+// *math/rand/v2.Rand (data generators, RandomInit); there is no global random state.
+package toy
