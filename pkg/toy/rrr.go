@@ -41,6 +41,9 @@ type ReducedRank struct {
 
 const rrrStack = 256
 
+// rrrSmall bounds o·m for the full-batch path that keeps M and G on a small stack.
+const rrrSmall = 64
+
 // NewReducedRank returns the model with hidden width h for inputs x (n×m) and
 // targets y (n×o), one sample per row. The data are copied.
 func NewReducedRank(hidden int, x, y *mat.Dense) *ReducedRank {
@@ -154,6 +157,9 @@ func (r *ReducedRank) LossGrad(grad, w []float64, batch []int) float64 {
 	m, h, o := r.m, r.h, r.o
 	hm := h * m
 	w1, w2 := w[:hm], w[hm:]
+	if o*m <= rrrSmall {
+		return r.fullSmall(grad, w1, w2)
+	}
 	var stack [rrrStack]float64
 	var mrow []float64
 	if m <= rrrStack {
@@ -305,4 +311,57 @@ func (r *ReducedRank) PointLosses(dst, w []float64, idx []int) {
 func (r *ReducedRank) Train(rng *rand.Rand, steps int, lr float64) []float64 {
 	w, _ := Minimize(r, RandomInit(rng, r.Dim(), 0.1), Optimizer{Steps: steps, LR: lr})
 	return w
+}
+
+// fullSmall is the full-batch path for o·m <= rrrSmall: M = W2 W1, P = M Sxx,
+// G = P - Syx held in small stack arrays (cheap to zero), then
+// n L_n = Syy/2 + Σ M ⊙ (P/2 - Syx), ∂/∂W2 = G W1ᵀ, ∂/∂W1 = W2ᵀ G.
+// grad, if not nil, has been zeroed.
+func (r *ReducedRank) fullSmall(grad, w1, w2 []float64) float64 {
+	m, h, o := r.m, r.h, r.o
+	var mBuf, gBuf [rrrSmall]float64
+	M, G := mBuf[:o*m], gBuf[:o*m]
+	for a := 0; a < o; a++ {
+		row := M[a*m : a*m+m]
+		for k, v := range w2[a*h : a*h+h] {
+			for b, u := range w1[k*m : k*m+m] {
+				row[b] += v * u
+			}
+		}
+	}
+	sxx, syx := r.sxx[:m*m], r.syx[:o*m]
+	loss := r.syy / 2
+	for a := 0; a < o; a++ {
+		row := M[a*m : a*m+m]
+		for b := 0; b < m; b++ {
+			var t float64 // (M Sxx)_ab, Sxx symmetric
+			for c, v := range sxx[b*m : b*m+m] {
+				t += row[c] * v
+			}
+			loss += row[b] * (t/2 - syx[a*m+b])
+			G[a*m+b] = t - syx[a*m+b]
+		}
+	}
+	inv := 1 / float64(r.n)
+	if grad != nil {
+		hm := h * m
+		g1, g2 := grad[:hm], grad[hm:]
+		for a := 0; a < o; a++ {
+			grow := G[a*m : a*m+m]
+			for k := 0; k < h; k++ {
+				v := w2[a*h+k]
+				var s float64
+				g1row := g1[k*m : k*m+m]
+				for b, gab := range grow {
+					s += gab * w1[k*m+b]
+					g1row[b] += v * gab
+				}
+				g2[a*h+k] = s * inv
+			}
+		}
+		for i := range g1 {
+			g1[i] *= inv
+		}
+	}
+	return loss * inv
 }
