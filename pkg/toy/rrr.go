@@ -3,6 +3,7 @@
 package toy
 
 import (
+	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
@@ -364,4 +365,44 @@ func (r *ReducedRank) fullSmall(grad, w1, w2 []float64) float64 {
 		}
 	}
 	return loss * inv
+}
+
+// Idealize returns a copy of the model whose data are transformed so that
+// Sxx = Σ x xᵀ = n I exactly (x whitened) and Syx = Σ y xᵀ = 0 (y replaced by
+// its residual after least squares on x). Then
+//
+//	L_n(w) = L_n(0) + ||W2 W1||_F²/2,
+//
+// the minimum is exactly at the zero map, and the data-fluctuation term of
+// the LLC at w = 0 vanishes: the estimand depends only on nβ and γ.
+// It needs n > In and a full-rank x.
+func (r *ReducedRank) Idealize() *ReducedRank {
+	n, m, o := r.n, r.m, r.o
+	if n <= m {
+		panic("toy: Idealize needs more samples than inputs")
+	}
+	x := mat.NewDense(n, m, append([]float64(nil), r.x...))
+	y := mat.NewDense(n, o, append([]float64(nil), r.y...))
+	// Whiten: x ← x L⁻ᵀ √n with Sxx = L Lᵀ.
+	var sxx mat.SymDense
+	sxx.SymOuterK(1, x.T())
+	var chol mat.Cholesky
+	if !chol.Factorize(&sxx) {
+		panic("toy: Idealize: inputs are rank deficient")
+	}
+	var l mat.TriDense
+	chol.LTo(&l)
+	var xt mat.Dense // solve L z = xᵀ, z = L⁻¹ xᵀ
+	if err := xt.Solve(&l, x.T()); err != nil {
+		panic("toy: Idealize: " + err.Error())
+	}
+	xt.Scale(math.Sqrt(float64(n)), &xt)
+	xw := mat.DenseCopyOf(xt.T())
+	// Residualize: y ← y - x (xᵀx)⁻¹ xᵀ y = y - x xᵀ y / n for whitened x.
+	var xty, proj mat.Dense
+	xty.Mul(xw.T(), y)
+	proj.Mul(xw, &xty)
+	proj.Scale(1/float64(n), &proj)
+	y.Sub(y, &proj)
+	return NewReducedRank(r.h, xw, y)
 }
