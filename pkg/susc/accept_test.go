@@ -37,6 +37,7 @@ func localBudget(c, kMax, kMin, burnTimes, thinTimes float64) (eps float64, burn
 // (logarithmic corrections; see doc.go); the known λ is approached as nβ
 // grows, which TestLLCNormalCrossingApproachesLambda checks.
 func TestLLCNormalCrossingMatchesExactFiniteNBeta(t *testing.T) {
+	skipShort(t)
 	const n, gamma = 1000, 1.0
 	nb := susc.NOverLogN(n)
 	for _, pow := range [][]int{{1, 1}, {1, 2}, {2, 2}, {1, 3}} {
@@ -73,9 +74,7 @@ func TestLLCNormalCrossingMatchesExactFiniteNBeta(t *testing.T) {
 // within 3% at nβ = 6·10⁵; with two ((1,1), (2,2)) the approach is
 // logarithmic, λ(nβ) ≈ λ - 1/log nβ, so we check that law instead.
 func TestLLCNormalCrossingApproachesLambda(t *testing.T) {
-	if testing.Short() {
-		t.Skip("quadrature at large nβ takes a few seconds")
-	}
+	skipShort(t)
 	const n, gamma = 10_000_000, 1.0
 	nb := susc.NOverLogN(n)
 	for _, c := range []struct {
@@ -114,9 +113,7 @@ func TestLLCNormalCrossingApproachesLambda(t *testing.T) {
 // nβ/γ² = 145, 6.24 ± 0.03 at 1,000 and 6.42 ± 0.09 at 8,686, so at 1,000 the
 // bias is at most 6% of λ.
 func TestLLCReducedRank(t *testing.T) {
-	if testing.Short() {
-		t.Skip("about 15 s")
-	}
+	skipShort(t)
 	const nb, gamma = 1000.0, 1.0
 	for _, sh := range [][3]int{{5, 3, 5}, {3, 2, 3}} {
 		m := toy.ReducedRankData(rand.New(rand.NewPCG(1, 2)), 1000, sh[0], sh[1], sh[2], nil).Idealize()
@@ -135,6 +132,14 @@ func TestLLCReducedRank(t *testing.T) {
 		if llc.SE > 0.02*lam {
 			t.Errorf("%v: SE %.3f too large", sh, llc.SE)
 		}
+	}
+}
+
+// skipShort skips long statistical tests under -short, which the race
+// detector run uses (the full run executes them).
+func skipShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long statistical test; run without -short")
 	}
 }
 
@@ -165,6 +170,7 @@ func maxZ(est, se, exact mat.Symmetric) (z float64, rel float64) {
 // matrix is compared with 5 (the max of 55 t₃₉ variables exceeds 5 with
 // probability < 1e-3); the relative error must also be below 5%.
 func TestInfluenceLinearRegression(t *testing.T) {
+	skipShort(t)
 	for _, c := range []struct {
 		name  string
 		noise float64
@@ -223,6 +229,7 @@ func TestInfluenceLinearRegression(t *testing.T) {
 // central finite difference of the exact <φ>_h (quadrature) at h = 0, for
 // φ = x and φ = x². It also checks Cov(L, φ) = -∂<φ>/∂nβ.
 func TestFDTAnharmonicPotential(t *testing.T) {
+	skipShort(t)
 	pot := toy.Polynomial{Lambda: 1, Alpha: 1, Kappa: 1}
 	D := func(x float64) float64 { return x - x*x/4 }
 	const nb, gamma, center = 20.0, 2.0, 0.0
