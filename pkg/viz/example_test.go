@@ -1,0 +1,29 @@
+package viz_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"susclab/pkg/viz"
+)
+
+// In a notebook: viz.Init() once in an early cell, then .Display() on any chart.
+// Outside one, Display does nothing and Save writes a page that works offline.
+func Example() {
+	chains := [][]float64{{0.5, 1.5, 1.0, 1.25}, {-0.5, 0.25, 0.75, 1.0}}
+	c := viz.Traces(chains, viz.Opts{Title: "two chains", YName: "w"})
+	c.Display() // no-op here: not in a notebook
+
+	dir, _ := os.MkdirTemp("", "viz-example-")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "traces.html")
+	if err := c.Save(path); err != nil {
+		fmt.Println(err)
+		return
+	}
+	page, _ := os.ReadFile(path)
+	fmt.Println(strings.Contains(string(page), `id="`+c.ID+`"`), strings.Contains(string(page), "<script src"))
+	// Output: true false
+}
