@@ -99,3 +99,37 @@ func BenchmarkHandLoopNormalCrossing(b *testing.B) {
 		b.Fatal("diverged")
 	}
 }
+
+// BenchmarkSGLDStep reports ns per SGLD step and allocations for every toy
+// model, through the general API (Sample, one chain, full batch).
+func BenchmarkSGLDStep(b *testing.B) {
+	rng := func() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }
+	gm := toy.GaussianMeanData(rng(), 1000, []float64{1, 2, 3}, 1)
+	lr := toy.LinearRegressionData(rng(), 1000, []float64{1, -2, 0.5, 3, 0}, 0.5)
+	nc := toy.NormalCrossingData(rng(), 1000, []int{1, 2}, false)
+	rr := toy.ReducedRankData(rng(), 1000, 5, 3, 5, nil)
+	cases := []struct {
+		name   string
+		m      susc.Model
+		center []float64
+	}{
+		{"GaussianMean3", gm, gm.Mean()},
+		{"LinearRegression5", lr, lr.LeastSquares()},
+		{"Polynomial", toy.Polynomial{Lambda: 1, Alpha: 1, Kappa: 1}, []float64{0}},
+		{"NormalCrossing12", nc, []float64{0, 0}},
+		{"ReducedRank535", rr, make([]float64, rr.Dim())},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			p := susc.Posterior{NBeta: 100, Gamma: 100, Center: c.center}
+			b.ReportAllocs()
+			b.ResetTimer()
+			_, err := susc.Sample(context.Background(), c.m, p, susc.SGLD{Epsilon: 1e-5},
+				susc.Run{Chains: 1, Workers: 1, BurnIn: b.N - 1, Draws: 1, Seed: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+		})
+	}
+}
