@@ -90,3 +90,21 @@ func gaussData(n int, mu []float64) []float64 {
 	}
 	return y
 }
+
+// scratchModel holds scratch memory and replicates structurally: its
+// Replicate returns *scratchModel, not Model.
+type scratchModel struct {
+	*gaussModel
+	buf      []float64
+	replicas *atomic.Int64
+}
+
+func (m *scratchModel) Replicate() *scratchModel {
+	m.replicas.Add(1)
+	return &scratchModel{gaussModel: m.gaussModel, buf: make([]float64, m.d), replicas: m.replicas}
+}
+
+func (m *scratchModel) LossGrad(grad, w []float64, batch []int) float64 {
+	copy(m.buf, w) // a data race if two chains shared m
+	return m.gaussModel.LossGrad(grad, m.buf, batch)
+}

@@ -1,5 +1,7 @@
 package susc
 
+import "reflect"
+
 // Model is the contract between a learning machine and the sampler.
 //
 // A model has Dim() parameters and NumData() samples z_1..z_n with per-sample
@@ -33,6 +35,26 @@ type PointLosser interface {
 // returns an independent copy that shares the read-only data but owns its
 // scratch buffers; the runner calls it once per chain, so the copy is used by
 // a single goroutine without locks.
+//
+// A model in a package that does not import susc can satisfy this
+// structurally: any method Replicate() returning its own concrete type (or
+// any other Model) is found and used (see replicate).
 type Replicator interface {
 	Replicate() Model
+}
+
+// replicate returns a per-chain copy of m if m has a Replicate method (of
+// type func() Model, or func() T with T a Model), and m itself otherwise.
+func replicate(m Model) Model {
+	if r, ok := m.(Replicator); ok {
+		return r.Replicate()
+	}
+	meth := reflect.ValueOf(m).MethodByName("Replicate")
+	if !meth.IsValid() || meth.Type().NumIn() != 0 || meth.Type().NumOut() != 1 {
+		return m
+	}
+	if c, ok := meth.Call(nil)[0].Interface().(Model); ok && c != nil {
+		return c
+	}
+	return m
 }

@@ -115,7 +115,7 @@ func (o *lossObs) bind(m Model) error {
 // LossDelta returns ΔL(w) = L'(w) - L(w), the mean loss of a probe model
 // (the same parameters on the probe data q') minus the mean loss of the
 // sampled model. Its covariance with φ gives the susceptibility of φ to the
-// perturbation q → q'. If probe is a Replicator it is replicated per chain.
+// perturbation q → q'. A probe with a Replicate method is replicated per chain.
 func LossDelta(name string, probe Model) Observable {
 	return lossDelta{name: name, probe: probe}
 }
@@ -131,10 +131,7 @@ func (o lossDelta) Observe(dst, w []float64, m Model) {
 	dst[0] = o.probe.LossGrad(nil, w, nil) - m.LossGrad(nil, w, nil)
 }
 func (o lossDelta) Replicate() Observable {
-	if r, ok := o.probe.(Replicator); ok {
-		return lossDelta{name: o.name, probe: r.Replicate()}
-	}
-	return o
+	return lossDelta{name: o.name, probe: replicate(o.probe)}
 }
 
 // LossDeltas returns the vector ΔL_k(w) = L_k(w) - L(w) for several probes
@@ -159,10 +156,7 @@ func (o lossDeltas) Observe(dst, w []float64, m Model) {
 func (o lossDeltas) Replicate() Observable {
 	ps := make([]Model, len(o.probes))
 	for k, p := range o.probes {
-		ps[k] = p
-		if r, ok := p.(Replicator); ok {
-			ps[k] = r.Replicate()
-		}
+		ps[k] = replicate(p)
 	}
 	return lossDeltas{name: o.name, probes: ps}
 }

@@ -272,9 +272,7 @@ func (b *batcher) next() []int {
 }
 
 func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *Run, obs []Observable, res *Result, done *atomic.Int64) error {
-	if r, ok := m.(Replicator); ok {
-		m = r.Replicate()
-	}
+	m = replicate(m)
 	local := make([]Observable, len(obs))
 	for i, o := range obs {
 		local[i] = o

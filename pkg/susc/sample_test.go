@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"sync/atomic"
 	"testing"
 )
 
@@ -208,5 +209,18 @@ func TestMomentsMatchTwoPass(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestStructuralReplicate(t *testing.T) {
+	g := newGaussModel(2, gaussData(10, []float64{0, 1}))
+	m := &scratchModel{gaussModel: g, buf: make([]float64, 2), replicas: new(atomic.Int64)}
+	_, err := Sample(context.Background(), m, Posterior{NBeta: 5, Center: []float64{0, 1}}, SGLD{Epsilon: 1e-3},
+		Run{Chains: 4, Workers: 4, Draws: 200}, LossDelta("dL", m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := m.replicas.Load(); n != 8 { // 4 chains × (model + probe)
+		t.Errorf("Replicate called %d times, want 8", n)
 	}
 }
