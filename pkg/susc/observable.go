@@ -187,3 +187,21 @@ func checkProbe(name string, m, probe Model) error {
 	}
 	return nil
 }
+
+// SampleLossDeltas returns X_i(w) = l_i(w) - L_n(w) for the fixed samples idx
+// (nil: all), the per-sample perturbation losses of the structural
+// estimator: with them, a structural matrix has one row per sample (the
+// per-sample susceptibility vectors). The model must be a PointLosser.
+func SampleLossDeltas(name string, idx []int) Observable {
+	return &sampleDeltaObs{lossObs{name: name, idx: append([]int(nil), idx...), all: idx == nil}}
+}
+
+type sampleDeltaObs struct{ lossObs }
+
+func (o *sampleDeltaObs) Observe(dst, w []float64, m Model) {
+	m.(PointLosser).PointLosses(dst, w, o.idx)
+	base := m.LossGrad(nil, w, nil)
+	for i := range dst {
+		dst[i] -= base
+	}
+}

@@ -224,3 +224,23 @@ func TestStructuralReplicate(t *testing.T) {
 		t.Errorf("Replicate called %d times, want 8", n)
 	}
 }
+
+func TestSampleLossDeltas(t *testing.T) {
+	m := newGaussModel(1, []float64{0, 1, 3})
+	res, err := Sample(context.Background(), m, Posterior{NBeta: 3, Gamma: 1, Center: []float64{1}}, SGLD{Epsilon: 1e-2},
+		Run{Chains: 1, Draws: 3, KeepTrace: true}, SampleLossDeltas("x", []int{2, 0}), PointLosses("l", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x2, _ := res.Trace("x", 0)
+	l2, _ := res.Trace("l", 2)
+	loss, _ := res.Trace(LossName, 0)
+	for k := range x2[0] {
+		if math.Abs(x2[0][k]-(l2[0][k]-loss[0][k])) > 1e-15 {
+			t.Errorf("draw %d: l_2 - L = %v, want %v", k, x2[0][k], l2[0][k]-loss[0][k])
+		}
+	}
+	if labels, _ := res.Labels("x"); labels[0] != "x[2]" || labels[1] != "x[0]" {
+		t.Errorf("labels %v", labels)
+	}
+}

@@ -1,0 +1,294 @@
+package susc
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Patterning (THEORY.md §5) inverts linear response: to move the structural
+// coordinates μ by dμ, change the data distribution's mixture weights by
+//
+//	dh = J⁺ dμ_target
+//
+// with J = ∂μ/∂h the response matrix (rows: observables, columns: probe
+// patterns; see SusceptibilityMatrix.Response) and J⁺ its Moore–Penrose
+// pseudo-inverse, regularized by rank truncation and Tikhonov damping. The
+// perturbed weights must stay a probability distribution; Pattern enforces
+// that and reports how much of the target is then reachable.
+
+// PatternConfig regularizes the pseudo-inverse and sets the feasible set.
+type PatternConfig struct {
+	// Rank keeps the Rank largest singular values of J; zero keeps all those
+	// above RelTol · s_max.
+	Rank int
+	// RelTol is the relative singular value cut-off. Zero means 1e-10.
+	RelTol float64
+	// Damping is the Tikhonov parameter λ ≥ 0: 1/s becomes s/(s² + λ).
+	Damping float64
+	// Weights are the current mixture weights π over the patterns (a
+	// probability vector, length = columns of J) when the base distribution
+	// is itself the mixture q = Σ π_k q_k; the new weights are π + dh, which
+	// must stay on the simplex (so Σ dh = 0). nil means the base q is not
+	// among the patterns: q_h = (1 - Σ h) q + Σ h_k q_k with h ≥ 0 and Σ h ≤ 1.
+	Weights []float64
+	// Project, if set, replaces the scaled pseudo-inverse step by the
+	// feasible dh that minimizes ||J dh - dμ||² + λ||dh||² (projected
+	// gradient); by default the pseudo-inverse direction is kept and scaled
+	// down until feasible.
+	Project bool
+}
+
+// PatternResult is a designed data intervention.
+type PatternResult struct {
+	// Unconstrained is the regularized pseudo-inverse solution J⁺ dμ.
+	Unconstrained []float64
+	// Dh is the feasible intervention; Scale is the factor applied to
+	// Unconstrained (1 if it was feasible; NaN when Project was used).
+	Dh    []float64
+	Scale float64
+	// Predicted is J dh, the linear-response prediction of the change in μ.
+	Predicted []float64
+	// Reachable is the fraction of the target that the feasible dh attains
+	// in linear response: 1 - ||J dh - dμ|| / ||dμ||.
+	Reachable float64
+	// InRange is the fraction of ||dμ|| inside the range of J (the kept
+	// singular directions): what any intervention could reach at all.
+	InRange float64
+	// Rank is the number of singular values used.
+	Rank int
+	// Weights are the new mixture weights (π + dh, or (1 - Σdh, dh...) when
+	// Config.Weights is nil, base first).
+	Weights []float64
+}
+
+// Pattern designs the data intervention dh that produces the structural
+// change target under the response matrix j.
+func Pattern(j mat.Matrix, target []float64, cfg PatternConfig) (*PatternResult, error) {
+	r, k := j.Dims()
+	if len(target) != r {
+		return nil, fmt.Errorf("susc: Pattern: target has length %d, J has %d rows", len(target), r)
+	}
+	if cfg.Damping < 0 || cfg.RelTol < 0 || cfg.Rank < 0 {
+		return nil, errors.New("susc: Pattern: negative Rank, RelTol or Damping")
+	}
+	if cfg.Weights != nil {
+		if len(cfg.Weights) != k {
+			return nil, fmt.Errorf("susc: Pattern: %d weights for %d patterns", len(cfg.Weights), k)
+		}
+		var s float64
+		for _, w := range cfg.Weights {
+			if w < 0 || math.IsNaN(w) {
+				return nil, errors.New("susc: Pattern: weights must be ≥ 0")
+			}
+			s += w
+		}
+		if math.Abs(s-1) > 1e-9 {
+			return nil, fmt.Errorf("susc: Pattern: weights sum to %v, want 1", s)
+		}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(j, mat.SVDThin) {
+		return nil, errors.New("susc: Pattern: SVD did not converge")
+	}
+	s := svd.Values(nil)
+	var u, v mat.Dense
+	svd.UTo(&u)
+	svd.VTo(&v)
+	tol := cfg.RelTol
+	if tol == 0 {
+		tol = 1e-10
+	}
+	rank := 0
+	for _, x := range s {
+		if x > tol*s[0] {
+			rank++
+		}
+	}
+	if cfg.Rank > 0 {
+		rank = min(rank, cfg.Rank)
+	}
+	if rank == 0 {
+		return nil, errors.New("susc: Pattern: J is zero")
+	}
+	// Unconstrained: V diag(s/(s²+λ)) Uᵀ dμ over the kept values; also the
+	// part of dμ inside the kept range.
+	res := &PatternResult{Rank: rank, Unconstrained: make([]float64, k)}
+	var inRange, tnorm float64
+	for _, x := range target {
+		tnorm += x * x
+	}
+	for m := range rank {
+		var c float64
+		for i := range r {
+			c += u.At(i, m) * target[i]
+		}
+		inRange += c * c
+		f := s[m] / (s[m]*s[m] + cfg.Damping) * c
+		for a := range k {
+			res.Unconstrained[a] += f * v.At(a, m)
+		}
+	}
+	if tnorm > 0 {
+		res.InRange = math.Sqrt(inRange / tnorm)
+	}
+	if cfg.Weights != nil {
+		// Only Σ dh = 0 moves keep the total mass: remove the mean.
+		var mean float64
+		for _, x := range res.Unconstrained {
+			mean += x / float64(k)
+		}
+		for a := range res.Unconstrained {
+			res.Unconstrained[a] -= mean
+		}
+	}
+	if cfg.Project {
+		res.Dh = projectedLS(j, target, cfg, res.Unconstrained)
+		res.Scale = math.NaN()
+	} else {
+		res.Scale = feasibleScale(res.Unconstrained, cfg.Weights)
+		res.Dh = make([]float64, k)
+		for a, x := range res.Unconstrained {
+			res.Dh[a] = res.Scale * x
+		}
+	}
+	res.Predicted = make([]float64, r)
+	mat.NewVecDense(r, res.Predicted).MulVec(j, mat.NewVecDense(k, res.Dh))
+	var miss float64
+	for i := range target {
+		miss += (res.Predicted[i] - target[i]) * (res.Predicted[i] - target[i])
+	}
+	if tnorm > 0 {
+		res.Reachable = 1 - math.Sqrt(miss/tnorm)
+	}
+	res.Weights = newWeights(res.Dh, cfg.Weights)
+	return res, nil
+}
+
+// newWeights returns the mixture weights after dh.
+func newWeights(dh, pi []float64) []float64 {
+	if pi != nil {
+		w := make([]float64, len(pi))
+		for a := range pi {
+			w[a] = pi[a] + dh[a]
+		}
+		return w
+	}
+	var s float64
+	for _, x := range dh {
+		s += x
+	}
+	return append([]float64{1 - s}, dh...)
+}
+
+// feasibleScale returns the largest t ∈ [0, 1] keeping the weights valid
+// after t·dh.
+func feasibleScale(dh, pi []float64) float64 {
+	t := 1.0
+	if pi != nil {
+		for a, x := range dh {
+			if x < 0 {
+				t = math.Min(t, pi[a]/-x)
+			}
+		}
+		return t
+	}
+	var s float64
+	for _, x := range dh {
+		if x < 0 {
+			return 0 // h ≥ 0 is violated for every t > 0
+		}
+		s += x
+	}
+	if s > 1 {
+		t = 1 / s
+	}
+	return t
+}
+
+// projectedLS minimizes ||J dh - dμ||² + λ||dh||² over the feasible set by
+// projected gradient descent with Nesterov momentum, from x0 projected.
+func projectedLS(j mat.Matrix, target []float64, cfg PatternConfig, x0 []float64) []float64 {
+	r, k := j.Dims()
+	var jtj mat.SymDense
+	jtj.SymOuterK(1, j.T())
+	var svd mat.SVD
+	svd.Factorize(&jtj, mat.SVDNone)
+	lip := 2 * (svd.Values(nil)[0] + cfg.Damping)
+	step := 1 / lip
+	x := project(append([]float64(nil), x0...), cfg.Weights)
+	y := append([]float64(nil), x...)
+	prev := append([]float64(nil), x...)
+	g := make([]float64, k)
+	res := make([]float64, r)
+	for it := 1; it <= 20000; it++ {
+		// g = 2 Jᵀ(J y - dμ) + 2 λ y
+		mat.NewVecDense(r, res).MulVec(j, mat.NewVecDense(k, y))
+		for i := range res {
+			res[i] -= target[i]
+		}
+		mat.NewVecDense(k, g).MulVec(j.T(), mat.NewVecDense(r, res))
+		copy(prev, x)
+		for a := range x {
+			x[a] = y[a] - step*(2*g[a]+2*cfg.Damping*y[a])
+		}
+		x = project(x, cfg.Weights)
+		var moved float64
+		for a := range x {
+			d := x[a] - prev[a]
+			moved += d * d
+			y[a] = x[a] + float64(it-1)/float64(it+2)*d
+		}
+		if moved < 1e-30 {
+			break
+		}
+	}
+	return x
+}
+
+// project maps dh to the nearest feasible point: with weights π, π + dh on
+// the simplex; without, h ≥ 0 and Σ h ≤ 1.
+func project(dh, pi []float64) []float64 {
+	if pi != nil {
+		p := make([]float64, len(dh))
+		for a := range dh {
+			p[a] = pi[a] + dh[a]
+		}
+		p = simplexProject(p, 1)
+		for a := range dh {
+			dh[a] = p[a] - pi[a]
+		}
+		return dh
+	}
+	var s float64
+	for a := range dh {
+		dh[a] = math.Max(dh[a], 0)
+		s += dh[a]
+	}
+	if s > 1 {
+		return simplexProject(dh, 1)
+	}
+	return dh
+}
+
+// simplexProject returns the Euclidean projection of x onto
+// {p ≥ 0, Σ p = z} (Held et al.; sort-based).
+func simplexProject(x []float64, z float64) []float64 {
+	u := append([]float64(nil), x...)
+	sort.Sort(sort.Reverse(sort.Float64Slice(u)))
+	var css, theta float64
+	for i, v := range u {
+		css += v
+		if t := (css - z) / float64(i+1); v-t > 0 {
+			theta = t
+		}
+	}
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = math.Max(v-theta, 0)
+	}
+	return out
+}

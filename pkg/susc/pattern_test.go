@@ -1,0 +1,89 @@
+package susc
+
+import (
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+func TestPatternPseudoInverse(t *testing.T) {
+	// Full-rank square J: dh = J⁻¹ dμ exactly, reachable 1.
+	j := mat.NewDense(2, 2, []float64{2, 1, 0.5, 3})
+	target := []float64{0.1, 0.2}
+	p, err := Pattern(j, target, PatternConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inv mat.Dense
+	inv.Inverse(j)
+	want := mat.NewVecDense(2, nil)
+	want.MulVec(&inv, mat.NewVecDense(2, target))
+	for a := range 2 {
+		if math.Abs(p.Unconstrained[a]-want.AtVec(a)) > 1e-12 {
+			t.Errorf("dh = %v, want %v", p.Unconstrained, want.RawVector().Data)
+		}
+	}
+	if p.Scale != 1 || math.Abs(p.Reachable-1) > 1e-12 || math.Abs(p.InRange-1) > 1e-12 {
+		t.Errorf("scale %v, reachable %v, in range %v", p.Scale, p.Reachable, p.InRange)
+	}
+	// Rank truncation: J of rank one, target off its range.
+	j1 := mat.NewDense(2, 2, []float64{1, 1, 1, 1})
+	p1, _ := Pattern(j1, []float64{0.1, 0}, PatternConfig{})
+	if p1.Rank != 1 || math.Abs(p1.InRange-math.Sqrt(0.5)) > 1e-12 {
+		t.Errorf("rank %d, in range %v", p1.Rank, p1.InRange)
+	}
+	// Minimum norm: dh along (1,1)/2 · 0.05.
+	if math.Abs(p1.Unconstrained[0]-0.025) > 1e-12 || math.Abs(p1.Unconstrained[1]-0.025) > 1e-12 {
+		t.Errorf("min-norm dh = %v", p1.Unconstrained)
+	}
+	// Tikhonov: 1/s → s/(s²+λ).
+	pd, _ := Pattern(j1, []float64{0.1, 0.1}, PatternConfig{Damping: 2})
+	// s = 2, u = v = (1,1)/√2, uᵀdμ = 0.1√2: dh = v · 2/(4+2) · 0.1√2 = (1/30)(1,1)
+	if math.Abs(pd.Unconstrained[0]-1.0/30) > 1e-12 {
+		t.Errorf("damped dh = %v, want 1/30", pd.Unconstrained)
+	}
+}
+
+func TestPatternFeasibility(t *testing.T) {
+	j := mat.NewDense(2, 3, []float64{1, 0, -1, 0, 1, -1})
+	pi := []float64{0.2, 0.3, 0.5}
+	// A large target forces scaling.
+	p, err := Pattern(j, []float64{1, -1}, PatternConfig{Weights: pi})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for a, w := range p.Weights {
+		if w < -1e-12 {
+			t.Errorf("weight %d negative: %v", a, w)
+		}
+		sum += w
+	}
+	if math.Abs(sum-1) > 1e-12 || !(p.Scale > 0 && p.Scale < 1) || p.Reachable >= 1 {
+		t.Errorf("weights %v (sum %v), scale %v, reachable %v", p.Weights, sum, p.Scale, p.Reachable)
+	}
+	// Projection reaches at least as much as scaling.
+	pp, _ := Pattern(j, []float64{1, -1}, PatternConfig{Weights: pi, Project: true})
+	sum = 0
+	for _, w := range pp.Weights {
+		if w < -1e-9 {
+			t.Errorf("projected weight negative: %v", pp.Weights)
+		}
+		sum += w
+	}
+	if math.Abs(sum-1) > 1e-9 || pp.Reachable < p.Reachable-1e-9 {
+		t.Errorf("projected: weights %v, reachable %v vs scaled %v", pp.Weights, pp.Reachable, p.Reachable)
+	}
+	// Base outside the patterns: h ≥ 0 and Σ h ≤ 1.
+	pb, _ := Pattern(mat.NewDense(1, 2, []float64{1, 2}), []float64{10}, PatternConfig{})
+	if s := pb.Dh[0] + pb.Dh[1]; s > 1+1e-12 || pb.Dh[0] < 0 || pb.Weights[0] < -1e-12 {
+		t.Errorf("h = %v, weights %v", pb.Dh, pb.Weights)
+	}
+	if _, err := Pattern(j, []float64{1}, PatternConfig{}); err == nil {
+		t.Error("shape mismatch accepted")
+	}
+	if _, err := Pattern(j, []float64{1, 1}, PatternConfig{Weights: []float64{0.5, 0.6, -0.1}}); err == nil {
+		t.Error("invalid weights accepted")
+	}
+}

@@ -1,0 +1,174 @@
+package susc
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// quadModel is L(w) = ½ wᵀ H w (one "sample"), H dense row-major.
+type quadModel struct {
+	d int
+	h []float64
+}
+
+func newQuadModel(h *mat.SymDense) quadModel {
+	d := h.SymmetricDim()
+	q := quadModel{d: d, h: make([]float64, d*d)}
+	for i := range d {
+		for j := range d {
+			q.h[i*d+j] = h.At(i, j)
+		}
+	}
+	return q
+}
+
+func (q quadModel) Dim() int     { return q.d }
+func (q quadModel) NumData() int { return 1 }
+func (q quadModel) LossGrad(grad, w []float64, _ []int) float64 {
+	var l float64
+	for i := range w {
+		var hw float64
+		for j, v := range q.h[i*q.d : (i+1)*q.d] {
+			hw += v * w[j]
+		}
+		l += 0.5 * w[i] * hw
+		if grad != nil {
+			grad[i] = hw
+		}
+	}
+	return l
+}
+
+// ulaCov returns SGLD's exact stationary covariance (K (I - εK/4))⁻¹ for the
+// Gaussian with precision K.
+func ulaCov(k *mat.SymDense, eps float64) *mat.Dense {
+	n := k.SymmetricDim()
+	var kk, m mat.Dense
+	kk.Mul(k, k)
+	m.Scale(-eps/4, &kk)
+	m.Add(&m, k)
+	var inv mat.Dense
+	if err := inv.Inverse(&m); err != nil {
+		panic(err)
+	}
+	_ = n
+	return &inv
+}
+
+// TestStructuralTwoBlockQuadratic checks the two-chain estimator against the
+// exact two-block result of THEORY 8.4: L = ½ wᵀHw, w = (u, c), w* = 0,
+// ΔL = gᵀw + ½ wᵀAw, Σ_C = (t H_cc + γ I)⁻¹, Σ_F = (t H + γ I)⁻¹,
+//
+//	χ̂_C → -[ ¼ tr(H_cc Σ_C) tr(A_cc Σ_C) + ½ tr(H_cc Σ_C A_cc Σ_C) - ¼ tr(H_cc Σ_C) tr(A Σ_F) ].
+//
+// The formula holds for any Gaussian Σ_C, Σ_F, so we evaluate it at SGLD's
+// exact stationary covariances (K(I - εK/4))⁻¹, K the precision; the test
+// also checks that this ε-correction is below 1%.
+func TestStructuralTwoBlockQuadratic(t *testing.T) {
+	skipShortInternal(t)
+	h := mat.NewSymDense(4, []float64{
+		2, 0.5, 0.3, 0,
+		0.5, 1, 0.2, 0.4,
+		0.3, 0.2, 1.5, -0.3,
+		0, 0.4, -0.3, 0.8,
+	})
+	a := mat.NewSymDense(4, []float64{
+		1, 0.2, -0.5, 0.1,
+		0.2, -0.5, 0.3, 0,
+		-0.5, 0.3, 2, 0.6,
+		0.1, 0, 0.6, -1,
+	})
+	g := []float64{0.03, -0.02, 0.05, 0.1} // drops out of the limit; larger g only adds noise
+	const tb, gamma = 10.0, 1.0
+	dL := Func("dL", func(w []float64) float64 {
+		var s float64
+		for i := range w {
+			s += g[i] * w[i]
+			for j := range w {
+				s += 0.5 * w[i] * a.At(i, j) * w[j]
+			}
+		}
+		return s
+	})
+	m := newQuadModel(h)
+	p := Posterior{NBeta: tb, Gamma: gamma, Center: make([]float64, 4)}
+	kMax := tb*3 + gamma
+	eps := 0.02 / kMax
+	r := Run{Chains: 8, Batches: 4, Draws: 40000, BurnIn: int(10 / (eps * gamma)), Thin: int(0.5/(eps*(tb*0.5+gamma))) + 1, Seed: 3}
+	comps := []Component{{"u", []bool{true, true, false, false}}, {"c", []bool{false, false, true, true}}}
+	s, err := SampleStructure(context.Background(), m, p, SGLD{Epsilon: eps}, r, comps, dL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Exact value for each component.
+	kFull := mat.NewSymDense(4, nil)
+	for i := range 4 {
+		for j := range 4 {
+			v := tb * h.At(i, j)
+			if i == j {
+				v += gamma
+			}
+			kFull.SetSym(i, j, v)
+		}
+	}
+	sigF := ulaCov(kFull, eps)
+	var aF mat.Dense
+	aF.Mul(a, sigF)
+	trASigF := mat.Trace(&aF)
+	for c, comp := range comps {
+		var idx []int
+		for i, on := range comp.Mask {
+			if on {
+				idx = append(idx, i)
+			}
+		}
+		sub := func(x mat.Symmetric) *mat.SymDense {
+			out := mat.NewSymDense(len(idx), nil)
+			for i, ii := range idx {
+				for j, jj := range idx {
+					out.SetSym(i, j, x.At(ii, jj))
+				}
+			}
+			return out
+		}
+		hcc, acc, kcc := sub(h), sub(a), sub(kFull)
+		sigC := ulaCov(kcc, eps)
+		var hs, as, hsas mat.Dense
+		hs.Mul(hcc, sigC)
+		as.Mul(acc, sigC)
+		hsas.Mul(&hs, &as)
+		exact := -(0.25*mat.Trace(&hs)*mat.Trace(&as) + 0.5*mat.Trace(&hsas) - 0.25*mat.Trace(&hs)*trASigF)
+		// The same without the ε-correction, to bound it.
+		var sigC0 mat.Dense
+		sigC0.Inverse(kcc)
+		var hs0, as0, hsas0, aF0, sigF0 mat.Dense
+		sigF0.Inverse(kFull)
+		hs0.Mul(hcc, &sigC0)
+		as0.Mul(acc, &sigC0)
+		hsas0.Mul(&hs0, &as0)
+		aF0.Mul(a, &sigF0)
+		exact0 := -(0.25*mat.Trace(&hs0)*mat.Trace(&as0) + 0.5*mat.Trace(&hsas0) - 0.25*mat.Trace(&hs0)*mat.Trace(&aF0))
+		got, se := s.Chi.At(0, c), s.SE.At(0, c)
+		// Using E_C[X] for E_full[X] (plain Cov_C(L, X)) would give -½ tr(H Σ A Σ).
+		naive := -0.5 * mat.Trace(&hsas)
+		t.Logf("component %s: χ̂ = %.6g ± %.2g, exact %.6g (ε = 0: %.6g; one-chain Cov_C(L, X): %.6g)", comp.Name, got, se, exact, exact0, naive)
+		if math.Abs(naive-exact) < 6*se {
+			t.Errorf("component %s: SE %.2g cannot tell the two-chain estimator from Cov_C(L, X)", comp.Name, se)
+		}
+		if math.Abs(exact/exact0-1) > 0.01 {
+			t.Errorf("ε-correction %.3g too large for this test", exact/exact0-1)
+		}
+		if math.Abs(got-exact) > 4*se || se > 0.1*math.Abs(exact) {
+			t.Errorf("component %s: χ̂ = %v ± %v, exact %v", comp.Name, got, se, exact)
+		}
+	}
+}
+
+func skipShortInternal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long statistical test; run without -short")
+	}
+}
