@@ -50,6 +50,26 @@
 //
 // with mean and spread over chains (LLC).
 //
+// Structure (THEORY.md §4): a Component is a mask over the parameters. Its
+// structural susceptibility to a perturbation loss X takes a restricted chain
+// (the kernel masked to the component) and the full chain:
+//
+//	χ̂_C(X) = -{ E_C[(L - L*) X] - E_C[L - L*] · E_full[X] }
+//
+// (StructuralColumn; SampleStructure runs all chains and returns the
+// StructuralMatrix, rows = patterns, columns = components). Columns carry a
+// per-component factor Z/Z_C, so compare them after Standardize (column
+// z-score, optional row centring); SVDModes pairs data patterns (U) with
+// circuits of components (V). The nβ = 0 control is the same computation with
+// Posterior{PriorOnly: true}. With X = SampleLossDeltas the rows are
+// per-sample susceptibility vectors; ProjectRows, KMeans, Purity and
+// AdjustedRand cluster them against known labels.
+//
+// Patterning (THEORY.md §5): Pattern computes dh = J⁺ dμ_target with rank
+// truncation and Tikhonov damping, keeps the mixture weights a probability
+// distribution (scaling or projected least squares) and reports the
+// reachable fraction of the target.
+//
 // Standard errors are the spread of the same estimate over independent units
 // (the chains, each split into Run.Batches batches of consecutive draws)
 // divided by √units. Diagnostics: traces and RunningMean, ESS (Geyer), R̂
