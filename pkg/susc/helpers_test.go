@@ -69,6 +69,12 @@ func (m *gaussModel) LossGrad(grad, w []float64, batch []int) float64 {
 }
 
 func (m *gaussModel) PointLosses(dst, w []float64, idx []int) {
+	if idx == nil {
+		idx = make([]int, m.n)
+		for i := range idx {
+			idx[i] = i
+		}
+	}
 	for j, i := range idx {
 		var l float64
 		for k := range m.d {

@@ -6,8 +6,60 @@ import (
 	"testing"
 )
 
+func TestMixtureLossAndMinibatch(t *testing.T) {
+	base := newGaussModel(1, gaussData(30, []float64{0}))
+	p1 := newGaussModel(1, gaussData(10, []float64{2}))
+	p2 := newGaussModel(1, gaussData(20, []float64{-1}))
+	h := []float64{0.1, 0.05}
+	mix, err := NewMixture(base, []Model{p1, p2}, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := []float64{0.3}
+	want := 0.85*base.LossGrad(nil, w, nil) + 0.1*p1.LossGrad(nil, w, nil) + 0.05*p2.LossGrad(nil, w, nil)
+	if got := mix.LossGrad(nil, w, nil); math.Abs(got-want) > 1e-14 {
+		t.Errorf("L_h = %v, want %v", got, want)
+	}
+	// The mean of the reweighted point losses is L_h, and a minibatch's
+	// LossGrad is the mean of its point losses, gradient included.
+	pl := make([]float64, mix.NumData())
+	mix.PointLosses(pl, w, nil)
+	var s float64
+	for _, v := range pl {
+		s += v / float64(len(pl))
+	}
+	if math.Abs(s-want) > 1e-14 {
+		t.Errorf("mean point loss %v, want %v", s, want)
+	}
+	batch := []int{0, 31, 45, 29, 50, 12}
+	pb := make([]float64, len(batch))
+	mix.PointLosses(pb, w, batch)
+	var mb float64
+	for j, i := range batch {
+		if pb[j] != pl[i] {
+			t.Errorf("PointLosses(idx)[%d] = %v, want %v", j, pb[j], pl[i])
+		}
+		mb += pb[j] / float64(len(batch))
+	}
+	g := make([]float64, 1)
+	if got := mix.LossGrad(g, w, batch); math.Abs(got-mb) > 1e-14 {
+		t.Errorf("batch loss %v, want %v", got, mb)
+	}
+	const d = 1e-6
+	fd := (mix.LossGrad(nil, []float64{w[0] + d}, batch) - mix.LossGrad(nil, []float64{w[0] - d}, batch)) / (2 * d)
+	if math.Abs(g[0]-fd) > 1e-7 {
+		t.Errorf("batch gradient %v, finite difference %v", g[0], fd)
+	}
+	if a := testing.AllocsPerRun(50, func() { mix.LossGrad(g, w, batch) }); a != 0 {
+		t.Errorf("LossGrad allocates %v", a)
+	}
+	if _, err := NewMixture(base, []Model{p1, p2}, []float64{0.7, 0.6}); err == nil {
+		t.Error("Σh > 1 accepted")
+	}
+}
+
 // The linear response predicted from the unperturbed posterior matches the
-// exact mean under the Mixture for small h (Gaussian means: exact in h).
+// exact mean under the Mixture (Gaussian means: linear in h).
 func TestMixtureLinearResponse(t *testing.T) {
 	base := newGaussModel(1, gaussData(50, []float64{0}))
 	p1 := newGaussModel(1, gaussData(50, []float64{2}))
@@ -24,7 +76,6 @@ func TestMixtureLinearResponse(t *testing.T) {
 	if math.Abs(g[0]) > 1e-12 {
 		t.Errorf("gradient at the mixed mean %v", g[0])
 	}
-	// Linear response from the base posterior vs the exact shift of the mean.
 	nb, gamma := 40.0, 10.0
 	res, err := Sample(context.Background(), base, Posterior{NBeta: nb, Gamma: gamma, Center: base.mean}, SGLD{Epsilon: 1e-3},
 		Run{Chains: 8, Draws: 4000, BurnIn: 1000, Thin: 20, Seed: 2}, Param("w", 0), LossDeltas("dL", p1, p2))
@@ -38,5 +89,16 @@ func TestMixtureLinearResponse(t *testing.T) {
 	exact := nb * (want - base.mean[0]) / (nb + gamma) // shift of the posterior mean
 	if math.Abs(pred-exact) > 4*predSE || predSE > 0.05*math.Abs(exact) {
 		t.Errorf("predicted shift %v ± %v, exact %v", pred, predSE, exact)
+	}
+	// Sampling the mixture itself (minibatches) realizes the shift.
+	mres, err := Sample(context.Background(), mix, Posterior{NBeta: nb, Gamma: gamma, Center: base.mean}, SGLD{Epsilon: 1e-3},
+		Run{Chains: 8, Draws: 4000, BurnIn: 1000, Thin: 20, Seed: 3, BatchSize: 50}, Param("w", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wi, _ := mres.Coord("w", 0)
+	got := mres.Mean(wi)
+	if math.Abs(got.Value-base.mean[0]-exact) > 4*got.SE+0.01*math.Abs(exact) {
+		t.Errorf("realized shift %v, exact %v", got.Value-base.mean[0], exact)
 	}
 }
