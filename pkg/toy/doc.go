@@ -13,10 +13,13 @@
 // satisfies susc.Model and susc.PointLosser structurally (this package does
 // not import susc). LossGrad returns the MEAN loss over a batch (nil: all n
 // samples) and overwrites grad. The full-batch path uses precomputed
-// sufficient statistics (cost independent of n); minibatches loop over the
-// batch. All models are read-only after construction, safe for concurrent
-// use and allocation-free in LossGrad and PointLosses, so none needs a
-// Replicate method.
+// sufficient statistics (cost independent of n) where the loss allows it
+// (TMS and MLP loop over all samples); minibatches loop over the batch. The exact-answer models below are read-only after construction,
+// safe for concurrent use and allocation-free in LossGrad and PointLosses, so
+// none needs a Replicate method. The structural models (TMS, DeepLinear,
+// MLP) hold scratch memory instead: each has a method Replicate() returning
+// an independent copy of its own type, which the sampler finds structurally
+// and calls once per chain.
 //
 // Models and their exact answers:
 //
@@ -44,7 +47,31 @@
 //     Aoyagi–Watanabe learning coefficient at rank-0 truth (LearningCoefficient,
 //     RRRLearningCoefficient; (5,3,5) → 6.5); Train finds w*.
 //
+// Structural models, for susceptibility matrices between model components
+// and data patterns (THEORY §4) and for patterning (THEORY §5). Each has
+// component masks over w (for a restricted chain), a data generator whose
+// mixture weights over patterns can be set (q_π = Σ_k π_k q_k + π_K q, base
+// distribution q last; see PatternWeights), per-pattern probe datasets
+// (Probes) and seeded training (Train):
+//
+//   - TMS, the toy model of superposition x̂ = ReLU(WᵀWx + b),
+//     l = Σ_k I_k (x_k - x̂_k)²; patterns = features (GenerateTMS: pattern k
+//     has feature k always active); components FeatureMask(k) (column k of W
+//     and b_k) and HiddenMask(j) (row j of W); observables FeatureNorms
+//     ||W[:,k]||² and Interference Σ_{j≠k} (W[:,k]·W[:,j])². Trained at
+//     F = 6, M = 2 it puts five features on a regular pentagon.
+//   - DeepLinear, a bias-free deep linear network on a LinearTeacher
+//     y = U diag(s) Vᵀ x + σε; patterns = teacher modes (GenerateDeepLinear:
+//     pattern k has x = v_k z); components LayerMask(l) and
+//     HiddenUnitMask(l, j); observable ModeStrengths u_kᵀ W_{L-1}⋯W_0 v_k.
+//   - MLP, one tanh hidden layer on an MLPTeacher; patterns = input regions
+//     (GenerateMLP: pattern k has x ~ N(c_k, Spread² I)); components
+//     HiddenUnitMask(j) and LayerMask(l).
+//
 // Minimize is a deterministic full-batch gradient-descent (or Adam) trainer
-// for any LossGrader. Randomness only ever comes from a caller-supplied
-// *math/rand/v2.Rand (data generators, RandomInit); there is no global random state.
+// for any LossGrader; Train is its minibatch counterpart (SGD or Adam on a
+// permutation seeded by TrainConfig.Seed) for any DataLossGrader.
+// Randomness only ever comes from a caller-supplied *math/rand/v2.Rand (data
+// generators, RandomInit, Init methods) or an explicit seed (Train); there is
+// no global random state.
 package toy
