@@ -285,6 +285,13 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 	for i := range ch.Units {
 		ch.Units[i] = NewMoments(res.D)
 	}
+	// Large accumulators buffer draws for rank-k updates: bring M up to date
+	// on every way out, so that a Result is complete and read-only.
+	defer func() {
+		for _, u := range ch.Units {
+			u.Flush()
+		}
+	}()
 	if run.KeepTrace {
 		ch.Trace = make([]float64, 0, run.Draws*res.D)
 	}
@@ -307,7 +314,16 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 	const tick = 256
 	pending := 0
 	steps := run.BurnIn + run.Draws*run.Thin
-	for step := 0; step < steps; step++ {
+	// The steps between draws run in a tight loop: no draw test per step, the
+	// step count kept in a register (stored to ch.Steps on the way out, so no
+	// shared cache line is written per step). Draw steps, cancellation checks
+	// (every tick steps) and progress updates happen at the same steps as in
+	// a plain loop with a per-step test.
+	taken := 0
+	defer func() { ch.Steps = taken }()
+	nextDraw := run.BurnIn + run.Thin - 1 // draw steps: nextDraw, nextDraw + Thin, ..., steps-1
+	var batch []int
+	for step := 0; step < steps; {
 		if step%tick == 0 {
 			if ctx.Err() != nil {
 				ch.Err = ctx.Err().Error()
@@ -317,24 +333,41 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 			done.Add(int64(pending))
 			pending = 0
 		}
-		isDraw := step >= run.BurnIn && (step-run.BurnIn+1)%run.Thin == 0
-		if isDraw && mala != nil {
+		if step != nextDraw {
+			end := min(nextDraw, step-step%tick+tick)
+			for ; step < end; step++ {
+				if batches != nil {
+					batch = batches.next()
+				}
+				info := k.Step(s, m, batch, noise)
+				taken++
+				pending++
+				if math.IsNaN(info.Loss) || math.IsInf(info.Loss, 0) {
+					done.Add(int64(pending))
+					return fail(step, info.Loss)
+				}
+			}
+			continue
+		}
+		nextDraw += run.Thin
+		if mala != nil {
 			copy(mala.prev, s.W)
 		}
-		info := k.Step(s, m, batches.next(), noise)
-		ch.Steps++
+		if batches != nil {
+			batch = batches.next()
+		}
+		info := k.Step(s, m, batch, noise)
+		taken++
 		pending++
 		if math.IsNaN(info.Loss) || math.IsInf(info.Loss, 0) {
 			done.Add(int64(pending))
 			return fail(step, info.Loss)
 		}
-		if !isDraw {
-			continue
-		}
+		step++
 		x[0] = m.LossGrad(nil, s.W, nil)
 		if math.IsNaN(x[0]) || math.IsInf(x[0], 0) {
 			done.Add(int64(pending))
-			return fail(step, x[0])
+			return fail(step-1, x[0])
 		}
 		off := 1
 		for _, o := range local {
