@@ -39,6 +39,16 @@ type State struct {
 	SquareAvg []float64
 	// Steps counts the steps taken.
 	Steps int
+
+	sqrtEps, sqrtOf float64 // √ε cached for sqrtOf = ε
+}
+
+// sqrtEpsilon returns √Epsilon, recomputed only when Epsilon changes.
+func (s *State) sqrtEpsilon() float64 {
+	if s.Epsilon != s.sqrtOf {
+		s.sqrtEps, s.sqrtOf = math.Sqrt(s.Epsilon), s.Epsilon
+	}
+	return s.sqrtEps
 }
 
 // Info records one step.
@@ -76,7 +86,7 @@ func (k SGLD) Step(s *State, m Model, batch []int, rng *rand.Rand) Info {
 	p := s.Posterior
 	nb, gamma, c := p.NBeta, p.Gamma, p.Center
 	half := 0.5 * s.Epsilon
-	sd := math.Sqrt(s.Epsilon)
+	sd := s.sqrtEpsilon()
 	if k.NoNoise {
 		sd = 0
 	}
@@ -156,7 +166,7 @@ func (k RMSPropSGLD) Step(s *State, m Model, batch []int, rng *rand.Rand) Info {
 	p := s.Posterior
 	nb, gamma, c := p.NBeta, p.Gamma, p.Center
 	half := 0.5 * s.Epsilon
-	sqEps := math.Sqrt(s.Epsilon)
+	sqEps := s.sqrtEpsilon()
 	w, g, v, pre := s.W, s.Grad, s.SquareAvg, s.Precond
 	update := func(i int) {
 		v[i] = alpha*v[i] + (1-alpha)*g[i]*g[i]

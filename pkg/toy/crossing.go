@@ -171,9 +171,19 @@ func (m *NormalCrossing) LossGrad(grad, w []float64, batch []int) float64 {
 		}
 		return loss
 	}
-	var p, q [ncStack]float64 // p_k = w_k^{a_k}, q_k = a_k w_k^{a_k-1}
+	if d <= 4 { // the usual case: a smaller stack buffer is cheaper to zero
+		var p, q [4]float64
+		return m.lossGradProducts(grad, w, batch, p[:d], q[:d])
+	}
+	var p, q [ncStack]float64
+	return m.lossGradProducts(grad, w, batch, p[:d], q[:d])
+}
+
+// lossGradProducts is LossGrad with scratch p_k = w_k^{a_k}, q_k = a_k w_k^{a_k-1}.
+func (m *NormalCrossing) lossGradProducts(grad, w []float64, batch []int, p, q []float64) float64 {
+	d := len(p)
 	f := 1.0
-	for k, a := range m.pow {
+	for k, a := range m.pow[:d] {
 		qk := ipow(w[k], a-1)
 		q[k] = float64(a) * qk
 		p[k] = qk * w[k]
