@@ -24,7 +24,8 @@
 // full-batch loss L_n(w) (coordinate "loss") and the Observables. Chain c
 // draws its noise and batch order from streams derived from (Seed, c) alone,
 // so results are bit-identical for any number of Workers. Statistics are
-// streaming (Welford co-moments per chain, or per batch of draws with
+// streaming (co-moments per chain, Welford updates for short draw vectors and
+// rank-64 block updates with BLAS for long ones, or per batch of draws with
 // Run.Batches), so memory does not grow with the number of draws unless
 // Run.KeepTrace asks for traces. The inner loop allocates nothing.
 //
