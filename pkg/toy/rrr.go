@@ -317,11 +317,12 @@ func (r *ReducedRank) Train(rng *rand.Rand, steps int, lr float64) []float64 {
 // fullSmall is the full-batch path for o·m <= rrrSmall: M = W2 W1, P = M Sxx,
 // G = P - Syx held in small stack arrays (cheap to zero), then
 // n L_n = Syy/2 + Σ M ⊙ (P/2 - Syx), ∂/∂W2 = G W1ᵀ, ∂/∂W1 = W2ᵀ G.
-// grad, if not nil, has been zeroed.
+// Products are written as row updates (axpy) so that consecutive
+// multiply-adds are independent. grad, if not nil, has been zeroed.
 func (r *ReducedRank) fullSmall(grad, w1, w2 []float64) float64 {
 	m, h, o := r.m, r.h, r.o
-	var mBuf, gBuf [rrrSmall]float64
-	M, G := mBuf[:o*m], gBuf[:o*m]
+	var mBuf, pBuf [rrrSmall]float64
+	M, P := mBuf[:o*m], pBuf[:o*m]
 	for a := 0; a < o; a++ {
 		row := M[a*m : a*m+m]
 		for k, v := range w2[a*h : a*h+h] {
@@ -329,39 +330,36 @@ func (r *ReducedRank) fullSmall(grad, w1, w2 []float64) float64 {
 				row[b] += v * u
 			}
 		}
-	}
-	sxx, syx := r.sxx[:m*m], r.syx[:o*m]
-	loss := r.syy / 2
-	for a := 0; a < o; a++ {
-		row := M[a*m : a*m+m]
-		for b := 0; b < m; b++ {
-			var t float64 // (M Sxx)_ab, Sxx symmetric
-			for c, v := range sxx[b*m : b*m+m] {
-				t += row[c] * v
+		prow := P[a*m : a*m+m]
+		for c, v := range row {
+			for b, s := range r.sxx[c*m : c*m+m] {
+				prow[b] += v * s
 			}
-			loss += row[b] * (t/2 - syx[a*m+b])
-			G[a*m+b] = t - syx[a*m+b]
 		}
+	}
+	syx := r.syx[:o*m]
+	loss := r.syy / 2
+	for i, v := range M {
+		loss += v * (P[i]/2 - syx[i])
+		P[i] -= syx[i] // P now holds G = M Sxx - Syx
 	}
 	inv := 1 / float64(r.n)
 	if grad != nil {
 		hm := h * m
 		g1, g2 := grad[:hm], grad[hm:]
 		for a := 0; a < o; a++ {
-			grow := G[a*m : a*m+m]
+			grow := P[a*m : a*m+m]
 			for k := 0; k < h; k++ {
-				v := w2[a*h+k]
-				var s float64
+				v := w2[a*h+k] * inv
+				w1row := w1[k*m : k*m+m]
 				g1row := g1[k*m : k*m+m]
+				var s float64
 				for b, gab := range grow {
-					s += gab * w1[k*m+b]
+					s += gab * w1row[b]
 					g1row[b] += v * gab
 				}
 				g2[a*h+k] = s * inv
 			}
-		}
-		for i := range g1 {
-			g1[i] *= inv
 		}
 	}
 	return loss * inv
