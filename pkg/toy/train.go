@@ -36,28 +36,9 @@ func Minimize(m LossGrader, w0 []float64, opt Optimizer) (w []float64, loss floa
 	if opt.Steps == 0 {
 		opt.Steps = 1000
 	}
-	if opt.LR == 0 {
-		opt.LR = 0.01
-		if opt.Method == Adam {
-			opt.LR = 0.001
-		}
-	}
-	if opt.Beta1 == 0 {
-		opt.Beta1 = 0.9
-	}
-	if opt.Beta2 == 0 {
-		opt.Beta2 = 0.999
-	}
-	if opt.Eps == 0 {
-		opt.Eps = 1e-8
-	}
+	u := newUpdater(opt.Method, opt.LR, opt.Beta1, opt.Beta2, opt.Eps, d)
 	w = append([]float64(nil), w0...)
 	g := make([]float64, d)
-	var mom, vel []float64
-	if opt.Method == Adam {
-		mom, vel = make([]float64, d), make([]float64, d)
-	}
-	b1t, b2t := 1.0, 1.0
 	for step := 0; step < opt.Steps; step++ {
 		m.LossGrad(g, w, nil)
 		if opt.GradTol > 0 {
@@ -69,22 +50,63 @@ func Minimize(m LossGrader, w0 []float64, opt Optimizer) (w []float64, loss floa
 				break
 			}
 		}
-		switch opt.Method {
-		case Adam:
-			b1t *= opt.Beta1
-			b2t *= opt.Beta2
-			for k, gk := range g {
-				mom[k] = opt.Beta1*mom[k] + (1-opt.Beta1)*gk
-				vel[k] = opt.Beta2*vel[k] + (1-opt.Beta2)*gk*gk
-				mh := mom[k] / (1 - b1t)
-				vh := vel[k] / (1 - b2t)
-				w[k] -= opt.LR * mh / (math.Sqrt(vh) + opt.Eps)
-			}
-		default:
-			for k, gk := range g {
-				w[k] -= opt.LR * gk
-			}
-		}
+		u.step(w, g)
 	}
 	return w, m.LossGrad(nil, w, nil)
+}
+
+// updater applies gradient descent or Adam (with bias correction) updates.
+type updater struct {
+	method          Method
+	lr, b1, b2, eps float64
+	mom, vel        []float64
+	b1t, b2t        float64
+}
+
+// newUpdater fills the defaults: LR 0.01 (GradientDescent) or 0.001 (Adam),
+// β1 0.9, β2 0.999, ε 1e-8.
+func newUpdater(method Method, lr, b1, b2, eps float64, d int) *updater {
+	if lr == 0 {
+		lr = 0.01
+		if method == Adam {
+			lr = 0.001
+		}
+	}
+	if b1 == 0 {
+		b1 = 0.9
+	}
+	if b2 == 0 {
+		b2 = 0.999
+	}
+	if eps == 0 {
+		eps = 1e-8
+	}
+	u := &updater{method: method, lr: lr, b1: b1, b2: b2, eps: eps, b1t: 1, b2t: 1}
+	if method == Adam {
+		u.mom, u.vel = make([]float64, d), make([]float64, d)
+	}
+	return u
+}
+
+// step updates w in place with the gradient g:
+//
+//	GradientDescent:  w ← w - LR g
+//	Adam:             m ← β1 m + (1-β1) g,  v ← β2 v + (1-β2) g²,
+//	                  w ← w - LR m̂ / (√v̂ + ε),  m̂ = m/(1-β1^t), v̂ = v/(1-β2^t).
+func (u *updater) step(w, g []float64) {
+	if u.method != Adam {
+		for k, gk := range g {
+			w[k] -= u.lr * gk
+		}
+		return
+	}
+	u.b1t *= u.b1
+	u.b2t *= u.b2
+	for k, gk := range g {
+		u.mom[k] = u.b1*u.mom[k] + (1-u.b1)*gk
+		u.vel[k] = u.b2*u.vel[k] + (1-u.b2)*gk*gk
+		mh := u.mom[k] / (1 - u.b1t)
+		vh := u.vel[k] / (1 - u.b2t)
+		w[k] -= u.lr * mh / (math.Sqrt(vh) + u.eps)
+	}
 }

@@ -3,7 +3,6 @@
 package toy
 
 import (
-	"math"
 	"math/rand/v2"
 )
 
@@ -51,21 +50,6 @@ func Train(m DataLossGrader, w0 []float64, cfg TrainConfig) (w []float64, loss f
 	if cfg.Steps == 0 {
 		cfg.Steps = 1000
 	}
-	if cfg.LR == 0 {
-		cfg.LR = 0.01
-		if cfg.Method == Adam {
-			cfg.LR = 0.001
-		}
-	}
-	if cfg.Beta1 == 0 {
-		cfg.Beta1 = 0.9
-	}
-	if cfg.Beta2 == 0 {
-		cfg.Beta2 = 0.999
-	}
-	if cfg.Eps == 0 {
-		cfg.Eps = 1e-8
-	}
 	if cfg.Steps < 0 || cfg.BatchSize < 0 {
 		panic("toy: Train: negative Steps or BatchSize")
 	}
@@ -79,13 +63,9 @@ func Train(m DataLossGrader, w0 []float64, cfg TrainConfig) (w []float64, loss f
 			perm[i] = i
 		}
 	}
+	u := newUpdater(cfg.Method, cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Eps, d)
 	w = append([]float64(nil), w0...)
 	g := make([]float64, d)
-	var mom, vel []float64
-	if cfg.Method == Adam {
-		mom, vel = make([]float64, d), make([]float64, d)
-	}
-	b1t, b2t := 1.0, 1.0
 	for step := 0; step < cfg.Steps; step++ {
 		var batch []int
 		if perm != nil {
@@ -102,22 +82,7 @@ func Train(m DataLossGrader, w0 []float64, cfg TrainConfig) (w []float64, loss f
 				g[k] += cfg.WeightDecay * v
 			}
 		}
-		switch cfg.Method {
-		case Adam:
-			b1t *= cfg.Beta1
-			b2t *= cfg.Beta2
-			for k, gk := range g {
-				mom[k] = cfg.Beta1*mom[k] + (1-cfg.Beta1)*gk
-				vel[k] = cfg.Beta2*vel[k] + (1-cfg.Beta2)*gk*gk
-				mh := mom[k] / (1 - b1t)
-				vh := vel[k] / (1 - b2t)
-				w[k] -= cfg.LR * mh / (math.Sqrt(vh) + cfg.Eps)
-			}
-		default:
-			for k, gk := range g {
-				w[k] -= cfg.LR * gk
-			}
-		}
+		u.step(w, g)
 	}
 	return w, m.LossGrad(nil, w, nil)
 }
