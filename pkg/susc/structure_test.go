@@ -42,22 +42,6 @@ func (q quadModel) LossGrad(grad, w []float64, _ []int) float64 {
 	return l
 }
 
-// ulaCov returns SGLD's exact stationary covariance (K (I - εK/4))⁻¹ for the
-// Gaussian with precision K.
-func ulaCov(k *mat.SymDense, eps float64) *mat.Dense {
-	n := k.SymmetricDim()
-	var kk, m mat.Dense
-	kk.Mul(k, k)
-	m.Scale(-eps/4, &kk)
-	m.Add(&m, k)
-	var inv mat.Dense
-	if err := inv.Inverse(&m); err != nil {
-		panic(err)
-	}
-	_ = n
-	return &inv
-}
-
 // TestStructuralTwoBlockQuadratic checks the two-chain estimator against the
 // exact two-block result of THEORY 8.4: L = ½ wᵀHw, w = (u, c), w* = 0,
 // ΔL = gᵀw + ½ wᵀAw, Σ_C = (t H_cc + γ I)⁻¹, Σ_F = (t H + γ I)⁻¹,
@@ -103,57 +87,12 @@ func TestStructuralTwoBlockQuadratic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Exact value for each component.
-	kFull := mat.NewSymDense(4, nil)
-	for i := range 4 {
-		for j := range 4 {
-			v := tb * h.At(i, j)
-			if i == j {
-				v += gamma
-			}
-			kFull.SetSym(i, j, v)
-		}
-	}
-	sigF := ulaCov(kFull, eps)
-	var aF mat.Dense
-	aF.Mul(a, sigF)
-	trASigF := mat.Trace(&aF)
 	for c, comp := range comps {
-		var idx []int
-		for i, on := range comp.Mask {
-			if on {
-				idx = append(idx, i)
-			}
-		}
-		sub := func(x mat.Symmetric) *mat.SymDense {
-			out := mat.NewSymDense(len(idx), nil)
-			for i, ii := range idx {
-				for j, jj := range idx {
-					out.SetSym(i, j, x.At(ii, jj))
-				}
-			}
-			return out
-		}
-		hcc, acc, kcc := sub(h), sub(a), sub(kFull)
-		sigC := ulaCov(kcc, eps)
-		var hs, as, hsas mat.Dense
-		hs.Mul(hcc, sigC)
-		as.Mul(acc, sigC)
-		hsas.Mul(&hs, &as)
-		exact := -(0.25*mat.Trace(&hs)*mat.Trace(&as) + 0.5*mat.Trace(&hsas) - 0.25*mat.Trace(&hs)*trASigF)
-		// The same without the ε-correction, to bound it.
-		var sigC0 mat.Dense
-		sigC0.Inverse(kcc)
-		var hs0, as0, hsas0, aF0, sigF0 mat.Dense
-		sigF0.Inverse(kFull)
-		hs0.Mul(hcc, &sigC0)
-		as0.Mul(acc, &sigC0)
-		hsas0.Mul(&hs0, &as0)
-		aF0.Mul(a, &sigF0)
-		exact0 := -(0.25*mat.Trace(&hs0)*mat.Trace(&as0) + 0.5*mat.Trace(&hsas0) - 0.25*mat.Trace(&hs0)*mat.Trace(&aF0))
+		exact := QuadraticStructural(h, a, comp.Mask, tb, gamma, eps)
+		exact0 := QuadraticStructural(h, a, comp.Mask, tb, gamma, 0) // without SGLD's ε-correction
+		// Using E_C[X] for E_full[X] (plain Cov_C(L, X)) would give -½ tr(H_cc Σ_C A_cc Σ_C).
+		naive := naiveOneChain(h, a, comp.Mask, tb, gamma, eps)
 		got, se := s.Chi.At(0, c), s.SE.At(0, c)
-		// Using E_C[X] for E_full[X] (plain Cov_C(L, X)) would give -½ tr(H Σ A Σ).
-		naive := -0.5 * mat.Trace(&hsas)
 		t.Logf("component %s: χ̂ = %.6g ± %.2g, exact %.6g (ε = 0: %.6g; one-chain Cov_C(L, X): %.6g)", comp.Name, got, se, exact, exact0, naive)
 		if math.Abs(naive-exact) < 6*se {
 			t.Errorf("component %s: SE %.2g cannot tell the two-chain estimator from Cov_C(L, X)", comp.Name, se)
@@ -171,4 +110,33 @@ func skipShortInternal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long statistical test; run without -short")
 	}
+}
+
+// naiveOneChain is the limit of -Cov_C(L, X) alone: -½ tr(H_cc Σ_C A_cc Σ_C).
+func naiveOneChain(h, a mat.Symmetric, mask []bool, nb, gamma, eps float64) float64 {
+	var idx []int
+	for i, on := range mask {
+		if on {
+			idx = append(idx, i)
+		}
+	}
+	n := len(idx)
+	hcc, acc, kcc := mat.NewSymDense(n, nil), mat.NewSymDense(n, nil), mat.NewSymDense(n, nil)
+	for i, ii := range idx {
+		for j, jj := range idx {
+			hcc.SetSym(i, j, h.At(ii, jj))
+			acc.SetSym(i, j, a.At(ii, jj))
+			v := nb * h.At(ii, jj)
+			if i == j {
+				v += gamma
+			}
+			kcc.SetSym(i, j, v)
+		}
+	}
+	sig := stationaryCov(kcc, eps)
+	var hs, as, hsas mat.Dense
+	hs.Mul(hcc, sig)
+	as.Mul(acc, sig)
+	hsas.Mul(&hs, &as)
+	return -0.5 * mat.Trace(&hsas)
 }
