@@ -69,7 +69,11 @@
 // Patterning (THEORY.md §5): Pattern computes dh = J⁺ dμ_target with rank
 // truncation and Tikhonov damping, keeps the mixture weights a probability
 // distribution (scaling or projected least squares) and reports the
-// reachable fraction of the target.
+// reachable fraction of the target. Mixture is the exact loss of q_h (a
+// reweighted, concatenated dataset) so the perturbed posterior can be
+// sampled; ClosedLoop sweeps t·dh and compares the realized shift of <μ>
+// (MeanShift, paired standard errors) with the prediction J·t·dh, and
+// RandomFeasible draws the control direction of the same norm.
 //
 // Standard errors are the spread of the same estimate over independent units
 // (the chains, each split into Run.Batches batches of consecutive draws)
