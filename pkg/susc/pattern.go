@@ -36,9 +36,10 @@ type PatternConfig struct {
 	// among the patterns: q_h = (1 - Σ h) q + Σ h_k q_k with h ≥ 0 and Σ h ≤ 1.
 	Weights []float64
 	// Project, if set, replaces the scaled pseudo-inverse step by the
-	// feasible dh that minimizes ||J dh - dμ||² + λ||dh||² (projected
-	// gradient); by default the pseudo-inverse direction is kept and scaled
-	// down until feasible.
+	// feasible dh that minimizes ||J_r dh - dμ||² + λ||dh||² (projected
+	// gradient), J_r the rank-truncated J (the kept singular values only);
+	// by default the pseudo-inverse direction is kept and scaled down until
+	// feasible.
 	Project bool
 }
 
@@ -146,7 +147,17 @@ func Pattern(j mat.Matrix, target []float64, cfg PatternConfig) (*PatternResult,
 		}
 	}
 	if cfg.Project {
-		res.Dh = projectedLS(j, target, cfg, res.Unconstrained)
+		jr := j
+		if rank < len(s) {
+			// J_r = U_r diag(s_r) V_rᵀ: directions cut by the truncation
+			// carry no weight in the objective.
+			var t mat.Dense
+			t.Mul(u.Slice(0, r, 0, rank), mat.NewDiagDense(rank, s[:rank]))
+			var jt mat.Dense
+			jt.Mul(&t, v.Slice(0, k, 0, rank).T())
+			jr = &jt
+		}
+		res.Dh = projectedLS(jr, target, cfg, res.Unconstrained)
 		res.Scale = math.NaN()
 	} else {
 		res.Scale = feasibleScale(res.Unconstrained, cfg.Weights)

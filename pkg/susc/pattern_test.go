@@ -87,3 +87,19 @@ func TestPatternFeasibility(t *testing.T) {
 		t.Error("invalid weights accepted")
 	}
 }
+
+// With Project, rank truncation applies to the objective: a weak direction
+// cut by Rank is not chased.
+func TestPatternProjectRespectsRank(t *testing.T) {
+	// J = diag(1, 0.01): reaching dμ = (0, 0.01) needs dh_2 = 1; rank 1 must
+	// leave it alone.
+	j := mat.NewDense(2, 2, []float64{1, 0, 0, 0.01})
+	full, _ := Pattern(j, []float64{0.05, 0.01}, PatternConfig{Project: true})
+	cut, _ := Pattern(j, []float64{0.05, 0.01}, PatternConfig{Project: true, Rank: 1})
+	if !(full.Dh[1] > 0.5) {
+		t.Errorf("full rank: dh = %v, want dh_2 near 0.95", full.Dh)
+	}
+	if math.Abs(cut.Dh[0]-0.05) > 1e-6 || math.Abs(cut.Dh[1]) > 1e-6 {
+		t.Errorf("rank 1: dh = %v, want (0.05, 0)", cut.Dh)
+	}
+}
