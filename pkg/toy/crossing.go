@@ -184,7 +184,15 @@ func (m *NormalCrossing) lossGradProducts(grad, w []float64, batch []int, p, q [
 	d := len(p)
 	f := 1.0
 	for k, a := range m.pow[:d] {
-		qk := ipow(w[k], a-1)
+		var qk float64 // w_k^{a_k-1}; the common small powers without a call
+		switch a {
+		case 1:
+			qk = 1
+		case 2:
+			qk = w[k]
+		default:
+			qk = ipow(w[k], a-1)
+		}
 		q[k] = float64(a) * qk
 		p[k] = qk * w[k]
 		f *= p[k]
