@@ -59,14 +59,24 @@ func (r *Result) Cov(i, j int) Estimate {
 // Mean returns the posterior mean of draw coordinate i with its standard
 // error (spread of unit means).
 func (r *Result) Mean(i int) Estimate {
-	pooled := r.Pooled()
+	var sum float64
+	var n int
+	for _, c := range r.Chains {
+		for _, u := range c.Units {
+			sum += float64(u.N) * u.Mean[i]
+			n += u.N
+		}
+	}
 	us := r.units()
 	xs := make([]float64, len(us))
 	for k, u := range us {
 		xs[k] = u.Mean[i]
 	}
 	_, se := meanSE(xs)
-	return Estimate{pooled.Mean[i], se}
+	if n == 0 {
+		return Estimate{nan, se}
+	}
+	return Estimate{sum / float64(n), se}
 }
 
 // Susceptibility is the linear response of a posterior expectation <φ> to a
