@@ -404,3 +404,96 @@ func ReadTraceCSV(r io.Reader) (*TraceTable, error) {
 	}
 	return t, nil
 }
+
+type jsonStructural struct {
+	NBeta float64    `json:"nbeta"`
+	Chi   jsonMatrix `json:"chi"` // rows: patterns, columns: components
+	SE    jsonMatrix `json:"se"`
+}
+
+// MarshalJSON writes the labelled matrix χ̂ (rows: patterns, columns:
+// components) and its standard errors.
+func (s *StructuralMatrix) MarshalJSON() ([]byte, error) {
+	return json.Marshal(jsonStructural{s.NBeta, toJSONMatrix(s.Patterns, s.Components, s.Chi), toJSONMatrix(nil, nil, s.SE)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (s *StructuralMatrix) UnmarshalJSON(b []byte) error {
+	var j jsonStructural
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	chi, err := j.Chi.dense()
+	if err != nil {
+		return err
+	}
+	se, err := j.SE.dense()
+	if err != nil {
+		return err
+	}
+	*s = StructuralMatrix{NBeta: j.NBeta, Patterns: j.Chi.Rows, Components: j.Chi.Cols, Chi: chi, SE: se}
+	return nil
+}
+
+type jsonModes struct {
+	S         []jsonFloat `json:"s"`
+	Explained []jsonFloat `json:"explained"`
+	U         jsonMatrix  `json:"u"`
+	V         jsonMatrix  `json:"v"`
+}
+
+// MarshalJSON writes the singular values, explained fractions and vectors.
+func (m *Modes) MarshalJSON() ([]byte, error) {
+	j := jsonModes{U: toJSONMatrix(nil, nil, m.U), V: toJSONMatrix(nil, nil, m.V)}
+	for k := range m.S {
+		j.S = append(j.S, jsonFloat(m.S[k]))
+		j.Explained = append(j.Explained, jsonFloat(m.Explained[k]))
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (m *Modes) UnmarshalJSON(b []byte) error {
+	var j jsonModes
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	u, err := j.U.dense()
+	if err != nil {
+		return err
+	}
+	v, err := j.V.dense()
+	if err != nil {
+		return err
+	}
+	*m = Modes{U: u, V: v}
+	for k := range j.S {
+		m.S = append(m.S, float64(j.S[k]))
+		m.Explained = append(m.Explained, float64(j.Explained[k]))
+	}
+	return nil
+}
+
+// MarshalJSON writes the design; Scale is NaN-safe (it is NaN when Project
+// was used).
+func (p *PatternResult) MarshalJSON() ([]byte, error) {
+	type plain PatternResult
+	return json.Marshal(struct {
+		*plain
+		Scale jsonFloat
+	}{(*plain)(p), jsonFloat(p.Scale)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (p *PatternResult) UnmarshalJSON(b []byte) error {
+	type plain PatternResult
+	v := struct {
+		*plain
+		Scale jsonFloat
+	}{plain: (*plain)(p)}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	p.Scale = float64(v.Scale)
+	return nil
+}

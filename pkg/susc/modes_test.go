@@ -1,7 +1,9 @@
 package susc
 
 import (
+	"bytes"
 	"math"
+	"reflect"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -55,5 +57,28 @@ func TestStandardizeMakesColumnsComparable(t *testing.T) {
 	}
 	if m.V.At(0, 0) < 0 && math.Abs(m.V.At(0, 0)) >= math.Abs(m.V.At(1, 0)) {
 		t.Error("sign convention violated")
+	}
+}
+
+func TestStructuralAndModesJSON(t *testing.T) {
+	s := &StructuralMatrix{NBeta: 3, Patterns: []string{"p0", "p1"}, Components: []string{"a", "b", "c"},
+		Chi: mat.NewDense(2, 3, []float64{1, -2, 3, 0.5, math.NaN(), 6}), SE: mat.NewDense(2, 3, []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6})}
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	var back StructuralMatrix
+	if err := ReadJSON(&buf, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Chi.At(0, 2) != 3 || !math.IsNaN(back.Chi.At(1, 1)) || back.SE.At(1, 2) != 0.6 || back.Components[2] != "c" || back.Patterns[1] != "p1" {
+		t.Errorf("structural matrix after JSON: %+v", back)
+	}
+	m, _ := SVDModes(mat.NewDense(3, 2, []float64{1, 2, 3, 4, 5, 7}))
+	buf.Reset()
+	WriteJSON(&buf, m)
+	var mb Modes
+	if err := ReadJSON(&buf, &mb); err != nil || !reflect.DeepEqual(m, &mb) {
+		t.Errorf("modes after JSON: %v", err)
 	}
 }

@@ -1,7 +1,9 @@
 package susc
 
 import (
+	"bytes"
 	"math"
+	"reflect"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -101,5 +103,21 @@ func TestPatternProjectRespectsRank(t *testing.T) {
 	}
 	if math.Abs(cut.Dh[0]-0.05) > 1e-6 || math.Abs(cut.Dh[1]) > 1e-6 {
 		t.Errorf("rank 1: dh = %v, want (0.05, 0)", cut.Dh)
+	}
+}
+
+func TestPatternResultJSON(t *testing.T) {
+	j := mat.NewDense(2, 3, []float64{1, 0, -1, 0, 1, -1})
+	p, _ := Pattern(j, []float64{1, -1}, PatternConfig{Weights: []float64{0.2, 0.3, 0.5}, Project: true})
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	var back PatternResult
+	if err := ReadJSON(&buf, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(back.Scale) || !reflect.DeepEqual(back.Dh, p.Dh) || back.Reachable != p.Reachable || !reflect.DeepEqual(back.Weights, p.Weights) {
+		t.Errorf("after JSON: %+v, want %+v", back, *p)
 	}
 }
