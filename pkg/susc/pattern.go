@@ -48,7 +48,9 @@ type PatternResult struct {
 	// Unconstrained is the regularized pseudo-inverse solution J⁺ dμ.
 	Unconstrained []float64
 	// Dh is the feasible intervention; Scale is the factor applied to
-	// Unconstrained (1 if it was feasible; NaN when Project was used).
+	// Unconstrained (1 if it was feasible; 0 if no positive multiple is, as
+	// when an entry is negative without Weights: then use Project; NaN when
+	// Project was used).
 	Dh    []float64
 	Scale float64
 	// Predicted is J dh, the linear-response prediction of the change in μ.
@@ -91,8 +93,27 @@ func Pattern(j mat.Matrix, target []float64, cfg PatternConfig) (*PatternResult,
 			return nil, fmt.Errorf("susc: Pattern: weights sum to %v, want 1", s)
 		}
 	}
+	// With weights only moves with Σ dh = 0 keep the total mass: work with
+	// J P, P = I - 11ᵀ/k the projector onto them, so that the minimum-norm
+	// solution, the range and the projected objective all respect it.
+	jEff := j
+	if cfg.Weights != nil {
+		p := mat.NewDense(k, k, nil)
+		for a := range k {
+			for b := range k {
+				v := -1 / float64(k)
+				if a == b {
+					v++
+				}
+				p.Set(a, b, v)
+			}
+		}
+		var jp mat.Dense
+		jp.Mul(j, p)
+		jEff = &jp
+	}
 	var svd mat.SVD
-	if !svd.Factorize(j, mat.SVDThin) {
+	if !svd.Factorize(jEff, mat.SVDThin) {
 		return nil, errors.New("susc: Pattern: SVD did not converge")
 	}
 	s := svd.Values(nil)
@@ -103,9 +124,12 @@ func Pattern(j mat.Matrix, target []float64, cfg PatternConfig) (*PatternResult,
 	if tol == 0 {
 		tol = 1e-10
 	}
+	// The cut-off is relative to J itself, so that a J P that is zero up to
+	// rounding has rank 0.
+	scale := math.Max(s[0], mat.Norm(j, 2)/math.Sqrt(float64(min(r, k))))
 	rank := 0
 	for _, x := range s {
-		if x > tol*s[0] {
+		if x > tol*scale {
 			rank++
 		}
 	}
@@ -113,7 +137,7 @@ func Pattern(j mat.Matrix, target []float64, cfg PatternConfig) (*PatternResult,
 		rank = min(rank, cfg.Rank)
 	}
 	if rank == 0 {
-		return nil, errors.New("susc: Pattern: J is zero")
+		return nil, errors.New("susc: Pattern: J is zero (on the moves the weights allow)")
 	}
 	// Unconstrained: V diag(s/(s²+λ)) Uᵀ dμ over the kept values; also the
 	// part of dμ inside the kept range.
@@ -136,18 +160,8 @@ func Pattern(j mat.Matrix, target []float64, cfg PatternConfig) (*PatternResult,
 	if tnorm > 0 {
 		res.InRange = math.Sqrt(inRange / tnorm)
 	}
-	if cfg.Weights != nil {
-		// Only Σ dh = 0 moves keep the total mass: remove the mean.
-		var mean float64
-		for _, x := range res.Unconstrained {
-			mean += x / float64(k)
-		}
-		for a := range res.Unconstrained {
-			res.Unconstrained[a] -= mean
-		}
-	}
 	if cfg.Project {
-		jr := j
+		jr := jEff
 		if rank < len(s) {
 			// J_r = U_r diag(s_r) V_rᵀ: directions cut by the truncation
 			// carry no weight in the objective.
@@ -247,13 +261,14 @@ func projectedLS(j mat.Matrix, target []float64, cfg PatternConfig, x0 []float64
 			x[a] = y[a] - step*(2*g[a]+2*cfg.Damping*y[a])
 		}
 		x = project(x, cfg.Weights)
-		var moved float64
+		// Stop on the gradient mapping ||x - y||: with momentum, x can stand
+		// still while the look-ahead point y has not converged.
+		var gm float64
 		for a := range x {
-			d := x[a] - prev[a]
-			moved += d * d
-			y[a] = x[a] + float64(it-1)/float64(it+2)*d
+			gm += (x[a] - y[a]) * (x[a] - y[a])
+			y[a] = x[a] + float64(it-1)/float64(it+2)*(x[a]-prev[a])
 		}
-		if moved < 1e-30 {
+		if gm < 1e-32 {
 			break
 		}
 	}

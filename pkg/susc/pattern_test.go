@@ -121,3 +121,31 @@ func TestPatternResultJSON(t *testing.T) {
 		t.Errorf("after JSON: %+v, want %+v", back, *p)
 	}
 }
+
+// With weights, the design is the minimum-norm solution among Σ dh = 0
+// moves, (J P)⁺ dμ, which reaches a reachable target exactly.
+func TestPatternWeightsSumZeroSolution(t *testing.T) {
+	j := mat.NewDense(1, 3, []float64{1, 0, 0})
+	pi := []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}
+	p, err := Pattern(j, []float64{0.01}, PatternConfig{Weights: pi})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0.01, -0.005, -0.005} // J P = (2/3, -1/3, -1/3): (J P)⁺ 0.01
+	for a := range want {
+		if math.Abs(p.Dh[a]-want[a]) > 1e-12 {
+			t.Fatalf("dh = %v, want %v", p.Dh, want)
+		}
+	}
+	if math.Abs(p.Reachable-1) > 1e-9 || p.Scale != 1 {
+		t.Errorf("reachable %v, scale %v", p.Reachable, p.Scale)
+	}
+	pp, _ := Pattern(j, []float64{0.01}, PatternConfig{Weights: pi, Project: true})
+	if math.Abs(pp.Reachable-1) > 1e-6 {
+		t.Errorf("projected: reachable %v, dh %v", pp.Reachable, pp.Dh)
+	}
+	// A J that only sees the total mass cannot be moved by Σ dh = 0 moves.
+	if _, err := Pattern(mat.NewDense(1, 3, []float64{1, 1, 1}), []float64{0.01}, PatternConfig{Weights: pi}); err == nil {
+		t.Error("J = (1,1,1) with weights: want an error, no move reaches the target")
+	}
+}
