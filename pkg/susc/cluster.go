@@ -112,19 +112,28 @@ func KMeans(x mat.Matrix, k int, seed uint64, restarts int) []int {
 				}
 			}
 			for c := range cent {
-				if counts[c] == 0 { // empty cluster: restart it at the farthest point
-					far, fd := 0, -1.0
-					for i, p := range pts {
-						if dd := dist2(p, cent[label[i]]); dd > fd {
-							far, fd = i, dd
-						}
+				if counts[c] > 0 {
+					for j := range d {
+						cent[c][j] /= float64(counts[c])
 					}
-					copy(cent[c], pts[far])
+				}
+			}
+			// An empty cluster restarts at the point farthest from its own
+			// (updated) centre.
+			for c := range cent {
+				if counts[c] > 0 {
 					continue
 				}
-				for j := range d {
-					cent[c][j] /= float64(counts[c])
+				far, fd := 0, -1.0
+				for i, p := range pts {
+					if counts[label[i]] == 0 {
+						continue
+					}
+					if dd := dist2(p, cent[label[i]]); dd > fd {
+						far, fd = i, dd
+					}
 				}
+				copy(cent[c], pts[far])
 			}
 		}
 		if cost < bestCost {

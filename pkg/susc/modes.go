@@ -37,7 +37,7 @@ func Standardize(dst *mat.Dense, x mat.Matrix, centerRows bool) *mat.Dense {
 		sd := math.Sqrt(ss / float64(r-1))
 		for i := range r {
 			v := 0.0
-			if sd > 0 {
+			if sd > 0 || math.IsNaN(sd) { // NaN propagates; only a constant column becomes 0
 				v = (x.At(i, j) - mean) / sd
 			}
 			dst.Set(i, j, v)

@@ -105,17 +105,26 @@ func (m *Moments) Add(x []float64) {
 }
 
 // initBlock allocates the block buffers. An accumulator that already holds
-// draws without a shift (filled by Merge from one that had none) gets the
-// shift 0 and ȳ = Mean.
+// draws without a shift (read back from JSON, say) takes its mean as the
+// shift, so ȳ = 0 and no precision is lost to a large mean.
 func (m *Moments) initBlock() {
 	if m.buf != nil {
 		return
 	}
 	d := len(m.Mean)
 	m.buf = make([]float64, (blockSize+1)*d)
-	m.shift = make([]float64, d)
-	m.ym = append([]float64(nil), m.Mean...)
+	m.shift = append([]float64(nil), m.Mean...)
+	m.ym = make([]float64, d)
 	m.ymA = make([]float64, d)
+}
+
+// split returns the shift and ȳ of coordinate i (Mean = shift + ȳ) without
+// modifying m: an accumulator without block state counts as shift = Mean.
+func (m *Moments) split(i int) (shift, ym float64) {
+	if m.buf == nil {
+		return m.Mean[i], 0
+	}
+	return m.shift[i], m.ym[i]
 }
 
 // addBlock stores x - shift in the block buffer, updates N, ȳ and Mean, and
@@ -202,16 +211,16 @@ func (m *Moments) Merge(o *Moments) {
 	m.Flush()
 	block := d >= blockMinDim
 	if block {
-		m.initBlock()
-		o.initBlock()
+		m.initBlock() // m is written anyway; o is only read
 	}
 	if m.N == 0 {
 		m.N = o.N
 		copy(m.Mean, o.Mean)
 		copy(m.M, o.M)
 		if block {
-			copy(m.shift, o.shift)
-			copy(m.ym, o.ym)
+			for i := range m.shift {
+				m.shift[i], m.ym[i] = o.split(i)
+			}
 		}
 		return
 	}
@@ -225,7 +234,8 @@ func (m *Moments) Merge(o *Moments) {
 	for i := range delta {
 		if block {
 			// Difference of the means from the shifts and the small ȳ.
-			delta[i] = (o.shift[i] - m.shift[i]) + (o.ym[i] - m.ym[i])
+			os, oy := o.split(i)
+			delta[i] = (os - m.shift[i]) + (oy - m.ym[i])
 		} else {
 			delta[i] = o.Mean[i] - m.Mean[i]
 		}

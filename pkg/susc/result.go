@@ -180,3 +180,13 @@ func (r *Result) Trace(name string, i int) ([][]float64, error) {
 	}
 	return out, nil
 }
+
+// coordLabel names coordinate j of the draw vector, e.g. "l[4]".
+func (r *Result) coordLabel(j int) string {
+	for _, o := range r.Observables {
+		if j >= o.Offset && j < o.Offset+o.Dim {
+			return o.label(j - o.Offset)
+		}
+	}
+	return fmt.Sprintf("#%d", j)
+}

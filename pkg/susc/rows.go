@@ -33,7 +33,7 @@ func ScaleColumns(dst *mat.Dense, x mat.Matrix) *mat.Dense {
 		rms := math.Sqrt(ss / float64(r))
 		for i := range r {
 			v := 0.0
-			if rms > 0 {
+			if rms > 0 || math.IsNaN(rms) { // NaN propagates
 				v = x.At(i, j) / rms
 			}
 			dst.Set(i, j, v)
@@ -58,7 +58,7 @@ func NormalizeRows(dst *mat.Dense, x mat.Matrix) *mat.Dense {
 		nrm := math.Sqrt(ss)
 		for j := range c {
 			v := 0.0
-			if nrm > 0 {
+			if nrm > 0 || math.IsNaN(nrm) { // NaN propagates
 				v = x.At(i, j) / nrm
 			}
 			dst.Set(i, j, v)

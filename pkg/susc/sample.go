@@ -374,6 +374,14 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 			o.Observe(x[off:off+o.Dim()], s.W, m)
 			off += o.Dim()
 		}
+		for j, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				done.Add(int64(pending))
+				e := fmt.Errorf("susc: chain %d: observable %s is %v at step %d", c, res.coordLabel(j), v, step-1)
+				ch.Err = e.Error()
+				return e
+			}
+		}
 		draw := ch.Draws
 		ch.Units[draw*run.Batches/run.Draws].Add(x)
 		if run.KeepTrace {

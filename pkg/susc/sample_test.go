@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -242,5 +243,18 @@ func TestSampleLossDeltas(t *testing.T) {
 	}
 	if labels, _ := res.Labels("x"); labels[0] != "x[2]" || labels[1] != "x[0]" {
 		t.Errorf("labels %v", labels)
+	}
+}
+
+func TestNaNObservableStopsChain(t *testing.T) {
+	m := newGaussModel(1, gaussData(10, []float64{0}))
+	bad := Func("bad", func(w []float64) float64 { return math.Log(-1 - w[0]*w[0]) })
+	res, err := Sample(context.Background(), m, Posterior{NBeta: 10, Center: []float64{0}}, SGLD{Epsilon: 1e-3}, Run{Chains: 2, Draws: 10}, bad)
+	if err == nil || !strings.Contains(err.Error(), `observable bad is NaN`) || res == nil {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := SampleStructure(context.Background(), m, Posterior{NBeta: 10, Center: []float64{0}}, SGLD{Epsilon: 1e-3, Mask: []bool{true}},
+		Run{Draws: 10}, []Component{{"c", []bool{true}}}, Param("w", 0)); err == nil {
+		t.Error("a masked kernel was accepted for the full chain")
 	}
 }

@@ -123,6 +123,16 @@ func SampleStructure(ctx context.Context, m Model, p Posterior, k Masker, r Run,
 	if len(comps) == 0 {
 		return nil, errors.New("susc: no components")
 	}
+	switch kk := k.(type) {
+	case SGLD:
+		if kk.Mask != nil {
+			return nil, errors.New("susc: SampleStructure: the kernel already has a mask; the full chain must move every weight")
+		}
+	case RMSPropSGLD:
+		if kk.Mask != nil {
+			return nil, errors.New("susc: SampleStructure: the kernel already has a mask; the full chain must move every weight")
+		}
+	}
 	obs := append([]Observable{x}, more...)
 	full, err := Sample(ctx, m, p, k, r, obs...)
 	if err != nil {
