@@ -54,9 +54,13 @@ type RetrainConfig struct {
 	Config TMSConfig
 	// N is the number of training samples drawn from q_h. Required, ≥ 1.
 	N int
-	// DataSeed is mixed with each job's Seed to seed its dataset, so that
-	// jobs with the same Seed share their random stream (common random
-	// numbers across interventions).
+	// DataSeed is mixed with each job's Seed to seed its dataset. Jobs with
+	// the same Seed share their initialization, minibatch order and the
+	// seed of their data stream; their datasets agree only until the first
+	// sample drawn from a different mixture component (the generator draws
+	// a data-dependent number of variates), so pairing by Seed reduces the
+	// variance of a comparison through the initialization rather than the
+	// data. Paired differences remain valid either way.
 	DataSeed uint64
 	// Train configures the optimizer; its Seed is replaced by the job's.
 	Train TrainConfig
