@@ -44,13 +44,15 @@ func (r *Result) RHat(name string, i int) (float64, error) {
 }
 
 // ESS returns the effective sample size of a set of chains' traces (one
-// slice per chain, equal lengths), with Geyer's initial monotone sequence
-// on the multi-chain autocorrelation (the estimator of Stan and ArviZ,
-// without splitting chains):
+// slice per chain, truncated to the shortest), the multi-chain estimator of
+// Stan and ArviZ without splitting chains:
 //
-//	ρ_t = 1 - (W - mean_c γ_c(t)) / var⁺,   ESS = M N / (-1 + 2 Σ_{k} (ρ_{2k} + ρ_{2k+1}))
+//	ρ_t = 1 - (W - mean_c γ_c(t)) / var⁺,   ESS = M N / τ,   τ = -1 + 2 Σ_t ρ_t
 //
-// summing pairs while positive and non-increasing.
+// with γ_c the biased autocovariance, W the mean within-chain variance and
+// var⁺ = (N-1)/N W + B/N; ρ_0 = 1, pairs are summed while positive (Geyer's
+// initial positive sequence) and made non-increasing (initial monotone
+// sequence), and τ ≥ 1/log₁₀(MN).
 func ESS(chains [][]float64) float64 {
 	m := len(chains)
 	if m == 0 {
@@ -105,18 +107,37 @@ func ESS(chains [][]float64) float64 {
 		}
 		return 1 - (w-g/float64(m))/varPlus
 	}
-	tau := -1.0
-	prev := math.Inf(1)
-	for t := 0; t+1 < n; t += 2 {
-		p := rho(t) + rho(t+1)
-		if p <= 0 {
-			break
+	// Geyer's initial positive sequence on pairs (ρ_{t+1}, ρ_{t+2}), then
+	// the initial monotone sequence, as in Stan and ArviZ.
+	r := make([]float64, n)
+	r[0] = 1
+	even, odd := 1.0, rho(1)
+	r[1] = odd
+	t := 1
+	for t < n-3 && even+odd > 0 {
+		even, odd = rho(t+1), rho(t+2)
+		if even+odd >= 0 {
+			r[t+1], r[t+2] = even, odd
 		}
-		p = min(p, prev)
-		prev = p
-		tau += 2 * p
+		t += 2
 	}
-	return float64(m) * N / math.Max(tau, 1/math.Log10(float64(m)*N+10))
+	maxT := t - 2
+	if even > 0 {
+		r[maxT+1] = even
+	}
+	for t := 1; t <= maxT-2; t += 2 {
+		if r[t+1]+r[t+2] > r[t-1]+r[t] {
+			r[t+1] = (r[t-1] + r[t]) / 2
+			r[t+2] = r[t+1]
+		}
+	}
+	tau := -1.0
+	for _, v := range r[:maxT+1] {
+		tau += 2 * v
+	}
+	tau += r[maxT+1]
+	total := float64(m) * N
+	return total / math.Max(tau, 1/math.Log10(total))
 }
 
 // RunningMean writes the running mean of x, (1/k) Σ_{s<k} x_s, into dst
