@@ -118,7 +118,8 @@ func (k RMSPropSGLD) WithMask(mask []bool) Kernel { k.Mask = mask; return k }
 // component (the kernel masked to it) and returns the structural matrix of
 // the perturbation observable x (rows: its components, the patterns). The
 // runs share r except the seed: the full run uses r.Seed and component c the
-// seed r.Seed + c + 1. The kernel must not already carry a mask.
+// seed componentSeed(r.Seed, c), a hash, so that runs with nearby seeds share
+// no stream. The kernel must not already carry a mask.
 func SampleStructure(ctx context.Context, m Model, p Posterior, k Masker, r Run, comps []Component, x Observable, more ...Observable) (*StructuralMatrix, error) {
 	if len(comps) == 0 {
 		return nil, errors.New("susc: no components")
@@ -146,7 +147,7 @@ func SampleStructure(ctx context.Context, m Model, p Posterior, k Masker, r Run,
 			return nil, fmt.Errorf("susc: component %q: mask has length %d, model dimension %d", comp.Name, len(comp.Mask), m.Dim())
 		}
 		rc := r
-		rc.Seed = r.Seed + uint64(c) + 1
+		rc.Seed = componentSeed(r.Seed, c)
 		res, err := Sample(ctx, m, p, k.WithMask(comp.Mask), rc, obs...)
 		if err != nil {
 			return nil, fmt.Errorf("susc: component %q: %w", comp.Name, err)
@@ -160,4 +161,9 @@ func SampleStructure(ctx context.Context, m Model, p Posterior, k Masker, r Run,
 		s.SE.SetCol(c, se)
 	}
 	return s, nil
+}
+
+// componentSeed is the seed of component c's restricted run in SampleStructure.
+func componentSeed(seed uint64, c int) uint64 {
+	return splitmix(seed ^ splitmix(uint64(c)+0x5eed))
 }
