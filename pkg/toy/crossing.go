@@ -171,7 +171,18 @@ func (m *NormalCrossing) LossGrad(grad, w []float64, batch []int) float64 {
 		}
 		return loss
 	}
-	if d <= 4 { // the usual case: a smaller stack buffer is cheaper to zero
+	if d == 2 { // the usual case, without scratch: f = p0 p1, ∂f/∂w_0 = a0 q0 p1, ∂f/∂w_1 = a1 q1 p0
+		a0, a1 := m.pow[0], m.pow[1]
+		q0, q1 := lowPow(w[0], a0-1), lowPow(w[1], a1-1)
+		p0, p1 := q0*w[0], q1*w[1]
+		loss, dldf := m.lossDeriv(p0*p1, batch)
+		if grad != nil {
+			grad[0] = dldf * float64(a0) * q0 * p1
+			grad[1] = dldf * float64(a1) * q1 * p0
+		}
+		return loss
+	}
+	if d <= 4 { // a smaller stack buffer is cheaper to zero
 		var p, q [4]float64
 		return m.lossGradProducts(grad, w, batch, p[:d], q[:d])
 	}
@@ -184,15 +195,7 @@ func (m *NormalCrossing) lossGradProducts(grad, w []float64, batch []int, p, q [
 	d := len(p)
 	f := 1.0
 	for k, a := range m.pow[:d] {
-		var qk float64 // w_k^{a_k-1}; the common small powers without a call
-		switch a {
-		case 1:
-			qk = 1
-		case 2:
-			qk = w[k]
-		default:
-			qk = ipow(w[k], a-1)
-		}
+		qk := lowPow(w[k], a-1)
 		q[k] = float64(a) * qk
 		p[k] = qk * w[k]
 		f *= p[k]
@@ -344,4 +347,15 @@ func (m *NormalCrossing) LLC2D(nbeta, gamma float64, w0 []float64, rel float64) 
 	br = append(br, roots(fstar, ipow(w0[1]-r, a2), a1)...)
 	res := integrateGraded(inner, w0[0]-r, w0[0]+r, br, minW, rel)
 	return res[1] / res[0], nil
+}
+
+// lowPow is x^k, inlined for the common k = 0, 1.
+func lowPow(x float64, k int) float64 {
+	switch k {
+	case 0:
+		return 1
+	case 1:
+		return x
+	}
+	return ipow(x, k)
 }
