@@ -19,14 +19,11 @@ import (
 	"susclab/pkg/toy"
 )
 
-// localBudget returns SGLD step, burn-in and thinning for a posterior whose
-// stiffest curvature is about kMax and flattest about kMin: ε = c/kMax keeps
-// the step stable and its bias small; burn-in and thinning are multiples of
-// the slowest relaxation time 2/(ε kMin).
+// localBudget is susc.NewBudget as three values: step ε = c/kMax, burn-in
+// and thinning as multiples of the slowest relaxation time 2/(ε kMin).
 func localBudget(c, kMax, kMin, burnTimes, thinTimes float64) (eps float64, burnIn, thin int) {
-	eps = c / kMax
-	tau := 2 / (eps * kMin)
-	return eps, int(burnTimes * tau), int(thinTimes*tau) + 1
+	b := susc.NewBudget(c, kMax, kMin, burnTimes, thinTimes)
+	return b.Epsilon, b.BurnIn, b.Thin
 }
 
 // TestLLCNormalCrossingMatchesExactFiniteNBeta compares the sampled LLC with

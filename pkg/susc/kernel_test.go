@@ -117,3 +117,16 @@ func TestInvalidKernels(t *testing.T) {
 		t.Errorf("prior-only control rejected: %v", err)
 	}
 }
+
+func TestNewBudget(t *testing.T) {
+	b := NewBudget(0.2, 1000, 10, 2.5, 0.25)
+	if b.Epsilon != 2e-4 || b.Relaxation != 1000 || b.BurnIn != 2500 || b.Thin != 251 {
+		t.Errorf("budget %+v", b)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("kMin > kMax accepted")
+		}
+	}()
+	NewBudget(0.2, 1, 10, 1, 1)
+}
