@@ -43,6 +43,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"susclab/internal/handloop"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -173,37 +174,14 @@ func libraryRate(m susc.Model, p susc.Posterior, eps float64, sec float64) (floa
 var sink float64
 
 // handLoopRate is the machine's limit on normal crossing (1,2): the same
-// update written out for f = w0·w1², L_n = c0 + c1 (f - f̂) + c2 (f - f̂)²/2
-// from sufficient statistics (as toy.NormalCrossing does), no interfaces.
+// update written out by hand (internal/handloop), no interfaces.
 func handLoopRate(m *toy.NormalCrossing, p susc.Posterior, eps, sec float64) (float64, error) {
 	x, y := m.Data()
-	var sxx, sxy float64
-	for i := range x {
-		sxx += x[i] * x[i]
-		sxy += x[i] * y[i]
-	}
-	nf := float64(len(x))
-	c2, fhat := sxx/nf, sxy/sxx
-	var c1 float64
-	for i := range x {
-		c1 -= x[i] * (y[i] - x[i]*fhat)
-	}
-	c1 /= nf
-	nb, gamma := p.NBeta, p.Gamma
-	half, sd := eps/2, math.Sqrt(eps)
+	h := handloop.New(x, y, p.NBeta, p.Gamma, eps)
 	noise := rand.New(rand.NewPCG(1, 1))
 	return rate(sec, func(steps int) error {
-		var w0, w1, s float64
-		for range steps {
-			f := w0 * w1 * w1
-			dldf := c1 + c2*(f-fhat)
-			s += dldf
-			g0, g1 := dldf*w1*w1, dldf*2*w0*w1
-			w0 += -half*(nb*g0+gamma*w0) + sd*noise.NormFloat64()
-			w1 += -half*(nb*g1+gamma*w1) + sd*noise.NormFloat64()
-		}
-		sink += s + w0 + w1
-		if math.IsNaN(sink) {
+		h.Run(steps, noise)
+		if h.Diverged() {
 			return errors.New("hand loop diverged")
 		}
 		return nil

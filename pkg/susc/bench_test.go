@@ -3,8 +3,8 @@ package susc_test
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
+	"susclab/internal/handloop"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -69,36 +69,16 @@ func BenchmarkKernelStepNormalCrossing(b *testing.B) {
 }
 
 // BenchmarkHandLoopNormalCrossing is the machine's limit: the same update
-// written out by hand for f = w0·w1², with L_n = c0 + c1 (f - f̂) + c2 (f - f̂)²/2
-// from sufficient statistics, no interfaces.
+// written out by hand (internal/handloop), no interfaces, on the same data.
 func BenchmarkHandLoopNormalCrossing(b *testing.B) {
-	x, y := make([]float64, 1000), make([]float64, 1000)
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := range x {
-		x[i], y[i] = rng.NormFloat64(), rng.NormFloat64()
-	}
-	var sxx, sxy float64
-	for i := range x {
-		sxx += x[i] * x[i]
-		sxy += x[i] * y[i]
-	}
-	n := float64(len(x))
-	c2, fhat := sxx/n, sxy/sxx
-	nb, gamma, eps := n/math.Log(n), 100.0, 1e-4
-	half, sd := eps/2, math.Sqrt(eps)
+	m, p := crossing(1000)
+	x, y := m.Data()
+	h := handloop.New(x, y, p.NBeta, p.Gamma, 1e-4)
 	noise := rand.New(rand.NewPCG(1, 1))
-	var w0, w1, sink float64
 	b.ResetTimer()
-	for range b.N {
-		f := w0 * w1 * w1
-		dldf := c2 * (f - fhat)
-		sink += dldf
-		g0, g1 := dldf*w1*w1, dldf*2*w0*w1
-		w0 += -half*(nb*g0+gamma*w0) + sd*noise.NormFloat64()
-		w1 += -half*(nb*g1+gamma*w1) + sd*noise.NormFloat64()
-	}
+	h.Run(b.N, noise)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
-	if math.IsNaN(sink + w0 + w1) {
+	if h.Diverged() {
 		b.Fatal("diverged")
 	}
 }
