@@ -108,6 +108,47 @@ func (k SGLD) Step(s *State, m Model, batch []int, rng *rand.Rand) Info {
 	return Info{Loss: loss}
 }
 
+// stepRunner is implemented by kernels that can take many steps in one call,
+// without an interface call and an Info record per step; runChain uses it
+// for the steps between draws. steps takes up to n steps and returns how
+// many it took and the last loss; it stops early, after the step, at a NaN
+// or infinite loss.
+type stepRunner interface {
+	steps(s *State, m Model, batches *batcher, rng *rand.Rand, n int) (taken int, loss float64)
+}
+
+// steps implements stepRunner: Step n times, with the unmasked update inlined.
+func (k SGLD) steps(s *State, m Model, batches *batcher, rng *rand.Rand, n int) (int, float64) {
+	loss := 0.0
+	if s.Active != nil || k.NoNoise {
+		for t := range n {
+			loss = k.Step(s, m, batches.next(), rng).Loss
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				return t + 1, loss
+			}
+		}
+		return n, loss
+	}
+	p := s.Posterior
+	nb, gamma := p.NBeta, p.Gamma
+	half, sd := 0.5*s.Epsilon, s.sqrtEpsilon()
+	w := s.W
+	g, c := s.Grad[:len(w)], p.Center[:len(w)]
+	for t := range n {
+		loss = m.LossGrad(g, w, batches.next())
+		for i := range w {
+			drift := nb*g[i] + gamma*(w[i]-c[i])
+			w[i] += -half*drift + sd*rng.NormFloat64()
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			s.Steps += t + 1
+			return t + 1, loss
+		}
+	}
+	s.Steps += n
+	return n, loss
+}
+
 // RMSPropSGLD is SGLD with the diagonal RMSProp preconditioner of devinterp
 // (THEORY.md §7): with g = ∇L_B the raw (unscaled) gradient,
 //

@@ -323,6 +323,7 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 	defer func() { ch.Steps = taken }()
 	nextDraw := run.BurnIn + run.Thin - 1 // draw steps: nextDraw, nextDraw + Thin, ..., steps-1
 	var batch []int
+	runner, _ := k.(stepRunner)
 	for step := 0; step < steps; {
 		if step%tick == 0 {
 			if ctx.Err() != nil {
@@ -335,6 +336,17 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 		}
 		if step != nextDraw {
 			end := min(nextDraw, step-step%tick+tick)
+			if runner != nil {
+				n, loss := runner.steps(s, m, batches, noise, end-step)
+				taken += n
+				pending += n
+				step += n
+				if math.IsNaN(loss) || math.IsInf(loss, 0) {
+					done.Add(int64(pending))
+					return fail(step-1, loss)
+				}
+				continue
+			}
 			for ; step < end; step++ {
 				if batches != nil {
 					batch = batches.next()

@@ -3,6 +3,7 @@ package susc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -257,4 +258,51 @@ func TestNaNObservableStopsChain(t *testing.T) {
 		Run{Draws: 10}, []Component{{"c", []bool{true}}}, Param("w", 0)); err == nil {
 		t.Error("a masked kernel was accepted for the full chain")
 	}
+}
+
+// perStepKernel hides SGLD's multi-step fast path, so runChain calls Step.
+type perStepKernel struct{ Kernel }
+
+func TestMultiStepPathMatchesPerStep(t *testing.T) {
+	m := newGaussModel(2, gaussData(40, []float64{0.5, -1}))
+	p := Posterior{NBeta: 40, Gamma: 1, Center: []float64{0.5, -1}}
+	for _, c := range []struct {
+		name string
+		k    SGLD
+		run  Run
+	}{
+		{"full batch", SGLD{Epsilon: 1e-3}, Run{Chains: 2, Draws: 50, BurnIn: 300, Thin: 7, Seed: 5, KeepTrace: true}},
+		{"minibatch", SGLD{Epsilon: 1e-3}, Run{Chains: 2, Draws: 50, BurnIn: 300, Thin: 7, BatchSize: 8, Seed: 5, KeepTrace: true}},
+		{"masked", SGLD{Epsilon: 1e-3, Mask: []bool{false, true}}, Run{Chains: 1, Draws: 20, BurnIn: 10, Thin: 3, Seed: 5, KeepTrace: true}},
+		{"diverging", SGLD{Epsilon: 0.2}, Run{Chains: 2, Draws: 100000, Thin: 3, Seed: 3, KeepTrace: true}},
+	} {
+		fast, errFast := Sample(context.Background(), m, p, c.k, c.run, Param("w1", 1))
+		slow, errSlow := Sample(context.Background(), m, p, perStepKernel{c.k}, c.run, Param("w1", 1))
+		if fmt.Sprint(errFast) != fmt.Sprint(errSlow) {
+			t.Errorf("%s: errors differ: %v, %v", c.name, errFast, errSlow)
+		}
+		for i := range fast.Chains {
+			a, b := &fast.Chains[i], &slow.Chains[i]
+			same := a.Draws == b.Draws && a.Steps == b.Steps && a.Err == b.Err && sameBits(a.Trace, b.Trace)
+			for u := range a.Units {
+				same = same && a.Units[u].N == b.Units[u].N && sameBits(a.Units[u].Mean, b.Units[u].Mean) && sameBits(a.Units[u].M, b.Units[u].M)
+			}
+			if !same {
+				t.Errorf("%s: chain %d: the multi-step path and Step differ", c.name, i)
+			}
+		}
+	}
+}
+
+// sameBits reports bit-identical slices (NaN equal to itself).
+func sameBits(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
 }
