@@ -55,7 +55,8 @@ import (
 )
 
 var (
-	seconds      = flag.Float64("seconds", 0.4, "wall-clock seconds per Go figure (best of 3 runs of a third each)")
+	seconds      = flag.Float64("seconds", 0.4, "wall-clock seconds per Go figure (best of -reps runs)")
+	reps         = flag.Int("reps", 7, "alternating runs per Go figure; the best is reported")
 	torchSeconds = flag.Float64("torch-seconds", 0.6, "wall-clock seconds per PyTorch figure (best of 3 runs of a third each)")
 	python       = flag.String("python", "/usr/bin/python3", "Python with Debian's python3-torch")
 	script       = flag.String("script", "", "path of bench/sgld_torch.py (default: found from the module root)")
@@ -244,6 +245,10 @@ func runTorch() (*torchResult, string) {
 
 func main() {
 	flag.Parse()
+	if *reps < 1 || !(*seconds > 0) {
+		fmt.Fprintf(os.Stderr, "bench: need -reps >= 1 and -seconds > 0 (got %d, %v)\n", *reps, *seconds)
+		os.Exit(2)
+	}
 	if *child != "" {
 		runChild()
 		return
@@ -252,7 +257,7 @@ func main() {
 	fmt.Printf("susclab speed benchmark — %s, %s/%s, %d CPUs, GOMAXPROCS %d\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0))
 	fmt.Printf("load average at start: %s (other work on the machine slows every figure; see the arithmetic-loop row below)\n", loadavg())
-	fmt.Printf("SGLD (THEORY §7), full batch, float64; Go: susc.Sample, 1 chain on 1 core; wall clock, best of 3 runs of ≈%.2f s per figure.\n\n", *seconds/3)
+	fmt.Printf("SGLD (THEORY §7), full batch, float64; Go: susc.Sample, 1 chain on 1 core; wall clock, best of %d alternating runs of ≈%.2f s per figure.\n\n", *reps, *seconds/float64(*reps))
 
 	// PyTorch first, alone on the machine.
 	tr, why := runTorch()
@@ -261,13 +266,13 @@ func main() {
 	rows := make([][]string, 0, len(ms))
 	for _, mc := range ms {
 		m, p, eps := mc.make()
-		sec := *seconds / 3
+		sec := *seconds / float64(*reps)
 		fs := []func() (float64, error){func() (float64, error) { return libraryRate(m, p, eps, sec) }}
 		nc, isNC := m.(*toy.NormalCrossing)
 		if isNC {
 			fs = append(fs, func() (float64, error) { return handLoopRate(nc, p, eps, sec) })
 		}
-		r, err := best(3, fs...)
+		r, err := best(*reps, fs...)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", mc.name, err)
 			os.Exit(1)
@@ -306,16 +311,16 @@ func main() {
 	fmt.Printf("\ntotal %.0f s; load average at end: %s\n", time.Since(start).Seconds(), loadavg())
 }
 
-// scaling runs 4 chains on 1 and on 2 workers, alternating, best of three
+// scaling runs 4 chains on 1 and on 2 workers, alternating, best of -reps
 // runs each, with a pure arithmetic loop on 1 and 2 goroutines as the
 // machine's own reference (it is below 2× when other work shares the cores).
 func scaling() {
-	fmt.Printf("\nChains in parallel: 4 chains, Workers = 1 then 2 (GOMAXPROCS %d), best of 3 alternating runs; efficiency = speed-up / 2\n", runtime.GOMAXPROCS(0))
+	fmt.Printf("\nChains in parallel: 4 chains, Workers = 1 then 2 (GOMAXPROCS %d), best of %d alternating runs; efficiency = speed-up / 2\n", runtime.GOMAXPROCS(0), *reps)
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "model\t1 core steps/s\t2 cores steps/s\tspeed-up\tefficiency\t")
 	row := func(name string, f func(workers, steps int) error) {
-		sec := *seconds / 3
-		r, err := best(3,
+		sec := *seconds / float64(*reps)
+		r, err := best(*reps,
 			func() (float64, error) { return rate(sec, func(steps int) error { return f(1, steps) }) },
 			func() (float64, error) { return rate(sec, func(steps int) error { return f(2, steps) }) })
 		if err != nil {
