@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -48,6 +49,9 @@ func (o Opts) name(i int, prefix string) string {
 	}
 	return prefix + " " + strconv.Itoa(i)
 }
+
+// missingGrey fills heatmap cells that are not a number.
+const missingGrey = "#9e9e9e"
 
 // palette is ECharts' default palette; builders that pair series (a chain and
 // its running mean) colour them explicitly.
@@ -223,7 +227,9 @@ func EstimateVsExact(est, exact, halfWidth []float64, o Opts) *Chart {
 
 // Heatmap draws matrix m (m[i][j] is row i, column j; row 0 on top) with a
 // diverging blue-white-red scale centred at zero, from -max|m| to +max|m|.
-// rows and cols label the rows and columns; nil gives 0, 1, ...
+// rows and cols label the rows and columns; nil gives 0, 1, ... Cells that
+// are NaN or ±Inf are left grey, outside the colour scale, and counted in
+// the subtitle.
 func Heatmap(m [][]float64, rows, cols []string, o Opts) *Chart {
 	nr := len(m)
 	if nr == 0 {
@@ -238,10 +244,13 @@ func Heatmap(m [][]float64, rows, cols []string, o Opts) *Chart {
 	rows = labels(rows, nr, "rows")
 	cols = labels(cols, nc, "cols")
 	amax := 0.0
+	missing := 0
 	data := make([]opts.HeatMapData, 0, nr*nc)
 	for i := range m {
 		for j, v := range m[i] {
-			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				missing++
+			} else {
 				amax = math.Max(amax, math.Abs(v))
 			}
 			data = append(data, opts.HeatMapData{Value: []any{j, i, num(v)}})
@@ -250,13 +259,19 @@ func Heatmap(m [][]float64, rows, cols []string, o Opts) *Chart {
 	if amax == 0 {
 		amax = 1
 	}
+	if missing > 0 {
+		note := fmt.Sprintf("grey: %d cell(s) not a number", missing)
+		o.Subtitle = strings.TrimPrefix(o.Subtitle+" · "+note, " · ")
+	}
+	// Cells that are not drawn (NaN, ±Inf) show the grid's background: a grey
+	// outside the colour scale, so they never pass for zero (white).
+	missingArea := &opts.SplitArea{Show: opts.Bool(true), AreaStyle: &opts.AreaStyle{Color: missingGrey}}
 	hm := charts.NewHeatMap()
 	g := common(o, false, opts.Grid{Left: "60", Right: "110", Top: "60", Bottom: "40", ContainLabel: opts.Bool(true)})
 	g = append(g,
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: cols, Name: o.XName, Position: "top",
-			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: rows, Name: o.YName, Inverse: opts.Bool(true),
-			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}}),
+			SplitArea: missingArea}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: rows, Name: o.YName, Inverse: opts.Bool(true)}),
 		charts.WithVisualMapOpts(opts.VisualMap{
 			// Text labels the ends exactly; the handles would round them.
 			Calculable: opts.Bool(false), Min: float32(-amax), Max: float32(amax),

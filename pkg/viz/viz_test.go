@@ -18,9 +18,10 @@ func gallery() map[string]*Chart {
 			Opts{Title: "estimate vs exact"}),
 		"heatmap": Heatmap([][]float64{{0.5, -0.75}, {-0.75, 2.5}}, []string{"rowA", "rowB"}, []string{"colA", "colB"},
 			Opts{Title: "heatmap"}),
-		"bars":      Bars([]string{"w1", "w2", "w3"}, [][]float64{{0.1875, -0.5625, 0.8125}}, Opts{Title: "mode"}),
-		"singular":  SingularValues([]float64{10.5, 1.5, 0.015625}, Opts{Title: "singular values"}),
-		"histogram": Histogram([]float64{0, 1, 1, 2, 2, 2, 3}, 4, Opts{Title: "histogram"}),
+		"heatmap NaN": Heatmap([][]float64{{math.NaN(), 1}, {-1, math.Inf(1)}}, nil, nil, Opts{Title: "diverged", Subtitle: "ε × nβ"}),
+		"bars":        Bars([]string{"w1", "w2", "w3"}, [][]float64{{0.1875, -0.5625, 0.8125}}, Opts{Title: "mode"}),
+		"singular":    SingularValues([]float64{10.5, 1.5, 0.015625}, Opts{Title: "singular values"}),
+		"histogram":   Histogram([]float64{0, 1, 1, 2, 2, 2, 3}, 4, Opts{Title: "histogram"}),
 		"sweep": Sweep([]float64{0.01, 0.1, 1}, [][]float64{{3.5, 4.5, 5.5}}, Opts{Title: "sweep", LogX: true,
 			XName: "beta"}),
 	}
@@ -28,13 +29,14 @@ func gallery() map[string]*Chart {
 
 // dataOf lists substrings that must appear in each chart's HTML.
 var dataOf = map[string][]string{
-	"traces":    {"1.25", "3.75", "-1.5", "0.125", `"-"`, "chain 1 running mean"},
-	"scatter":   {"1.0625", "2.0625", "y = x", "error bars", "0.75", "2.5"}, // 1.0625-0.3125, 2.0625+0.4375
-	"heatmap":   {"rowA", "colB", "-0.75", "2.5", `"min":-2.5`, `"max":2.5`},
-	"bars":      {"w2", "0.1875", "-0.5625", "0.8125"},
-	"singular":  {"10.5", "0.015625", `"type":"log"`},
-	"histogram": {"0.375", "2.625"}, // bin centres; counts in TestHistogramCounts
-	"sweep":     {"0.01", "5.5", `"type":"log"`, "beta"},
+	"traces":      {"1.25", "3.75", "-1.5", "0.125", `"-"`, "chain 1 running mean"},
+	"scatter":     {"1.0625", "2.0625", "y = x", "error bars", "0.75", "2.5"}, // 1.0625-0.3125, 2.0625+0.4375
+	"heatmap":     {"rowA", "colB", "-0.75", "2.5", `"min":-2.5`, `"max":2.5`},
+	"heatmap NaN": {"ε × nβ · grey: 2 cell(s) not a number", `"areaStyle":{"color":"` + missingGrey + `"}`, `"min":-1`},
+	"bars":        {"w2", "0.1875", "-0.5625", "0.8125"},
+	"singular":    {"10.5", "0.015625", `"type":"log"`},
+	"histogram":   {"0.375", "2.625"}, // bin centres; counts in TestHistogramCounts
+	"sweep":       {"0.01", "5.5", `"type":"log"`, "beta"},
 }
 
 var remoteRef = regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?\s*(https?:)?//`)
