@@ -79,6 +79,9 @@
 // (the chains, each split into Run.Batches batches of consecutive draws)
 // divided by √units. Diagnostics: traces and RunningMean, ESS (Geyer), R̂
 // (Gelman–Rubin, streaming) and the MALA acceptance probability (Run.MALA).
+// Choosing the step: NewBudget derives ε, burn-in and thinning from the
+// curvature range, and Calibrate runs the ε × nβ sweep (LLC, MALA acceptance
+// and divergences at every grid point).
 //
 // # Accuracy of the LLC against budget
 //
