@@ -1,0 +1,178 @@
+package susc
+
+import (
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Reading a structural matrix (rows: data patterns or samples, columns:
+// components; THEORY.md §4). After Standardize, negative means the component
+// expresses the pattern. When patterns and components come in pairs (the
+// probe "feature k always active" and the weights of feature k), a model
+// that computes each pattern with its own component shows an own-column
+// diagonal: each row is most negative in its own column (OwnMostNegative),
+// and a mode that reads it has pattern and circuit sides of opposite sign on
+// the paired indices (Modes.Overlap).
+
+// Components pairs names with masks: the components of SampleStructure,
+// from a model that lists its components without importing this package
+// (for example susc.Components(tms.Components()) with a toy.TMS). It panics
+// if the lengths differ.
+func Components(names []string, masks [][]bool) []Component {
+	if len(names) != len(masks) {
+		panic("susc: Components: names and masks have different lengths")
+	}
+	cs := make([]Component, len(names))
+	for i := range cs {
+		cs[i] = Component{Name: names[i], Mask: masks[i]}
+	}
+	return cs
+}
+
+// Models returns ms as a []Model, for LossDeltas given a slice of one
+// concrete model type (such as the probes of a toy model).
+func Models[M Model](ms []M) []Model {
+	out := make([]Model, len(ms))
+	for i, m := range ms {
+		out[i] = m
+	}
+	return out
+}
+
+// MedianAbsZ returns the median over the entries of |χ̂| / SE: how many
+// standard errors a typical entry lies from zero. It is NaN if any entry is.
+func (s *StructuralMatrix) MedianAbsZ() float64 {
+	r, c := s.Chi.Dims()
+	z := make([]float64, 0, r*c)
+	for i := range r {
+		for j := range c {
+			v := math.Abs(s.Chi.At(i, j)) / s.SE.At(i, j)
+			if math.IsNaN(v) {
+				return math.NaN()
+			}
+			z = append(z, v)
+		}
+	}
+	slices.Sort(z)
+	n := len(z)
+	return (z[(n-1)/2] + z[n/2]) / 2
+}
+
+// ColumnStdDev writes into dst (nil allocates) the standard deviation of
+// each column of x over its rows, with 1/rows (the spread of a raw
+// structural matrix's column, which carries that component's factor Z/Z_C)
+// and returns it.
+func ColumnStdDev(dst []float64, x mat.Matrix) []float64 {
+	r, c := x.Dims()
+	if dst == nil {
+		dst = make([]float64, c)
+	}
+	if len(dst) != c {
+		panic("susc: ColumnStdDev: len(dst) != columns")
+	}
+	for j := range c {
+		var mean, ss float64
+		for i := range r {
+			mean += x.At(i, j)
+		}
+		mean /= float64(r)
+		for i := range r {
+			d := x.At(i, j) - mean
+			ss += d * d
+		}
+		dst[j] = math.Sqrt(ss / float64(r))
+	}
+	return dst
+}
+
+// MostNegative returns the column j among cols (nil: all columns) with the
+// smallest x[i][j], the first such in the order of cols on ties; NaN entries
+// are never chosen unless all are NaN (then cols[0]).
+func MostNegative(x mat.Matrix, i int, cols []int) int {
+	if cols == nil {
+		_, c := x.Dims()
+		cols = make([]int, c)
+		for j := range cols {
+			cols[j] = j
+		}
+	}
+	if len(cols) == 0 {
+		panic("susc: MostNegative: no columns")
+	}
+	best := cols[0]
+	for _, j := range cols[1:] {
+		if v := x.At(i, j); v < x.At(i, best) || (math.IsNaN(x.At(i, best)) && !math.IsNaN(v)) {
+			best = j
+		}
+	}
+	return best
+}
+
+// OwnMostNegative counts the rows of x that are most negative in their own
+// column. Row i's own column is own[i] (own nil: column i, for a square
+// pattern ↔ component pairing); only rows whose own column is among cols
+// are counted, and the minimum is taken over cols (MostNegative). It
+// returns the number of such rows, rows, and how many of them are most
+// negative in their own column, hits. On a standardized structural matrix
+// hits == rows says that every pattern is expressed most by its own
+// component.
+func OwnMostNegative(x mat.Matrix, own, cols []int) (hits, rows int) {
+	r, _ := x.Dims()
+	if own != nil && len(own) != r {
+		panic("susc: OwnMostNegative: len(own) != rows")
+	}
+	for i := range r {
+		o := i
+		if own != nil {
+			o = own[i]
+		}
+		if cols != nil && !slices.Contains(cols, o) {
+			continue
+		}
+		rows++
+		if MostNegative(x, i, cols) == o {
+			hits++
+		}
+	}
+	return hits, rows
+}
+
+// ExplainedBy returns Σ_{k<r} Explained[k]: the fraction of the squared
+// Frobenius norm in the first r modes.
+func (m *Modes) ExplainedBy(r int) float64 {
+	var s float64
+	for _, e := range m.Explained[:r] {
+		s += e
+	}
+	return s
+}
+
+// Overlap returns Σ_{i ∈ pairs} U[i,k] V[i,k]: how mode k's pattern side
+// (row i of U, pattern i) and circuit side (row i of V, component i) agree
+// on paired indices. A mode that reads an own-column diagonal of negative
+// entries has the two sides of opposite sign there, so its overlap is
+// negative; |Overlap| ≤ 1 (Cauchy–Schwarz on unit vectors).
+func (m *Modes) Overlap(k int, pairs []int) float64 {
+	var s float64
+	for _, i := range pairs {
+		s += m.U.At(i, k) * m.V.At(i, k)
+	}
+	return s
+}
+
+// ClusterByDirection clusters the rows of a per-sample structural matrix by
+// direction: it divides each column by its RMS (ScaleColumns, removing
+// Z/Z_C), normalizes each row (NormalizeRows, removing the sample's own
+// magnitude), projects the rows on the first k right singular vectors of the
+// result (ProjectRows) and runs KMeans with k clusters, seed and restarts.
+// It returns the cluster of each row and the scaled, normalized rows y.
+func ClusterByDirection(x mat.Matrix, k int, seed uint64, restarts int) (labels []int, y *mat.Dense, err error) {
+	y = NormalizeRows(nil, ScaleColumns(nil, x))
+	modes, err := SVDModes(y)
+	if err != nil {
+		return nil, nil, err
+	}
+	return KMeans(ProjectRows(nil, y, modes, k), k, seed, restarts), y, nil
+}

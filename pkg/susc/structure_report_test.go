@@ -1,0 +1,203 @@
+package susc
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+)
+
+func TestComponentsAndModels(t *testing.T) {
+	cs := Components([]string{"a", "b"}, [][]bool{{true, false}, {false, true}})
+	if len(cs) != 2 || cs[1].Name != "b" || !cs[1].Mask[1] || cs[1].Mask[0] {
+		t.Errorf("Components = %+v", cs)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("Components with different lengths did not panic")
+			}
+		}()
+		Components([]string{"a"}, nil)
+	}()
+	ms := Models([]flatModel{{d: 2}, {d: 3}})
+	if len(ms) != 2 || ms[1].Dim() != 3 {
+		t.Errorf("Models = %v", ms)
+	}
+}
+
+// flatModel is L = 0 on R^d.
+type flatModel struct{ d int }
+
+func (f flatModel) Dim() int   { return f.d }
+func (flatModel) NumData() int { return 1 }
+func (flatModel) LossGrad(grad, _ []float64, _ []int) float64 {
+	clear(grad)
+	return 0
+}
+
+func TestMedianAbsZ(t *testing.T) {
+	s := &StructuralMatrix{
+		Chi: mat.NewDense(1, 4, []float64{-3, 1, 4, 2}),
+		SE:  mat.NewDense(1, 4, []float64{1, 1, 2, 0.5}),
+	}
+	// |χ̂|/SE = 3, 1, 2, 4: median (2 + 3)/2.
+	if got := s.MedianAbsZ(); got != 2.5 {
+		t.Errorf("even count: MedianAbsZ = %v, want 2.5", got)
+	}
+	s.Chi, s.SE = mat.NewDense(1, 3, []float64{-3, 1, 4}), mat.NewDense(1, 3, []float64{1, 1, 2})
+	if got := s.MedianAbsZ(); got != 2 {
+		t.Errorf("odd count: MedianAbsZ = %v, want 2", got)
+	}
+	s.Chi.Set(0, 1, math.NaN())
+	if got := s.MedianAbsZ(); !math.IsNaN(got) {
+		t.Errorf("with a NaN entry: MedianAbsZ = %v, want NaN", got)
+	}
+}
+
+func TestColumnStdDev(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	x := mat.NewDense(7, 3, nil)
+	for i := range 7 {
+		for j := range 3 {
+			x.Set(i, j, float64(j+1)*rng.NormFloat64())
+		}
+	}
+	got := ColumnStdDev(nil, x)
+	for j := range 3 {
+		if want := stat.PopStdDev(mat.Col(nil, j, x), nil); math.Abs(got[j]-want) > 1e-14*want {
+			t.Errorf("column %d: %v, want %v", j, got[j], want)
+		}
+	}
+}
+
+func TestMostNegative(t *testing.T) {
+	nan := math.NaN()
+	x := mat.NewDense(3, 4, []float64{
+		0, -2, 1, -2, // tie between 1 and 3: the first in cols wins
+		nan, 3, -1, 2,
+		nan, nan, nan, nan,
+	})
+	for _, c := range []struct {
+		i    int
+		cols []int
+		want int
+	}{
+		{0, nil, 1}, {0, []int{3, 1}, 3}, {0, []int{0, 2}, 0},
+		{1, nil, 2}, {1, []int{0, 1}, 1}, // NaN never chosen over a number
+		{2, []int{2, 3}, 2}, // all NaN: the first
+	} {
+		if got := MostNegative(x, c.i, c.cols); got != c.want {
+			t.Errorf("row %d, cols %v: %d, want %d", c.i, c.cols, got, c.want)
+		}
+	}
+}
+
+func TestOwnMostNegative(t *testing.T) {
+	// Square pairing: rows 0 and 2 have their minimum on the diagonal, row 1
+	// does not, row 3's own column is left out by cols.
+	x := mat.NewDense(4, 4, []float64{
+		-1, 0, 0, 0,
+		0, 0, -1, 0,
+		0, 0, -2, -1,
+		0, 0, 0, -5,
+	})
+	if h, n := OwnMostNegative(x, nil, nil); h != 3 || n != 4 {
+		t.Errorf("all columns: %d of %d, want 3 of 4", h, n)
+	}
+	if h, n := OwnMostNegative(x, nil, []int{0, 1, 2}); h != 2 || n != 3 {
+		t.Errorf("cols 0-2: %d of %d, want 2 of 3", h, n)
+	}
+	// Labelled rows (per-sample matrix): own = label.
+	y := mat.NewDense(3, 2, []float64{-1, 0, 0, -1, -1, 0})
+	if h, n := OwnMostNegative(y, []int{0, 1, 1}, nil); h != 2 || n != 3 {
+		t.Errorf("labels: %d of %d, want 2 of 3", h, n)
+	}
+}
+
+// A standardized matrix with a negative own-column diagonal: every mode
+// reads pattern i with component i at opposite signs, so the overlaps on
+// the paired indices are negative, and the modes' explained fractions add up.
+func TestModesOverlapAndExplainedBy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	x := mat.NewDense(5, 7, nil)
+	for i := range 5 {
+		for j := range 7 {
+			v := 0.1 * rng.NormFloat64()
+			if i == j {
+				v -= 1 + 0.3*float64(i) // distinct singular values
+			}
+			x.Set(i, j, v)
+		}
+	}
+	m, err := SVDModes(Standardize(nil, x, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs := []int{0, 1, 2, 3, 4}
+	for k := range 4 { // the last mode absorbs the centring: rank 4
+		o := m.Overlap(k, pairs)
+		var want float64
+		for _, i := range pairs {
+			want += m.U.At(i, k) * m.V.At(i, k)
+		}
+		if o != want || !(o < -0.3) || o < -1 {
+			t.Errorf("mode %d: Overlap %v (sum %v), want in [-1, -0.3)", k, o, want)
+		}
+	}
+	if got := m.ExplainedBy(len(m.S)); math.Abs(got-1) > 1e-12 {
+		t.Errorf("ExplainedBy(all) = %v, want 1", got)
+	}
+	if got, want := m.ExplainedBy(2), m.Explained[0]+m.Explained[1]; got != want {
+		t.Errorf("ExplainedBy(2) = %v, want %v", got, want)
+	}
+}
+
+// Rows in three directions, each scaled by its own positive factor and each
+// column by its own factor: ClusterByDirection recovers the directions, and
+// y has unit rows.
+func TestClusterByDirection(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	dirs := [][]float64{{1, 0.2, 0, 0.1}, {0, 1, 0.3, 0}, {0.2, 0, 0, 1}}
+	colScale := []float64{1e-5, 3e-5, 2e-6, 1e-4}
+	var truth []int
+	x := mat.NewDense(30, 4, nil)
+	for i := range 30 {
+		c := i % 3
+		truth = append(truth, c)
+		a := math.Exp(2 * rng.NormFloat64()) // sample magnitudes over decades
+		for j := range 4 {
+			x.Set(i, j, a*colScale[j]*(dirs[c][j]+0.03*rng.NormFloat64()))
+		}
+	}
+	labels, y, err := ClusterByDirection(x, 3, 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ari := AdjustedRand(labels, truth); ari != 1 {
+		t.Errorf("ARI %v, want 1 (labels %v)", ari, labels)
+	}
+	for i := range 30 {
+		if n := mat.Norm(y.RowView(i), 2); math.Abs(n-1) > 1e-12 {
+			t.Fatalf("row %d of y has norm %v", i, n)
+		}
+	}
+	// On the raw rows the large samples and the large column dominate.
+	if ari := AdjustedRand(KMeans(x, 3, 1, 10), truth); ari > 0.5 {
+		t.Errorf("k-means on the raw rows: ARI %v; the test does not need the scaling", ari)
+	}
+	if !slices.Equal(labels, KMeans(ProjectRows(nil, y, mustModes(t, y), 3), 3, 1, 10)) {
+		t.Error("ClusterByDirection differs from its documented pipeline")
+	}
+}
+
+func mustModes(t *testing.T, x mat.Matrix) *Modes {
+	m, err := SVDModes(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
