@@ -19,7 +19,8 @@ type Opts struct {
 	// Names names the series (chains, curves, bar groups); nil gives defaults
 	// such as "chain 0", "series 1".
 	Names []string
-	// LogX and LogY use a base-10 log axis (Sweep; LogY also Bars).
+	// LogX and LogY use a base-10 log axis (Sweep; LogY also Bars, drawn
+	// as markers).
 	LogX, LogY bool
 	// Width and Height are CSS sizes; defaults "900px" and "420px".
 	Width, Height string
@@ -287,7 +288,9 @@ func Heatmap(m [][]float64, rows, cols []string, o Opts) *Chart {
 }
 
 // Bars draws grouped bars: values[s][k] is the bar of series s at labels[k].
-// Use it for singular values (LogY) or the entries of a mode.
+// Use it for the entries of a mode. With LogY the values are drawn as
+// markers joined by lines (a scree plot) instead: bars on a log axis would
+// start at 1 and hang down from it for values below 1.
 func Bars(labels []string, values [][]float64, o Opts) *Chart {
 	if len(values) == 0 {
 		panic("viz: Bars needs at least one series")
@@ -296,6 +299,9 @@ func Bars(labels []string, values [][]float64, o Opts) *Chart {
 		if len(values[s]) != len(labels) {
 			panic(fmt.Sprintf("viz: Bars: series %d has %d values for %d labels", s, len(values[s]), len(labels)))
 		}
+	}
+	if o.LogY {
+		return logMarkers(labels, values, o)
 	}
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(common(o, len(values) > 1 || len(o.Names) > 0, defaultGrid),
@@ -313,8 +319,31 @@ func Bars(labels []string, values [][]float64, o Opts) *Chart {
 	return newChart(bar, o)
 }
 
-// SingularValues draws s (in the order given, usually descending) as bars
-// labelled 1, 2, ..., on a log axis unless all are equal or one is <= 0.
+// logMarkers is Bars on a log axis: one line with markers per series.
+func logMarkers(labels []string, values [][]float64, o Opts) *Chart {
+	line := charts.NewLine()
+	line.SetGlobalOptions(append(common(o, len(values) > 1 || len(o.Names) > 0, defaultGrid),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: labels, Name: o.XName, NameLocation: "middle", NameGap: 28}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "log", Name: o.YName}),
+	)...)
+	line.SetXAxis(labels)
+	for s, vs := range values {
+		d := make([]opts.LineData, len(vs))
+		for k, v := range vs {
+			d[k] = opts.LineData{Value: numAxis(v, true)}
+		}
+		c := palette[s%len(palette)]
+		line.AddSeries(o.name(s, "series"), d,
+			charts.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 9, ConnectNulls: opts.Bool(false)}),
+			charts.WithLineStyleOpts(opts.LineStyle{Color: c, Width: 1.5}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: c}))
+	}
+	return newChart(line, o)
+}
+
+// SingularValues draws s (in the order given, usually descending) labelled
+// 1, 2, ...: on a log axis as a scree plot (markers joined by lines), or as
+// bars when all are equal or one is <= 0.
 func SingularValues(s []float64, o Opts) *Chart {
 	lbl := make([]string, len(s))
 	logOK, lo, hi := true, math.Inf(1), math.Inf(-1)
