@@ -52,3 +52,16 @@ func WorstEntry(name string, est, se, exact mat.Matrix) Check {
 	worst.Name += fmt.Sprintf(" (worst of %d)", n)
 	return worst
 }
+
+// MatrixHeatmap is Heatmap of a gonum matrix (row i of m on row i).
+func MatrixHeatmap(m mat.Matrix, rows, cols []string, o Opts) *Chart {
+	r, c := m.Dims()
+	rs := make([][]float64, r)
+	for i := range rs {
+		rs[i] = make([]float64, c)
+		for j := range rs[i] {
+			rs[i][j] = m.At(i, j)
+		}
+	}
+	return Heatmap(rs, rows, cols, o)
+}

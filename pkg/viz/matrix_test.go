@@ -22,3 +22,12 @@ func TestWorstEntry(t *testing.T) {
 		t.Errorf("WorstEntry = %+v", w)
 	}
 }
+
+func TestMatrixHeatmapIsHeatmapOfRows(t *testing.T) {
+	m := mat.NewDense(2, 3, []float64{0.5, -0.25, 1.5, 2, 0, -3.5})
+	a := MatrixHeatmap(m, nil, nil, Opts{Title: "m"})
+	b := Heatmap([][]float64{{0.5, -0.25, 1.5}, {2, 0, -3.5}}, nil, nil, Opts{Title: "m"})
+	if strings.ReplaceAll(a.HTML(), a.ID, "ID") != strings.ReplaceAll(b.HTML(), b.ID, "ID") {
+		t.Error("MatrixHeatmap differs from Heatmap of the same rows")
+	}
+}
