@@ -14,9 +14,10 @@
 // not import susc). LossGrad returns the MEAN loss over a batch (nil: all n
 // samples) and overwrites grad. The full-batch path uses precomputed
 // sufficient statistics (cost independent of n) where the loss allows it
-// (TMS and MLP loop over all samples); minibatches loop over the batch. The exact-answer models below are read-only after construction,
-// safe for concurrent use and allocation-free in LossGrad and PointLosses, so
-// none needs a Replicate method. The structural models (TMS, DeepLinear,
+// (TMS and MLP loop over all samples); minibatches loop over the batch. The
+// exact-answer models below are read-only after construction, safe for
+// concurrent use and allocation-free in LossGrad and PointLosses, so none
+// needs a Replicate method. The structural models (TMS, DeepLinear,
 // MLP) hold scratch memory instead: each has a method Replicate() returning
 // an independent copy of its own type, which the sampler finds structurally
 // and calls once per chain.
@@ -67,6 +68,14 @@
 //   - MLP, one tanh hidden layer on an MLPTeacher; patterns = input regions
 //     (GenerateMLP: pattern k has x ~ N(c_k, Spread² I)); components
 //     HiddenUnitMask(j) and LayerMask(l).
+//
+// Smaller pieces for notebooks and tests: Quadratic (gᵀw + ½wᵀAw, a
+// one-sample model or a perturbation); RichardsonDeriv and RichardsonDeriv2
+// (finite differences with an error estimate, for ∂<φ>/∂h from exact
+// expectations); Polynomial.Curvature, Monomial.Curvature and
+// Monomial.PosteriorVar; LinearRegression.CurvatureRange and
+// LeaveOneOutShift, LinRegPosterior.BeyondLaplace and Leverage; and, for the
+// TMS, Components, Represented and OneHotSamples.
 //
 // Minimize is a deterministic full-batch gradient-descent (or Adam) trainer
 // for any LossGrader; Train is its minibatch counterpart (SGD or Adam on a
