@@ -51,6 +51,10 @@
 //
 // with mean and spread over chains (LLC).
 //
+// Laplace is the regular-model reference: Cov(φ, ψ) ≈ ∇φᵀ(nβH + γI)⁻¹∇ψ at
+// w*, exact for Gaussian posteriors, with Curvatures giving the eigenvalues
+// of H by finite differences.
+//
 // Structure (THEORY.md §4): a Component is a mask over the parameters. Its
 // structural susceptibility to a perturbation loss X takes a restricted chain
 // (the kernel masked to the component) and the full chain:
@@ -64,7 +68,9 @@
 // circuits of components (V). The nβ = 0 control is the same computation with
 // Posterior{PriorOnly: true}. With X = SampleLossDeltas the rows are
 // per-sample susceptibility vectors; ProjectRows, KMeans, Purity and
-// AdjustedRand cluster them against known labels.
+// AdjustedRand cluster them against known labels (ClusterByDirection runs
+// the whole pipeline). QuadraticOneChain is the limit of the one-chain
+// shortcut Cov_C(L, X), for showing why SampleStructure needs two chains.
 //
 // Patterning (THEORY.md §5): Pattern computes dh = J⁺ dμ_target with rank
 // truncation and Tikhonov damping, keeps the mixture weights a probability
