@@ -275,6 +275,8 @@ func TestMultiStepPathMatchesPerStep(t *testing.T) {
 		{"minibatch", SGLD{Epsilon: 1e-3}, Run{Chains: 2, Draws: 50, BurnIn: 300, Thin: 7, BatchSize: 8, Seed: 5, KeepTrace: true}},
 		{"masked", SGLD{Epsilon: 1e-3, Mask: []bool{false, true}}, Run{Chains: 1, Draws: 20, BurnIn: 10, Thin: 3, Seed: 5, KeepTrace: true}},
 		{"diverging", SGLD{Epsilon: 0.2}, Run{Chains: 2, Draws: 100000, Thin: 3, Seed: 3, KeepTrace: true}},
+		{"masked, diverging", SGLD{Epsilon: 0.2, Mask: []bool{true, false}}, Run{Chains: 2, Draws: 100000, Thin: 3, Seed: 3, KeepTrace: true}},
+		{"no noise, diverging", SGLD{Epsilon: 0.2, NoNoise: true}, Run{Chains: 1, Draws: 100000, Thin: 3, Seed: 3}},
 	} {
 		fast, errFast := Sample(context.Background(), m, p, c.k, c.run, Param("w1", 1))
 		slow, errSlow := Sample(context.Background(), m, p, perStepKernel{c.k}, c.run, Param("w1", 1))
