@@ -2,7 +2,6 @@ package susc_test
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -49,12 +48,7 @@ func newSpectroscopySetup() spectroscopySetup {
 			s.idx, s.truth = append(s.idx, i), append(s.truth, f)
 		}
 	}
-	for k := range 6 {
-		s.comps = append(s.comps, susc.Component{Name: fmt.Sprintf("feature %d", k), Mask: m.FeatureMask(k)})
-	}
-	for j := range 2 {
-		s.comps = append(s.comps, susc.Component{Name: fmt.Sprintf("hidden %d", j), Mask: m.HiddenMask(j)})
-	}
+	s.comps = susc.Components(m.Components())
 	return s
 }
 

@@ -2,7 +2,6 @@ package susc_test
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -25,13 +24,7 @@ func BenchmarkStructuralMatrixTMS(b *testing.B) {
 	for _, p := range m.Probes(rand.New(rand.NewPCG(4, 4)), 200) {
 		probes = append(probes, p)
 	}
-	var comps []susc.Component
-	for k := range 6 {
-		comps = append(comps, susc.Component{Name: fmt.Sprintf("feature %d", k), Mask: m.FeatureMask(k)})
-	}
-	for j := range 2 {
-		comps = append(comps, susc.Component{Name: fmt.Sprintf("hidden %d", j), Mask: m.HiddenMask(j)})
-	}
+	comps := susc.Components(m.Components())
 	post := susc.Posterior{NBeta: susc.NOverLogN(1000), Gamma: 100, Center: w}
 	run := susc.Run{Chains: 4, Draws: 500, BurnIn: 500, Thin: 10, BatchSize: 100, Seed: 5}
 	b.ReportAllocs()

@@ -6,41 +6,9 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"susclab/pkg/toy"
 )
-
-// quadModel is L(w) = ½ wᵀ H w (one "sample"), H dense row-major.
-type quadModel struct {
-	d int
-	h []float64
-}
-
-func newQuadModel(h *mat.SymDense) quadModel {
-	d := h.SymmetricDim()
-	q := quadModel{d: d, h: make([]float64, d*d)}
-	for i := range d {
-		for j := range d {
-			q.h[i*d+j] = h.At(i, j)
-		}
-	}
-	return q
-}
-
-func (q quadModel) Dim() int     { return q.d }
-func (q quadModel) NumData() int { return 1 }
-func (q quadModel) LossGrad(grad, w []float64, _ []int) float64 {
-	var l float64
-	for i := range w {
-		var hw float64
-		for j, v := range q.h[i*q.d : (i+1)*q.d] {
-			hw += v * w[j]
-		}
-		l += 0.5 * w[i] * hw
-		if grad != nil {
-			grad[i] = hw
-		}
-	}
-	return l
-}
 
 // TestStructuralTwoBlockQuadratic checks the two-chain estimator against the
 // exact two-block result of THEORY 8.4: L = ½ wᵀHw, w = (u, c), w* = 0,
@@ -67,17 +35,8 @@ func TestStructuralTwoBlockQuadratic(t *testing.T) {
 	})
 	g := []float64{0.03, -0.02, 0.05, 0.1} // drops out of the limit; larger g only adds noise
 	const tb, gamma = 10.0, 1.0
-	dL := Func("dL", func(w []float64) float64 {
-		var s float64
-		for i := range w {
-			s += g[i] * w[i]
-			for j := range w {
-				s += 0.5 * w[i] * a.At(i, j) * w[j]
-			}
-		}
-		return s
-	})
-	m := newQuadModel(h)
+	dL := Func("dL", toy.NewQuadratic(g, a).Value)
+	m := toy.NewQuadratic(nil, h) // L = ½ wᵀHw
 	p := Posterior{NBeta: tb, Gamma: gamma, Center: make([]float64, 4)}
 	kMax := tb*3 + gamma
 	eps := 0.02 / kMax
