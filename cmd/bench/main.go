@@ -55,7 +55,7 @@ import (
 )
 
 var (
-	seconds      = flag.Float64("seconds", 0.4, "wall-clock seconds per Go figure (best of -reps runs)")
+	seconds      = flag.Float64("seconds", 0.4, "wall-clock seconds of the timed runs per Go figure, split over -reps runs (each run first ramps up its step count, which comes on top)")
 	reps         = flag.Int("reps", 7, "alternating runs per Go figure; the best is reported")
 	torchSeconds = flag.Float64("torch-seconds", 0.6, "wall-clock seconds per PyTorch figure (best of 3 runs of a third each)")
 	python       = flag.String("python", "/usr/bin/python3", "Python with Debian's python3-torch")
