@@ -69,8 +69,9 @@
 // Posterior{PriorOnly: true}. With X = SampleLossDeltas the rows are
 // per-sample susceptibility vectors; ProjectRows, KMeans, Purity and
 // AdjustedRand cluster them against known labels (ClusterByDirection runs
-// the whole pipeline). QuadraticOneChain is the limit of the one-chain
-// shortcut Cov_C(L, X), for showing why SampleStructure needs two chains.
+// the whole pipeline). QuadraticOneChain returns, on the quadratic model,
+// the limit of the one-chain shortcut -Cov_C(L, X) (χ̂_C with E_C[X] in
+// place of E_full[X]), for showing why SampleStructure needs two chains.
 //
 // Patterning (THEORY.md §5): Pattern computes dh = J⁺ dμ_target with rank
 // truncation and Tikhonov damping, keeps the mixture weights a probability

@@ -17,12 +17,19 @@ import (
 //	c_m = u_mᵀ dμ / ||dμ||,   m = 0..len(m.S)-1,
 //
 // between the target dμ and the left singular vectors u_m of the response
-// matrix whose modes are m (SVDModes(J)), and returns it. Σ c_m² is the
-// squared fraction of dμ inside the range of J; a target carried by modes
-// with small singular values s_m needs dh amplified by 1/s_m (J⁺ dμ =
-// Σ_m (c_m ||dμ|| / s_m) v_m). Signs follow the sign convention of the
-// modes. It panics if len(target) is not the number of rows of m.U or if
-// dμ = 0.
+// matrix whose modes are m (SVDModes(J)), and returns it. SVDModes keeps
+// min(rows, cols) modes, including those with s_m = 0 (or zero up to
+// rounding), whose u_m lie outside the range of J; the identities of the
+// pseudo-inverse hold over the modes with s_m > 0 only (the first
+// PatternResult.Rank modes of Pattern with its default cut-off and
+// Damping = 0): there Σ_{s_m>0} c_m² is the squared fraction of dμ inside
+// the range of J (PatternResult.InRange²) and
+//
+//	J⁺ dμ = Σ_{s_m>0} (c_m ||dμ|| / s_m) v_m,
+//
+// so a target carried by modes with small singular values s_m needs dh
+// amplified by 1/s_m. Signs follow the sign convention of the modes. It
+// panics if len(target) is not the number of rows of m.U or if dμ = 0.
 func TargetOverlap(dst []float64, m *Modes, target []float64) []float64 {
 	r, k := m.U.Dims()
 	if len(target) != r {

@@ -12,8 +12,9 @@ import (
 )
 
 func TestTargetOverlap(t *testing.T) {
-	// J = diag(3, 2, 1): the left singular vectors are ±e_i in the order of
-	// the singular values, so the cosines are ±target_i / ||target||.
+	// J = diag(1, 3, 2): the left singular vectors are ±e_i in the order of
+	// the singular values 3, 2, 1 (e₁, e₂, e₀), so the cosines are
+	// ±target_i / ||target|| in that order.
 	j := mat.NewDiagDense(3, []float64{1, 3, 2})
 	m, err := susc.SVDModes(j)
 	if err != nil {

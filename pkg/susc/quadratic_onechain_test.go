@@ -3,6 +3,7 @@ package susc
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -86,14 +87,39 @@ func TestQuadraticOneChain(t *testing.T) {
 	if math.Abs(mean-exact) > 4*se || se > 0.05*math.Abs(exact) {
 		t.Errorf("Monte Carlo %v ± %v, QuadraticOneChain %v", mean, se, exact)
 	}
-	for _, bad := range [][]bool{{false, false, false}, {true, true}} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("mask %v did not panic", bad)
-				}
+	// Panics name the function called, here and in QuadraticStructural (they
+	// share the argument checks); a singular K_cc panics too.
+	zero := mat.NewSymDense(3, nil)
+	for _, c := range []struct {
+		name string
+		f    func(h mat.Symmetric, mask []bool, gamma float64) float64
+	}{
+		{"QuadraticOneChain", func(h mat.Symmetric, mask []bool, gamma float64) float64 {
+			return QuadraticOneChain(h, a, mask, tb, gamma, 0)
+		}},
+		{"QuadraticStructural", func(h mat.Symmetric, mask []bool, gamma float64) float64 {
+			return QuadraticStructural(h, a, mask, tb, gamma, 0)
+		}},
+	} {
+		for _, bad := range []struct {
+			what  string
+			h     mat.Symmetric
+			mask  []bool
+			gamma float64
+		}{
+			{"empty mask", h, []bool{false, false, false}, gamma},
+			{"short mask", h, []bool{true, true}, gamma},
+			{"singular K_cc", zero, []bool{true, false, false}, 0},
+		} {
+			func() {
+				defer func() {
+					r := recover()
+					if msg, _ := r.(string); !strings.HasPrefix(msg, "susc: "+c.name+": ") {
+						t.Errorf("%s, %s: panic %v, want a message from %s", c.name, bad.what, r, c.name)
+					}
+				}()
+				c.f(bad.h, bad.mask, bad.gamma)
 			}()
-			QuadraticOneChain(h, a, bad, tb, gamma, 0)
-		}()
+		}
 	}
 }

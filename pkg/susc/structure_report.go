@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 // Reading a structural matrix (rows: data patterns or samples, columns:
@@ -42,9 +43,14 @@ func Models[M Model](ms []M) []Model {
 }
 
 // MedianAbsZ returns the median over the entries of |χ̂| / SE: how many
-// standard errors a typical entry lies from zero. It is NaN if any entry is.
+// standard errors a typical entry lies from zero. It is NaN if any entry of
+// |χ̂| / SE is, including an entry with χ̂ = SE = 0 (0/0); an entry with
+// SE = 0 and χ̂ ≠ 0 counts as +Inf. It panics if the matrix is empty.
 func (s *StructuralMatrix) MedianAbsZ() float64 {
 	r, c := s.Chi.Dims()
+	if r == 0 || c == 0 {
+		panic("susc: MedianAbsZ: empty structural matrix")
+	}
 	z := make([]float64, 0, r*c)
 	for i := range r {
 		for j := range c {
@@ -60,10 +66,14 @@ func (s *StructuralMatrix) MedianAbsZ() float64 {
 	return (z[(n-1)/2] + z[n/2]) / 2
 }
 
-// ColumnStdDev writes into dst (nil allocates) the standard deviation of
-// each column of x over its rows, with 1/rows (the spread of a raw
-// structural matrix's column, which carries that component's factor Z/Z_C)
-// and returns it.
+// ColumnStdDev writes into dst (nil allocates) the population standard
+// deviation of each column of x over its rows,
+//
+//	sd_c = sqrt((1/rows) Σ_p (x_pc - mean_p x_pc)²)     (stat.PopStdDev),
+//
+// and returns it: the spread of a raw structural matrix's column, which
+// carries that component's factor Z/Z_C. The normalization is 1/rows, not
+// the 1/(rows-1) of Standardize, so a single row gives 0.
 func ColumnStdDev(dst []float64, x mat.Matrix) []float64 {
 	r, c := x.Dims()
 	if dst == nil {
@@ -72,17 +82,9 @@ func ColumnStdDev(dst []float64, x mat.Matrix) []float64 {
 	if len(dst) != c {
 		panic("susc: ColumnStdDev: len(dst) != columns")
 	}
+	col := make([]float64, r)
 	for j := range c {
-		var mean, ss float64
-		for i := range r {
-			mean += x.At(i, j)
-		}
-		mean /= float64(r)
-		for i := range r {
-			d := x.At(i, j) - mean
-			ss += d * d
-		}
-		dst[j] = math.Sqrt(ss / float64(r))
+		dst[j] = stat.PopStdDev(mat.Col(col, j, x), nil)
 	}
 	return dst
 }
@@ -117,9 +119,13 @@ func MostNegative(x mat.Matrix, i int, cols []int) int {
 // returns the number of such rows, rows, and how many of them are most
 // negative in their own column, hits. On a standardized structural matrix
 // hits == rows says that every pattern is expressed most by its own
-// component.
+// component. It panics if own is nil and x is not square, or if own is not
+// nil and len(own) is not the number of rows.
 func OwnMostNegative(x mat.Matrix, own, cols []int) (hits, rows int) {
-	r, _ := x.Dims()
+	r, c := x.Dims()
+	if own == nil && r != c {
+		panic("susc: OwnMostNegative: own is nil (row i's own column is i) but x is not square")
+	}
 	if own != nil && len(own) != r {
 		panic("susc: OwnMostNegative: len(own) != rows")
 	}
@@ -165,14 +171,20 @@ func (m *Modes) Overlap(k int, pairs []int) float64 {
 // ClusterByDirection clusters the rows of a per-sample structural matrix by
 // direction: it divides each column by its RMS (ScaleColumns, removing
 // Z/Z_C), normalizes each row (NormalizeRows, removing the sample's own
-// magnitude), projects the rows on the first k right singular vectors of the
-// result (ProjectRows) and runs KMeans with k clusters, seed and restarts.
-// It returns the cluster of each row and the scaled, normalized rows y.
+// magnitude), projects the rows on the first min(k, len(modes.S)) right
+// singular vectors of the result (ProjectRows; there are min(rows, cols)
+// modes, so with k ≥ cols the projection is a rotation that keeps every
+// distance) and runs KMeans with k clusters, seed and restarts. It returns
+// the cluster of each row and the scaled, normalized rows y, or an error if
+// the SVD fails. It panics if k < 1 or k > rows.
 func ClusterByDirection(x mat.Matrix, k int, seed uint64, restarts int) (labels []int, y *mat.Dense, err error) {
+	if r, _ := x.Dims(); k < 1 || k > r {
+		panic("susc: ClusterByDirection: k out of range [1, rows]")
+	}
 	y = NormalizeRows(nil, ScaleColumns(nil, x))
 	modes, err := SVDModes(y)
 	if err != nil {
 		return nil, nil, err
 	}
-	return KMeans(ProjectRows(nil, y, modes, k), k, seed, restarts), y, nil
+	return KMeans(ProjectRows(nil, y, modes, min(k, len(modes.S))), k, seed, restarts), y, nil
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat"
 )
 
 func TestComponentsAndModels(t *testing.T) {
@@ -52,26 +51,61 @@ func TestMedianAbsZ(t *testing.T) {
 	if got := s.MedianAbsZ(); got != 2 {
 		t.Errorf("odd count: MedianAbsZ = %v, want 2", got)
 	}
+	// SE = 0 with χ̂ ≠ 0 is +Inf: |χ̂|/SE = 3, +Inf, 2.
+	s.SE.Set(0, 1, 0)
+	if got := s.MedianAbsZ(); got != 3 {
+		t.Errorf("with SE = 0: MedianAbsZ = %v, want 3", got)
+	}
+	s.Chi.Set(0, 1, 0) // 0/0
+	if got := s.MedianAbsZ(); !math.IsNaN(got) {
+		t.Errorf("with a 0/0 entry: MedianAbsZ = %v, want NaN", got)
+	}
 	s.Chi.Set(0, 1, math.NaN())
+	s.SE.Set(0, 1, 1)
 	if got := s.MedianAbsZ(); !math.IsNaN(got) {
 		t.Errorf("with a NaN entry: MedianAbsZ = %v, want NaN", got)
 	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("empty matrix did not panic")
+			}
+		}()
+		(&StructuralMatrix{Chi: &mat.Dense{}, SE: &mat.Dense{}}).MedianAbsZ()
+	}()
 }
 
+// Known answers with 1/rows: the column (0, 0, 3) has mean 1 and squared
+// deviations 1 + 1 + 4 = 6, so sd = sqrt(6/3) = sqrt(2) (sqrt(3) with
+// 1/(rows-1)); (1, 3, 5) gives sqrt(8/3); a constant column gives 0.
 func TestColumnStdDev(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	x := mat.NewDense(7, 3, nil)
-	for i := range 7 {
-		for j := range 3 {
-			x.Set(i, j, float64(j+1)*rng.NormFloat64())
+	x := mat.NewDense(3, 3, []float64{
+		0, 1, 7,
+		0, 3, 7,
+		3, 5, 7,
+	})
+	want := []float64{math.Sqrt(2), math.Sqrt(8.0 / 3), 0}
+	dst := make([]float64, 3)
+	got := ColumnStdDev(dst, x)
+	if &got[0] != &dst[0] {
+		t.Error("ColumnStdDev did not return dst")
+	}
+	for j := range want {
+		if math.Abs(got[j]-want[j]) > 1e-15 {
+			t.Errorf("column %d: %v, want %v", j, got[j], want[j])
 		}
 	}
-	got := ColumnStdDev(nil, x)
-	for j := range 3 {
-		if want := stat.PopStdDev(mat.Col(nil, j, x), nil); math.Abs(got[j]-want) > 1e-14*want {
-			t.Errorf("column %d: %v, want %v", j, got[j], want)
-		}
+	if got := ColumnStdDev(nil, mat.NewDense(1, 2, []float64{4, -1})); got[0] != 0 || got[1] != 0 {
+		t.Errorf("one row: %v, want zeros", got)
 	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("wrong len(dst) did not panic")
+			}
+		}()
+		ColumnStdDev(make([]float64, 2), x)
+	}()
 }
 
 func TestMostNegative(t *testing.T) {
@@ -116,12 +150,53 @@ func TestOwnMostNegative(t *testing.T) {
 	if h, n := OwnMostNegative(y, []int{0, 1, 1}, nil); h != 2 || n != 3 {
 		t.Errorf("labels: %d of %d, want 2 of 3", h, n)
 	}
+	for name, f := range map[string]func(){
+		"own nil, x not square": func() { OwnMostNegative(y, nil, nil) },
+		"len(own) != rows":      func() { OwnMostNegative(y, []int{0, 1}, nil) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
 }
 
-// A standardized matrix with a negative own-column diagonal: every mode
-// reads pattern i with component i at opposite signs, so the overlaps on
-// the paired indices are negative, and the modes' explained fractions add up.
+// Overlap on hand-made modes with known answers, then on a standardized
+// matrix with a negative own-column diagonal: every mode reads pattern i
+// with component i at opposite signs, so the overlaps on the paired indices
+// are negative, and the modes' explained fractions add up.
 func TestModesOverlapAndExplainedBy(t *testing.T) {
+	h := &Modes{
+		U: mat.NewDense(4, 2, []float64{
+			0.5, 1,
+			0.5, 0,
+			0.5, 0,
+			0.5, 0,
+		}),
+		V: mat.NewDense(4, 2, []float64{
+			-0.5, -1,
+			0.5, 0,
+			-0.5, 0,
+			-0.5, 0,
+		}),
+	}
+	for _, c := range []struct {
+		k     int
+		pairs []int
+		want  float64
+	}{
+		{0, []int{0, 1, 2, 3}, -0.5}, {0, []int{1}, 0.25}, {0, []int{0, 2}, -0.5}, {0, nil, 0},
+		{1, []int{0, 1, 2, 3}, -1}, {1, []int{1, 2, 3}, 0},
+	} {
+		if got := h.Overlap(c.k, c.pairs); got != c.want {
+			t.Errorf("hand-made mode %d, pairs %v: Overlap %v, want %v", c.k, c.pairs, got, c.want)
+		}
+	}
+
 	rng := rand.New(rand.NewPCG(5, 6))
 	x := mat.NewDense(5, 7, nil)
 	for i := range 5 {
@@ -139,13 +214,8 @@ func TestModesOverlapAndExplainedBy(t *testing.T) {
 	}
 	pairs := []int{0, 1, 2, 3, 4}
 	for k := range 4 { // the last mode absorbs the centring: rank 4
-		o := m.Overlap(k, pairs)
-		var want float64
-		for _, i := range pairs {
-			want += m.U.At(i, k) * m.V.At(i, k)
-		}
-		if o != want || !(o < -0.3) || o < -1 {
-			t.Errorf("mode %d: Overlap %v (sum %v), want in [-1, -0.3)", k, o, want)
+		if o := m.Overlap(k, pairs); !(o < -0.3) || o < -1-1e-12 {
+			t.Errorf("mode %d: Overlap %v, want in [-1, -0.3)", k, o)
 		}
 	}
 	if got := m.ExplainedBy(len(m.S)); math.Abs(got-1) > 1e-12 {
@@ -191,6 +261,44 @@ func TestClusterByDirection(t *testing.T) {
 	}
 	if !slices.Equal(labels, KMeans(ProjectRows(nil, y, mustModes(t, y), 3), 3, 1, 10)) {
 		t.Error("ClusterByDirection differs from its documented pipeline")
+	}
+}
+
+// More clusters than columns: there are only min(rows, cols) = 2 modes, so
+// ClusterByDirection projects on both (a rotation of the unit rows) instead
+// of asking ProjectRows for 3.
+func TestClusterByDirectionMoreClustersThanColumns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	dirs := [][]float64{{1, 0.05}, {1, 1}, {0.05, 1}}
+	var truth []int
+	x := mat.NewDense(30, 2, nil)
+	for i := range 30 {
+		c := i % 3
+		truth = append(truth, c)
+		a := math.Exp(rng.NormFloat64())
+		for j := range 2 {
+			x.Set(i, j, a*(dirs[c][j]+0.03*rng.NormFloat64()))
+		}
+	}
+	labels, y, err := ClusterByDirection(x, 3, 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ari := AdjustedRand(labels, truth); ari != 1 {
+		t.Errorf("ARI %v, want 1 (labels %v)", ari, labels)
+	}
+	if !slices.Equal(labels, KMeans(ProjectRows(nil, y, mustModes(t, y), 2), 3, 1, 10)) {
+		t.Error("ClusterByDirection differs from its documented pipeline")
+	}
+	for _, k := range []int{0, 31} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("k = %d did not panic", k)
+				}
+			}()
+			ClusterByDirection(x, k, 1, 10)
+		}()
 	}
 }
 

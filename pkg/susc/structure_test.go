@@ -52,7 +52,7 @@ func TestStructuralTwoBlockQuadratic(t *testing.T) {
 		// Using E_C[X] for E_full[X] (plain Cov_C(L, X)) would give -½ tr(H_cc Σ_C A_cc Σ_C).
 		naive := naiveOneChain(h, a, comp.Mask, tb, gamma, eps)
 		got, se := s.Chi.At(0, c), s.SE.At(0, c)
-		t.Logf("component %s: χ̂ = %.6g ± %.2g, exact %.6g (ε = 0: %.6g; one-chain Cov_C(L, X): %.6g)", comp.Name, got, se, exact, exact0, naive)
+		t.Logf("component %s: χ̂ = %.6g ± %.2g, exact %.6g (ε = 0: %.6g; one-chain -Cov_C(L, X): %.6g)", comp.Name, got, se, exact, exact0, naive)
 		if math.Abs(naive-exact) < 6*se {
 			t.Errorf("component %s: SE %.2g cannot tell the two-chain estimator from Cov_C(L, X)", comp.Name, se)
 		}
