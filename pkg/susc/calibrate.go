@@ -169,8 +169,7 @@ func Calibrate(ctx context.Context, m Model, p Posterior, g CalibrationGrid, r R
 	for i, nb := range c.NBetas {
 		c.Points[i] = make([]CalibrationPoint, len(c.Epsilons))
 		for j, eps := range c.Epsilons {
-			c.Points[i][j] = CalibrationPoint{NBeta: nb, Epsilon: eps, MALA: math.NaN(),
-				LLC: LLC{NBeta: nb, Mean: math.NaN(), SE: math.NaN(), Std: math.NaN()}}
+			c.Points[i][j] = CalibrationPoint{NBeta: nb, Epsilon: eps, MALA: math.NaN(), LLC: nanLLC(nb)}
 		}
 	}
 	// cancelled marks point k = i·len(Epsilons) + j and all later ones.
@@ -204,11 +203,11 @@ func Calibrate(ctx context.Context, m Model, p Posterior, g CalibrationGrid, r R
 				pt.MALA = stat.Mean(acc, nil)
 			}
 			if err != nil {
-				pt.LLC = LLC{NBeta: nb, Mean: math.NaN(), SE: math.NaN(), Std: math.NaN()}
+				pt.LLC = nanLLC(nb)
 				pt.MALA = math.NaN()
 			}
 			switch {
-			case errors.Is(err, ctx.Err()) && ctx.Err() != nil:
+			case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 				return cancelled(k)
 			case err != nil && !pt.Diverged():
 				// Not the sampler's instability: invalid input (reported by
@@ -219,4 +218,9 @@ func Calibrate(ctx context.Context, m Model, p Posterior, g CalibrationGrid, r R
 		}
 	}
 	return c, nil
+}
+
+// nanLLC is the LLC of a point without an estimate: NaN mean, SE and Std.
+func nanLLC(nb float64) LLC {
+	return LLC{NBeta: nb, Mean: math.NaN(), SE: math.NaN(), Std: math.NaN()}
 }

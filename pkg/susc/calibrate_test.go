@@ -128,27 +128,119 @@ func TestCalibratePointIsSample(t *testing.T) {
 	}
 }
 
+// TestCalibrateCancel cancels a 1 × 3 grid three ways and checks every point
+// after the cancellation: in the middle of point 1 (Sample returns the
+// context's error with a partial Result), before any work, and between two
+// points (Calibrate's own check before starting a point).
 func TestCalibrateCancel(t *testing.T) {
 	data := toy.GaussianMeanData(rand.New(rand.NewPCG(3, 4)), 50, []float64{1}, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	const perPoint = 2 * 1000
-	run := susc.Run{Chains: 2, Draws: 1000, Seed: 1, Progress: func(done, _ int) {
-		if done > perPoint { // the second point has started
-			cancel()
+	post := susc.Posterior{Gamma: 1, Center: data.Mean()}
+	grid := susc.CalibrationGrid{NBetas: []float64{10}, Epsilons: []float64{1e-3, 2e-3, 3e-3}} // εk ≤ 0.033: no divergence
+	run := susc.Run{Chains: 2, Draws: 2000, Seed: 1, Workers: 2}
+	// notReached checks the points from k on carry the context's error and
+	// were never sampled.
+	notReached := func(t *testing.T, cal *susc.Calibration, k int) {
+		t.Helper()
+		for j := k; j < len(cal.Points[0]); j++ {
+			p := cal.Points[0][j]
+			if !errors.Is(p.Err, context.Canceled) || p.Diverged() || p.Result != nil || !math.IsNaN(p.LLC.Mean) || !math.IsNaN(p.MALA) {
+				t.Errorf("point %d: err %v, result %v, LLC %v, MALA %v; want context.Canceled, no result, NaN estimates",
+					j, p.Err, p.Result != nil, p.LLC.Mean, p.MALA)
+			}
 		}
-	}}
-	grid := susc.CalibrationGrid{NBetas: []float64{10}, Epsilons: []float64{1e-3, 1e-2, 1e-1}}
-	cal, err := susc.Calibrate(ctx, data, susc.Posterior{Gamma: 1, Center: data.Mean()}, grid, run)
-	if !errors.Is(err, context.Canceled) || cal == nil {
-		t.Fatalf("want the partial grid and context.Canceled, got %v, %v", cal, err)
 	}
-	if p := cal.Points[0][0]; p.Err != nil || math.IsNaN(p.LLC.Mean) {
-		t.Errorf("first point: err %v, LLC %v", p.Err, p.LLC.Mean)
+
+	t.Run("mid-point", func(t *testing.T) {
+		// LossGrad calls per point, from one uncancelled point: every point
+		// takes the same steps, so the same number of calls.
+		one := &cancellingModel{GaussianMean: data}
+		if _, err := susc.Calibrate(context.Background(), one, post, susc.CalibrationGrid{NBetas: grid.NBetas, Epsilons: grid.Epsilons[:1]}, run); err != nil {
+			t.Fatal(err)
+		}
+		perPoint := one.calls.Load()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		m := &cancellingModel{GaussianMean: data, at: perPoint + perPoint/2, cancel: cancel} // halfway through point 1
+		cal, err := susc.Calibrate(ctx, m, post, grid, run)
+		if !errors.Is(err, context.Canceled) || cal == nil {
+			t.Fatalf("want the partial grid and context.Canceled, got %v, %v", cal, err)
+		}
+		if p := cal.Points[0][0]; p.Err != nil || math.IsNaN(p.LLC.Mean) || math.IsNaN(p.MALA) || p.Result == nil {
+			t.Errorf("point 0 (done before the cancel): err %v, LLC %v, MALA %v", p.Err, p.LLC.Mean, p.MALA)
+		}
+		p := cal.Points[0][1]
+		if !errors.Is(p.Err, context.Canceled) || p.Diverged() || !math.IsNaN(p.LLC.Mean) || !math.IsNaN(p.MALA) || p.Result == nil {
+			t.Fatalf("point 1 (cancelled while running): err %v, LLC %v, MALA %v, result %v; want context.Canceled, NaN estimates, a partial result",
+				p.Err, p.LLC.Mean, p.MALA, p.Result != nil)
+		}
+		var steps int
+		for _, ch := range p.Result.Chains {
+			steps += ch.Steps
+		}
+		if full := run.Chains * run.Draws; steps >= full {
+			t.Errorf("point 1: chains took %d steps, the full %d: not cancelled mid-point", steps, full)
+		}
+		notReached(t, cal, 2)
+		if n := m.calls.Load(); n >= 2*perPoint {
+			t.Errorf("%d LossGrad calls, want fewer than two points' %d", n, 2*perPoint)
+		}
+	})
+
+	t.Run("pre-cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		m := &cancellingModel{GaussianMean: data}
+		cal, err := susc.Calibrate(ctx, m, post, grid, run)
+		if !errors.Is(err, context.Canceled) || cal == nil {
+			t.Fatalf("want the grid and context.Canceled, got %v, %v", cal, err)
+		}
+		notReached(t, cal, 0)
+		if n := m.calls.Load(); n != 0 {
+			t.Errorf("model evaluated %d times under a cancelled context", n)
+		}
+	})
+
+	t.Run("between points", func(t *testing.T) {
+		// Point 0 diverges (εk = 11 > 4), so Sample's last progress report
+		// falls short of the point's steps and Calibrate's own end-of-point
+		// report is a new value: cancelling there happens after Sample
+		// returned, and only the check before point 1 can see it.
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		perPoint := run.Chains * run.Draws
+		r := run
+		r.Progress = func(done, _ int) {
+			if done == perPoint {
+				cancel()
+			}
+		}
+		g := grid
+		g.Epsilons = []float64{1, 1e-3, 2e-3}
+		cal, err := susc.Calibrate(ctx, data, post, g, r)
+		if !errors.Is(err, context.Canceled) || cal == nil {
+			t.Fatalf("want the partial grid and context.Canceled, got %v, %v", cal, err)
+		}
+		if p := cal.Points[0][0]; !p.Diverged() || errors.Is(p.Err, context.Canceled) || p.Result == nil || !math.IsNaN(p.LLC.Mean) {
+			t.Errorf("point 0: err %v, result %v; want its own divergence, kept", p.Err, p.Result != nil)
+		}
+		notReached(t, cal, 1)
+	})
+}
+
+// cancellingModel counts LossGrad calls and calls cancel at call number at
+// (never if at is 0).
+type cancellingModel struct {
+	*toy.GaussianMean
+	at     int64
+	cancel context.CancelFunc
+	calls  atomic.Int64
+}
+
+func (m *cancellingModel) LossGrad(grad, w []float64, batch []int) float64 {
+	if n := m.calls.Add(1); n == m.at {
+		m.cancel()
 	}
-	if p := cal.Points[0][2]; !errors.Is(p.Err, context.Canceled) || !math.IsNaN(p.LLC.Mean) || p.Diverged() {
-		t.Errorf("last point: err %v, LLC %v", p.Err, p.LLC.Mean)
-	}
+	return m.GaussianMean.LossGrad(grad, w, batch)
 }
 
 // countingModel counts LossGrad calls.

@@ -52,8 +52,8 @@
 // with mean and spread over chains (LLC).
 //
 // Laplace is the regular-model reference: Cov(φ, ψ) ≈ ∇φᵀ(nβH + γI)⁻¹∇ψ at
-// w*, exact for Gaussian posteriors, with Curvatures giving the eigenvalues
-// of H by finite differences.
+// w*, exact for Gaussian posteriors, with Hessian giving H by finite
+// differences of the gradient and Curvatures its eigenvalues.
 //
 // Structure (THEORY.md §4): a Component is a mask over the parameters. Its
 // structural susceptibility to a perturbation loss X takes a restricted chain

@@ -18,10 +18,12 @@ import (
 // observables, and undefined where nβ H + γ I is singular (a singular model
 // without localization), which is where sampling is needed.
 //
-// Create one with NewLaplace.
+// Create one with NewLaplace: the zero value is not usable. A Laplace is
+// read-only after construction (nβ and γ are fixed with the factorization,
+// hence the accessor methods) and safe for concurrent use.
 type Laplace struct {
-	NBeta, Gamma float64
-	chol         mat.Cholesky
+	nBeta, gamma float64
+	chol         mat.Cholesky // of nβ H + γ I
 }
 
 // NewLaplace factorizes nβ H + γ I for the Hessian h of L_n at w*. ok is
@@ -33,18 +35,27 @@ func NewLaplace(h mat.Symmetric, nBeta, gamma float64) (l *Laplace, ok bool) {
 	for i := range d {
 		prec.SetSym(i, i, prec.At(i, i)+gamma)
 	}
-	l = &Laplace{NBeta: nBeta, Gamma: gamma}
+	l = &Laplace{nBeta: nBeta, gamma: gamma}
 	if !l.chol.Factorize(prec) {
 		return nil, false
 	}
 	return l, true
 }
 
+// NBeta returns nβ, as given to NewLaplace.
+func (l *Laplace) NBeta() float64 { return l.nBeta }
+
+// Gamma returns γ, as given to NewLaplace.
+func (l *Laplace) Gamma() float64 { return l.gamma }
+
 // Cov returns ∇φᵀ (nβ H + γ I)⁻¹ ∇ψ for the gradients gradPhi and gradPsi of
 // two observables at w*. It panics if a gradient's length is not the
 // dimension of H.
 func (l *Laplace) Cov(gradPhi, gradPsi []float64) float64 {
 	d := l.chol.SymmetricDim()
+	if d == 0 {
+		panic("susc: Laplace.Cov: zero value Laplace (use NewLaplace)")
+	}
 	if len(gradPhi) != d || len(gradPsi) != d {
 		panic(fmt.Sprintf("susc: Laplace.Cov: gradients of length %d and %d, Hessian %d×%d", len(gradPhi), len(gradPsi), d, d))
 	}
@@ -60,5 +71,5 @@ func (l *Laplace) Cov(gradPhi, gradPsi []float64) float64 {
 // Cov (standard error 0), so that Chi gives χ = -Cov and Response J = nβ χ
 // exactly as for a sampled Susceptibility.
 func (l *Laplace) Susceptibility(gradPhi, gradDL []float64) Susceptibility {
-	return Susceptibility{NBeta: l.NBeta, Cov: Estimate{Value: l.Cov(gradPhi, gradDL)}}
+	return Susceptibility{NBeta: l.nBeta, Cov: Estimate{Value: l.Cov(gradPhi, gradDL)}}
 }

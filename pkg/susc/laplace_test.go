@@ -82,6 +82,26 @@ func TestLaplaceRegularAndSingular(t *testing.T) {
 	}
 }
 
+// TestLaplaceReadOnly: nβ and γ are those of the factorization, and the
+// susceptibility's nβ (hence Response) is that same nβ; the zero value
+// panics with a message pointing at NewLaplace.
+func TestLaplaceReadOnly(t *testing.T) {
+	lap, ok := susc.NewLaplace(mat.NewSymDense(2, []float64{2, 0.5, 0.5, 1}), 20, 3)
+	if !ok {
+		t.Fatal("not positive definite")
+	}
+	if lap.NBeta() != 20 || lap.Gamma() != 3 {
+		t.Errorf("NBeta() = %v, Gamma() = %v, want 20 and 3", lap.NBeta(), lap.Gamma())
+	}
+	g := []float64{1, -1}
+	if s := lap.Susceptibility(g, g); s.NBeta != 20 || s.Response().Value != -20*lap.Cov(g, g) {
+		t.Errorf("Susceptibility nβ %v, J %v, want 20 and %v", s.NBeta, s.Response().Value, -20*lap.Cov(g, g))
+	}
+	if msg := panicMessage(func() { new(susc.Laplace).Cov([]float64{1}, []float64{1}) }); msg != "susc: Laplace.Cov: zero value Laplace (use NewLaplace)" {
+		t.Errorf("zero value: panic %q", msg)
+	}
+}
+
 // The Laplace susceptibility of a one-parameter model with curvature
 // V″(0) = 1 at nβ = 20, γ = 2, for φ = w and a perturbation with ∇ΔL = 1:
 // Cov = 1/(nβ + γ), χ = -Cov, J = nβ χ.

@@ -9,7 +9,8 @@ import "gonum.org/v1/gonum/mat"
 //	q(w) = gᵀw + ½ wᵀAw,   ∇q(w) = g + Aw,
 //
 // on R^d, usable both as a function (Value) and as a model with one
-// "sample" whose loss is q (NumData 1; every batch gives the same loss).
+// "sample" whose loss is q (NumData 1; a batch is nil or {0}, as for the
+// one-sample potentials Polynomial and Monomial).
 // With g = 0 and A = H positive definite it is the model L = ½ wᵀHw of the
 // two-block test of the structural estimator (THEORY.md §8.4, w* = 0), and
 // with general g and A it is that section's perturbation X; the exact limit
@@ -47,8 +48,11 @@ func (q *Quadratic) NumData() int { return 1 }
 func (q *Quadratic) Value(w []float64) float64 { return q.LossGrad(nil, w, nil) }
 
 // LossGrad returns q(w) and, if grad != nil, overwrites grad with g + Aw.
-// The batch is ignored (there is one sample).
-func (q *Quadratic) LossGrad(grad, w []float64, _ []int) float64 {
+// batch must be nil or {0} (there is one sample).
+func (q *Quadratic) LossGrad(grad, w []float64, batch []int) float64 {
+	if batch != nil && (len(batch) != 1 || batch[0] != 0) {
+		panic("toy: Quadratic batch must be nil or {0}")
+	}
 	checkLen(w, q.d, "Quadratic: len(w) != Dim")
 	if grad != nil {
 		checkLen(grad, q.d, "Quadratic: len(grad) != Dim")

@@ -65,3 +65,23 @@ func TestQuadratic(t *testing.T) {
 		}
 	}
 }
+
+// Quadratic has one sample: LossGrad takes the batches nil and {0} and, like
+// Polynomial and Monomial, panics on any other.
+func TestQuadraticBatch(t *testing.T) {
+	q := toy.NewQuadratic([]float64{1, -1}, mat.NewSymDense(2, []float64{2, 0, 0, 1}))
+	w := []float64{0.5, 2}
+	if a, b := q.LossGrad(nil, w, nil), q.LossGrad(nil, w, []int{0}); a != b || a != q.Value(w) {
+		t.Errorf("LossGrad: batch nil %v, {0} %v, Value %v", a, b, q.Value(w))
+	}
+	for _, batch := range [][]int{{}, {1}, {-1}, {0, 0}, {0, 1}} {
+		func() {
+			defer func() {
+				if r := recover(); r != "toy: Quadratic batch must be nil or {0}" {
+					t.Errorf("batch %v: recovered %v", batch, r)
+				}
+			}()
+			q.LossGrad(make([]float64, 2), w, batch)
+		}()
+	}
+}
