@@ -113,18 +113,20 @@ func MostNegative(x mat.Matrix, i int, cols []int) int {
 }
 
 // OwnMostNegative counts the rows of x that are most negative in their own
-// column. Row i's own column is own[i] (own nil: column i, for a square
-// pattern ↔ component pairing); only rows whose own column is among cols
+// column. Row i's own column is own[i] (own nil: column i, for patterns
+// paired with the first components, as pattern k with feature component k
+// ahead of other components); only rows whose own column is among cols
 // are counted, and the minimum is taken over cols (MostNegative). It
 // returns the number of such rows, rows, and how many of them are most
 // negative in their own column, hits. On a standardized structural matrix
 // hits == rows says that every pattern is expressed most by its own
-// component. It panics if own is nil and x is not square, or if own is not
-// nil and len(own) is not the number of rows.
+// component. It panics if own is nil and x has more rows than columns (a row
+// without its own column), or if own is not nil and len(own) is not the
+// number of rows.
 func OwnMostNegative(x mat.Matrix, own, cols []int) (hits, rows int) {
 	r, c := x.Dims()
-	if own == nil && r != c {
-		panic("susc: OwnMostNegative: own is nil (row i's own column is i) but x is not square")
+	if own == nil && r > c {
+		panic("susc: OwnMostNegative: own is nil (row i's own column is i) but x has more rows than columns")
 	}
 	if own != nil && len(own) != r {
 		panic("susc: OwnMostNegative: len(own) != rows")

@@ -150,9 +150,17 @@ func TestOwnMostNegative(t *testing.T) {
 	if h, n := OwnMostNegative(y, []int{0, 1, 1}, nil); h != 2 || n != 3 {
 		t.Errorf("labels: %d of %d, want 2 of 3", h, n)
 	}
+	// Own column i for row i of a wide matrix (patterns × components, features first).
+	w := mat.NewDense(2, 3, []float64{-1, 0, -2, 0, -1, 0})
+	if h, n := OwnMostNegative(w, nil, []int{0, 1}); h != 2 || n != 2 {
+		t.Errorf("wide, cols 0-1: %d of %d, want 2 of 2", h, n)
+	}
+	if h, n := OwnMostNegative(w, nil, nil); h != 1 || n != 2 {
+		t.Errorf("wide, all columns: %d of %d, want 1 of 2", h, n)
+	}
 	for name, f := range map[string]func(){
-		"own nil, x not square": func() { OwnMostNegative(y, nil, nil) },
-		"len(own) != rows":      func() { OwnMostNegative(y, []int{0, 1}, nil) },
+		"own nil, more rows than columns": func() { OwnMostNegative(y, nil, nil) },
+		"len(own) != rows":                func() { OwnMostNegative(y, []int{0, 1}, nil) },
 	} {
 		func() {
 			defer func() {
