@@ -43,6 +43,13 @@ func TestCurvatures(t *testing.T) {
 	q := toy.NewQuadratic([]float64{0.3, -0.2, 0.1}, a)
 	checkCurvatures(t, "quadratic", susc.Curvatures(q, []float64{0.7, -1.2, 30}), eigen(t, a), 1e-8)
 
+	lr := randomRegression()
+	checkCurvatures(t, "linear regression", susc.Curvatures(lr, []float64{1, -2, 0.5, 3}), eigen(t, lr.Hessian()), 1e-8)
+}
+
+// randomRegression is a seeded 50-sample, 4-parameter linear regression
+// whose inputs have scales 1 to 4 (a spread of curvatures).
+func randomRegression() *toy.LinearRegression {
 	rng := rand.New(rand.NewPCG(9, 10))
 	x := mat.NewDense(50, 4, nil)
 	y := make([]float64, 50)
@@ -52,8 +59,7 @@ func TestCurvatures(t *testing.T) {
 		}
 		y[i] = rng.NormFloat64()
 	}
-	lr := toy.NewLinearRegression(x, y)
-	checkCurvatures(t, "linear regression", susc.Curvatures(lr, []float64{1, -2, 0.5, 3}), eigen(t, lr.Hessian()), 1e-8)
+	return toy.NewLinearRegression(x, y)
 }
 
 // checkHessian compares a finite-difference Hessian with an exact one,
@@ -83,16 +89,7 @@ func TestHessian(t *testing.T) {
 	}
 	checkHessian(t, "quadratic, empty dst", &empty, a, 1e-8)
 
-	rng := rand.New(rand.NewPCG(9, 10))
-	x := mat.NewDense(50, 4, nil)
-	y := make([]float64, 50)
-	for i := range 50 {
-		for j := range 4 {
-			x.Set(i, j, float64(j+1)*rng.NormFloat64())
-		}
-		y[i] = rng.NormFloat64()
-	}
-	lr := toy.NewLinearRegression(x, y)
+	lr := randomRegression()
 	dst := mat.NewSymDense(4, nil)
 	for i := range 4 {
 		for j := i; j < 4; j++ {

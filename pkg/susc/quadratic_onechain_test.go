@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"susclab/pkg/toy"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -47,15 +48,7 @@ func TestQuadraticOneChain(t *testing.T) {
 	}
 	var l mat.TriDense
 	ch.LTo(&l)
-	quad := func(m mat.Symmetric, w []float64) float64 {
-		var s float64
-		for i := range w {
-			for j := range w {
-				s += 0.5 * w[i] * m.At(i, j) * w[j]
-			}
-		}
-		return s
-	}
+	lq, xq := toy.NewQuadratic(nil, h), toy.NewQuadratic(g, a) // L = ½ wᵀHw, X = gᵀw + ½ wᵀAw
 	rng := rand.New(rand.NewPCG(13, 12))
 	const batches, per = 20, 50000
 	est := make([]float64, batches)
@@ -66,8 +59,7 @@ func TestQuadraticOneChain(t *testing.T) {
 			z0, z1 := rng.NormFloat64(), rng.NormFloat64()
 			w[0] = l.At(0, 0) * z0
 			w[2] = l.At(1, 0)*z0 + l.At(1, 1)*z1
-			lv := quad(h, w)
-			xv := g[0]*w[0] + g[2]*w[2] + quad(a, w)
+			lv, xv := lq.Value(w), xq.Value(w)
 			sl, sx, slx = sl+lv, sx+xv, slx+lv*xv
 		}
 		est[b] = -(slx/per - sl/per*sx/per)

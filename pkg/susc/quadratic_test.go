@@ -3,6 +3,7 @@ package susc
 import (
 	"math"
 	"math/rand/v2"
+	"susclab/pkg/toy"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -49,16 +50,8 @@ func TestQuadraticStructuralMonteCarlo(t *testing.T) {
 	g := []float64{0.3, -0.2, 0.1}
 	mask := []bool{true, false, true}
 	const tb, gamma, eps = 10.0, 1.0, 0.004
-	quad := func(m mat.Symmetric, w []float64) float64 {
-		var s float64
-		for i := range w {
-			for j := range w {
-				s += 0.5 * w[i] * m.At(i, j) * w[j]
-			}
-		}
-		return s
-	}
-	x := func(w []float64) float64 { return mat.Dot(mat.NewVecDense(3, g), mat.NewVecDense(3, w)) + quad(a, w) }
+	lq := toy.NewQuadratic(nil, h)    // L = ½ wᵀHw
+	x := toy.NewQuadratic(g, a).Value // X = gᵀw + ½ wᵀAw
 	for _, e := range []float64{0, eps} {
 		for _, nb := range []float64{tb, 0} {
 			k := mat.NewSymDense(3, nil)
@@ -104,7 +97,7 @@ func TestQuadraticStructuralMonteCarlo(t *testing.T) {
 				restr.Rand(c)
 				for _, s := range []float64{1, -1} {
 					w = []float64{s * c[0], 0, s * c[1]}
-					l := quad(h, w)
+					l := lq.Value(w)
 					elx += l * x(w) / n
 					el += l / n
 				}
