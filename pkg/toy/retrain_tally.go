@@ -83,11 +83,17 @@ func (t *RetrainTally) threshold() float64 {
 	return t.Threshold
 }
 
-func (t *RetrainTally) check(a, k int) {
+// checkArm panics unless a is an arm.
+func (t *RetrainTally) checkArm(a int) {
 	if a < 0 || a >= len(t.Norms) {
 		panic(fmt.Sprintf("toy: RetrainTally: arm %d out of range [0, %d)", a, len(t.Norms)))
 	}
-	if k >= 0 && len(t.Norms[a]) > 0 && k >= len(t.Norms[a][0]) {
+}
+
+// check panics unless a is an arm and k a feature.
+func (t *RetrainTally) check(a, k int) {
+	t.checkArm(a)
+	if len(t.Norms[a]) > 0 && (k < 0 || k >= len(t.Norms[a][0])) {
 		panic(fmt.Sprintf("toy: RetrainTally: feature %d out of range [0, %d)", k, len(t.Norms[a][0])))
 	}
 }
@@ -124,7 +130,7 @@ func (t *RetrainTally) Fractions() [][]float64 {
 // NumRepresented returns, for each seed, the number of features that arm
 // a's model represents.
 func (t *RetrainTally) NumRepresented(a int) []float64 {
-	t.check(a, -1)
+	t.checkArm(a)
 	out := make([]float64, len(t.Norms[a]))
 	for s, x := range t.Norms[a] {
 		for _, v := range x {

@@ -5,6 +5,7 @@ package toy
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -91,15 +92,18 @@ func TestRetrainTallyCounts(t *testing.T) {
 		t.Errorf("NumRepresented(1) at threshold 0.95 = %v, want [1 1 2]", got)
 	}
 	for name, f := range map[string]func(){
-		"arm":     func() { tally.Represented(2, 0) },
-		"feature": func() { tally.Represented(0, 3) },
-		"diff":    func() { tally.Diff(0, -1, 0) },
-		"seeds":   func() { RetrainPaired(RetrainConfig{}, 0, []RetrainArm{{}}) },
+		"arm":              func() { tally.Represented(2, 0) },
+		"feature":          func() { tally.Represented(0, 3) },
+		"negative feature": func() { tally.Represented(0, -1) },
+		"diff":             func() { tally.Diff(0, -1, 0) },
+		"seeds":            func() { RetrainPaired(RetrainConfig{}, 0, []RetrainArm{{}}) },
 	} {
 		func() {
 			defer func() {
-				if recover() == nil {
+				if r := recover(); r == nil {
 					t.Errorf("%s: no panic", name)
+				} else if msg, _ := r.(string); !strings.HasPrefix(msg, "toy: ") {
+					t.Errorf("%s: panic %v, want a toy: message", name, r)
 				}
 			}()
 			f()
