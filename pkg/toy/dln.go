@@ -553,6 +553,12 @@ func (d *DeepLinear) Probes(rng *rand.Rand, n int, t *LinearTeacher) []*DeepLine
 const smallGemm = 8192
 
 // smallGemmLoops is serialGemm for small products, not both transposed.
+// Every C[i,j] accumulates its terms in the order p = 0, 1, ..., k-1
+// (C += (αA[i,p])·B[p,j], or C += α·(A[i,:]·B[j,:]) with the dot product in
+// that order), so results do not depend on the blocking: four terms per
+// pass over a row of C (or four dot products per pass over a row of A)
+// save loads and stores without changing a bit. (The compiler fuses no
+// multiply-add at the default GOAMD64=v1.)
 func smallGemmLoops(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	for i := 0; i < m; i++ {
 		ci := c[i*ldc : i*ldc+n]
@@ -566,39 +572,61 @@ func smallGemmLoops(tA, tB bool, m, n, k int, alpha float64, a []float64, lda in
 			}
 		}
 	}
-	switch {
-	case !tA && !tB: // C[i,:] += Σ_p A[i,p] B[p,:]
-		for i := 0; i < m; i++ {
-			ci := c[i*ldc : i*ldc+n]
-			for p, av := range a[i*lda : i*lda+k] {
-				av *= alpha
-				for j, v := range b[p*ldb : p*ldb+n] {
-					ci[j] += av * v
-				}
-			}
-		}
-	case tA: // A stored k×m: C[i,:] += Σ_p A[p,i] B[p,:]
-		for p := 0; p < k; p++ {
-			bp := b[p*ldb : p*ldb+n]
-			for i, av := range a[p*lda : p*lda+m] {
-				av *= alpha
-				ci := c[i*ldc : i*ldc+n]
-				for j, v := range bp {
-					ci[j] += av * v
-				}
-			}
-		}
-	default: // B stored n×k: C[i,j] += A[i,:]·B[j,:]
+	if tB { // B stored n×k: C[i,j] += α A[i,:]·B[j,:]
 		for i := 0; i < m; i++ {
 			ai := a[i*lda : i*lda+k]
 			ci := c[i*ldc : i*ldc+n]
-			for j := range ci {
+			j := 0
+			for ; j+4 <= n; j += 4 {
+				b0, b1 := b[j*ldb:j*ldb+k], b[(j+1)*ldb:(j+1)*ldb+k]
+				b2, b3 := b[(j+2)*ldb:(j+2)*ldb+k], b[(j+3)*ldb:(j+3)*ldb+k]
+				b0, b1, b2, b3 = b0[:len(ai)], b1[:len(ai)], b2[:len(ai)], b3[:len(ai)] // no bounds checks below
+				var s0, s1, s2, s3 float64
+				for p, v := range ai {
+					s0 += v * b0[p]
+					s1 += v * b1[p]
+					s2 += v * b2[p]
+					s3 += v * b3[p]
+				}
+				ci[j] += alpha * s0
+				ci[j+1] += alpha * s1
+				ci[j+2] += alpha * s2
+				ci[j+3] += alpha * s3
+			}
+			for ; j < n; j++ {
 				bj := b[j*ldb : j*ldb+k]
 				var s float64
 				for p, v := range ai {
 					s += v * bj[p]
 				}
 				ci[j] += alpha * s
+			}
+		}
+		return
+	}
+	// C[i,:] += Σ_p (α A[i,p]) B[p,:], A[i,p] = a[p·lda+i] if tA.
+	aAt := func(i, p int) float64 {
+		if tA {
+			return a[p*lda+i]
+		}
+		return a[i*lda+p]
+	}
+	for i := 0; i < m; i++ {
+		ci := c[i*ldc : i*ldc+n]
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			a0, a1, a2, a3 := alpha*aAt(i, p), alpha*aAt(i, p+1), alpha*aAt(i, p+2), alpha*aAt(i, p+3)
+			b0, b1 := b[p*ldb:p*ldb+n], b[(p+1)*ldb:(p+1)*ldb+n]
+			b2, b3 := b[(p+2)*ldb:(p+2)*ldb+n], b[(p+3)*ldb:(p+3)*ldb+n]
+			b0, b1, b2, b3 = b0[:len(ci)], b1[:len(ci)], b2[:len(ci)], b3[:len(ci)] // no bounds checks below
+			for j := range ci {
+				ci[j] = ci[j] + a0*b0[j] + a1*b1[j] + a2*b2[j] + a3*b3[j]
+			}
+		}
+		for ; p < k; p++ {
+			av := alpha * aAt(i, p)
+			for j, v := range b[p*ldb : p*ldb+n] {
+				ci[j] += av * v
 			}
 		}
 	}

@@ -284,3 +284,78 @@ func allIndicesS(n int) []int {
 	}
 	return idx
 }
+
+// TestSmallGemmLoopsOrder checks the blocked small-product loops bit for bit
+// against a plain triple loop that adds each C[i,j]'s terms in the order
+// p = 0..k-1 (the order the blocking must keep), for every shape up to 9
+// (remainders of the 4-blocking included), both transpositions of A or B,
+// with leading dimensions larger than the rows and β ∈ {0, 1, -0.5}.
+func TestSmallGemmLoopsOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for m := 1; m <= 9; m++ {
+		for n := 1; n <= 9; n++ {
+			for k := 1; k <= 9; k++ {
+				for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}} {
+					tA, tB := tr[0], tr[1]
+					// A is m×k (stored k×m if tA), B is k×n (stored n×k if tB), padded by 2.
+					lda, ldb, ldc := k+2, n+2, n+2
+					if tA {
+						lda = m + 2
+					}
+					if tB {
+						ldb = k + 2
+					}
+					a := RandomInit(rng, max(m, k)*lda, 1)
+					b := RandomInit(rng, max(k, n)*ldb, 1)
+					at := func(i, p int) float64 {
+						if tA {
+							return a[p*lda+i]
+						}
+						return a[i*lda+p]
+					}
+					bt := func(p, j int) float64 {
+						if tB {
+							return b[j*ldb+p]
+						}
+						return b[p*ldb+j]
+					}
+					for _, beta := range []float64{0, 1, -0.5} {
+						c0 := RandomInit(rng, m*ldc, 1)
+						want := append([]float64(nil), c0...)
+						for i := range m {
+							for j := range n {
+								x := want[i*ldc+j]
+								if beta != 1 {
+									x *= beta
+								}
+								if beta == 0 {
+									x = 0
+								}
+								if tB {
+									var s float64
+									for p := range k {
+										s += at(i, p) * bt(p, j)
+									}
+									x += 1.5 * s
+								} else {
+									for p := range k {
+										x += (1.5 * at(i, p)) * bt(p, j)
+									}
+								}
+								want[i*ldc+j] = x
+							}
+						}
+						got := append([]float64(nil), c0...)
+						smallGemmLoops(tA, tB, m, n, k, 1.5, a, lda, b, ldb, beta, got, ldc)
+						for i := range got {
+							if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+								t.Fatalf("m, n, k = %d, %d, %d, tA %v, tB %v, β %v: C[%d] = %v, want %v (bit for bit)",
+									m, n, k, tA, tB, beta, i, got[i], want[i])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
