@@ -25,5 +25,7 @@
 //   - Opts fields are optional; the zero value means the default.
 //
 // A long run can show a Progress bar that updates in place in the notebook and
-// is silent elsewhere.
+// is silent elsewhere. Printf, Print and Println show text through the same
+// channel as charts and tables, so it stays in order among them (GoNB
+// forwards stdout separately, and fmt's text can land after a later table).
 package viz
