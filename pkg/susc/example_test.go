@@ -74,3 +74,32 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// Calibrate runs the ε × nβ sweep: here a one-parameter Gaussian mean, whose
+// loss has curvature 1, so the potential nβL + γ/2‖w‖² has curvature nβ + γ
+// and SGLD diverges once ε(nβ + γ) > 4 (THEORY.md §7).
+func ExampleCalibrate() {
+	data := toy.GaussianMeanData(rand.New(rand.NewPCG(1, 2)), 100, []float64{0}, 1)
+	cal, err := susc.Calibrate(context.Background(), data, susc.Posterior{Gamma: 1, Center: data.Mean()},
+		susc.CalibrationGrid{NBetas: []float64{10, 100}, Epsilons: []float64{1e-3, 1e-2, 0.1}},
+		susc.Run{Chains: 4, Draws: 200, BurnIn: 1000, Thin: 10, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, row := range cal.Points {
+		for _, p := range row {
+			fmt.Printf("nβ = %g, ε = %g: ε(nβ+γ) = %.2f, diverged %v\n", p.NBeta, p.Epsilon, p.Epsilon*(p.NBeta+1), p.Diverged())
+		}
+		fmt.Printf("nβ = %g: largest stable ε = %g\n", cal.Points[i][0].NBeta, cal.Points[i][cal.LargestStable(i)].Epsilon)
+	}
+	// Output:
+	// nβ = 10, ε = 0.001: ε(nβ+γ) = 0.01, diverged false
+	// nβ = 10, ε = 0.01: ε(nβ+γ) = 0.11, diverged false
+	// nβ = 10, ε = 0.1: ε(nβ+γ) = 1.10, diverged false
+	// nβ = 10: largest stable ε = 0.1
+	// nβ = 100, ε = 0.001: ε(nβ+γ) = 0.10, diverged false
+	// nβ = 100, ε = 0.01: ε(nβ+γ) = 1.01, diverged false
+	// nβ = 100, ε = 0.1: ε(nβ+γ) = 10.10, diverged true
+	// nβ = 100: largest stable ε = 0.01
+}

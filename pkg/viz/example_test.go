@@ -27,3 +27,11 @@ func Example() {
 	fmt.Println(strings.Contains(string(page), `id="`+c.ID+`"`), strings.Contains(string(page), "<script src"))
 	// Output: true false
 }
+
+// Printf prints like fmt.Printf; in a notebook the text goes through the
+// display channel, so it stays in order among the charts and tables of the
+// cell.
+func ExamplePrintf() {
+	viz.Printf("λ̂ = %.3f ± %.3f (exact %.3f)\n", 0.341, 0.011, 0.347)
+	// Output: λ̂ = 0.341 ± 0.011 (exact 0.347)
+}
