@@ -270,19 +270,11 @@ func BenchmarkLossGradDLNMediumBatch(b *testing.B) {
 	m := NewDeepLinear([]int{32, 32, 32, 32, 32}, x, y)
 	w := RandomInit(rng, m.Dim(), 0.5)
 	g := make([]float64, m.Dim())
-	batch := allIndicesS(64)
+	batch := allIndices(64)
 	b.ReportAllocs()
 	for b.Loop() {
 		m.LossGrad(g, w, batch)
 	}
-}
-
-func allIndicesS(n int) []int {
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	return idx
 }
 
 // TestSmallGemmLoopsOrder checks the blocked small-product loops bit for bit
