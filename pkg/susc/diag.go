@@ -3,6 +3,7 @@ package susc
 import (
 	"errors"
 	"math"
+	"slices"
 )
 
 // RHat returns the Gelman–Rubin potential scale reduction factor of
@@ -20,7 +21,7 @@ func (r *Result) RHat(name string, i int) (float64, error) {
 	}
 	var means, vars []float64
 	n := math.MaxInt
-	for c := range r.Chains {
+	for _, c := range r.Used() {
 		m := r.ChainMoments(c)
 		if m.N < 2 {
 			continue
@@ -140,31 +141,26 @@ func ESS(chains [][]float64) float64 {
 	return total / math.Max(tau, 1/math.Log10(total))
 }
 
-// RunningMean writes the running mean of x, (1/k) Σ_{s<k} x_s, into dst
-// (nil allocates) and returns it.
-func RunningMean(dst, x []float64) []float64 {
-	if dst == nil {
-		dst = make([]float64, len(x))
-	}
-	if len(dst) != len(x) {
-		panic("susc: RunningMean: length mismatch")
-	}
-	var s float64
-	for i, v := range x {
-		s += v
-		dst[i] = s / float64(i+1)
-	}
-	return dst
-}
-
-// MALA returns each chain's mean MALA acceptance probability (Run.MALA).
+// MALA returns each chain's mean MALA acceptance probability (Run.MALA):
+// NaN for a chain without draws or left out as diverged (see Result.Used).
 func (r *Result) MALA() ([]float64, error) {
 	out := make([]float64, len(r.Chains))
+	used := r.Used()
+	for c := range out {
+		out[c] = nan
+	}
+	recorded := false
 	for c, ch := range r.Chains {
-		if ch.MALACount == 0 {
+		recorded = recorded || ch.MALACount > 0
+		if ch.MALACount > 0 && slices.Contains(used, c) {
+			out[c] = ch.MALASum / float64(ch.MALACount)
+		}
+	}
+	if !recorded {
+		if r.NumDraws() > 0 {
 			return nil, errors.New("susc: no MALA acceptance recorded; set Run.MALA")
 		}
-		out[c] = ch.MALASum / float64(ch.MALACount)
+		return out, errors.New("susc: no MALA acceptance: no chain has draws")
 	}
 	return out, nil
 }

@@ -54,16 +54,16 @@ func ExampleResult_LLC() {
 }
 
 // A kernel can also be driven by hand, one step at a time.
-func ExampleSGLD_Step() {
+func ExampleSGLD_Init() {
 	data := toy.GaussianMeanData(rand.New(rand.NewPCG(5, 6)), 50, []float64{2}, 1)
 	post := susc.Posterior{NBeta: 50, Gamma: 0, Center: []float64{0}}
 	k := susc.SGLD{Epsilon: 0.01, NoNoise: true} // gradient descent with step (ε/2)·nβ
 	s, _ := k.Init(&post, post.Center)
 	rng := rand.New(rand.NewPCG(1, 1))
 	for range 100 {
-		k.Step(s, data, nil, rng)
+		s.Step(data, nil, rng)
 	}
-	fmt.Printf("w = %.4f, data mean = %.4f\n", s.W[0], data.Mean()[0])
+	fmt.Printf("w = %.4f, data mean = %.4f\n", s.Position()[0], data.Mean()[0])
 	// Output:
 	// w = 1.8936, data mean = 1.8936
 }

@@ -1,15 +1,17 @@
-package susc
+package pattern
 
 import (
 	"fmt"
 	"math"
+
+	"susclab/pkg/susc"
 )
 
 // Mixture is the model of the perturbed data distribution
 //
 //	q_h = (1 - Σ_k h_k) q + Σ_k h_k q_k,   L_h(w) = (1 - Σ_k h_k) L(w) + Σ_k h_k L_k(w)
 //
-// (THEORY.md §2) built from the model of q (Base) and of each probe q_k: the
+// (docs/theory.md §3.3) built from the model of q (Base) and of each probe q_k: the
 // exact loss whose posterior the linear response ∂<φ>/∂h_k = -nβ Cov(φ, L_k - L)
 // describes, without the noise of drawing a new finite dataset.
 //
@@ -19,7 +21,7 @@ import (
 // samples is L_h and a uniform minibatch gives an unbiased estimate of it.
 // h must satisfy h_k ≥ 0 and Σ h ≤ 1.
 type Mixture struct {
-	comps  []Model
+	comps  []susc.Model
 	pi     []float64 // (1 - Σh, h_1, ..., h_K)
 	start  []int     // first global index of each component; start[len] = N
 	scale  []float64 // π_c N / n_c
@@ -30,28 +32,34 @@ type Mixture struct {
 
 // NewMixture returns the model of q_h for the base model, the probe models
 // and the weights h (one per probe).
-func NewMixture(base Model, probes []Model, h []float64) (*Mixture, error) {
+func NewMixture(base susc.Model, probes []susc.Model, h []float64) (*Mixture, error) {
 	if len(probes) != len(h) {
-		return nil, fmt.Errorf("susc: Mixture: %d probes, %d weights", len(probes), len(h))
+		return nil, fmt.Errorf("pattern: Mixture: %d probes, %d weights", len(probes), len(h))
 	}
-	m := &Mixture{comps: append([]Model{base}, probes...), pi: []float64{1}, start: []int{0}}
+	m := &Mixture{comps: append([]susc.Model{base}, probes...), pi: []float64{1}, start: []int{0}}
 	for k, p := range probes {
 		if p.Dim() != base.Dim() {
-			return nil, fmt.Errorf("susc: Mixture: probe %d has dimension %d, base %d", k, p.Dim(), base.Dim())
+			return nil, fmt.Errorf("pattern: Mixture: probe %d has dimension %d, base %d", k, p.Dim(), base.Dim())
 		}
 		if h[k] < 0 || math.IsNaN(h[k]) {
-			return nil, fmt.Errorf("susc: Mixture: h[%d] = %v, want ≥ 0", k, h[k])
+			return nil, fmt.Errorf("pattern: Mixture: h[%d] = %v, want ≥ 0", k, h[k])
 		}
 		m.pi[0] -= h[k]
 		m.pi = append(m.pi, h[k])
 	}
 	if m.pi[0] < -1e-12 {
-		return nil, fmt.Errorf("susc: Mixture: Σh = %v > 1", 1-m.pi[0])
+		return nil, fmt.Errorf("pattern: Mixture: Σh = %v > 1", 1-m.pi[0])
 	}
 	m.pi[0] = math.Max(m.pi[0], 0)
 	for c, comp := range m.comps {
+		if comp == nil {
+			return nil, fmt.Errorf("pattern: Mixture: component %d is nil", c)
+		}
+		if _, err := susc.Replicate(comp); err != nil {
+			return nil, fmt.Errorf("pattern: Mixture: component %d: %w", c, err)
+		}
 		if comp.NumData() < 1 {
-			return nil, fmt.Errorf("susc: Mixture: component %d has no data", c)
+			return nil, fmt.Errorf("pattern: Mixture: component %d has no data", c)
 		}
 		m.start = append(m.start, m.start[c]+comp.NumData())
 	}
@@ -109,7 +117,7 @@ func (m *Mixture) LossGrad(grad, w []float64, batch []int) float64 {
 
 // add evaluates comp on batch, adds f times its gradient to grad, and
 // returns its mean loss.
-func (m *Mixture) add(grad []float64, comp Model, w []float64, batch []int, f float64) float64 {
+func (m *Mixture) add(grad []float64, comp susc.Model, w []float64, batch []int, f float64) float64 {
 	if grad == nil {
 		return comp.LossGrad(nil, w, batch)
 	}
@@ -133,7 +141,7 @@ func (m *Mixture) split(batch []int) {
 
 func (m *Mixture) component(i int) int {
 	if i < 0 || i >= m.NumData() {
-		panic("susc: Mixture: sample index out of range")
+		panic("pattern: Mixture: sample index out of range")
 	}
 	c := 0
 	for i >= m.start[c+1] {
@@ -143,12 +151,12 @@ func (m *Mixture) component(i int) int {
 }
 
 // PointLosses writes the reweighted losses π_c (N/n_c) l_i; every component
-// must be a PointLosser.
+// must be a susc.PointLosser.
 func (m *Mixture) PointLosses(dst, w []float64, idx []int) {
 	if idx == nil {
 		for c, comp := range m.comps {
 			part := dst[m.start[c]:m.start[c+1]]
-			comp.(PointLosser).PointLosses(part, w, nil)
+			comp.(susc.PointLosser).PointLosses(part, w, nil)
 			for i := range part {
 				part[i] *= m.scale[c]
 			}
@@ -162,7 +170,7 @@ func (m *Mixture) PointLosses(dst, w []float64, idx []int) {
 			continue
 		}
 		vals := m.points[:len(m.sub[c])]
-		comp.(PointLosser).PointLosses(vals, w, m.sub[c])
+		comp.(susc.PointLosser).PointLosses(vals, w, m.sub[c])
 		k := 0
 		for j, i := range idx {
 			if m.component(i) == c {
@@ -174,10 +182,14 @@ func (m *Mixture) PointLosses(dst, w []float64, idx []int) {
 }
 
 // Replicate returns a copy with its own scratch and replicated components.
-func (m *Mixture) Replicate() Model {
+func (m *Mixture) Replicate() susc.Model {
 	r := &Mixture{pi: m.pi, start: m.start, scale: m.scale}
 	for _, c := range m.comps {
-		r.comps = append(r.comps, replicate(c))
+		rc, err := susc.Replicate(c)
+		if err != nil {
+			panic(err) // NewMixture checked every component
+		}
+		r.comps = append(r.comps, rc)
 	}
 	r.alloc()
 	return r

@@ -1,4 +1,4 @@
-package susc
+package toy
 
 import (
 	"gonum.org/v1/gonum/mat"
@@ -43,7 +43,7 @@ type quadraticComponent struct {
 func newQuadraticComponent(fn string, h, a mat.Symmetric, mask []bool, nBeta, gamma, eps float64) quadraticComponent {
 	d := h.SymmetricDim()
 	if a.SymmetricDim() != d || len(mask) != d {
-		panic("susc: " + fn + ": H, A and mask must have the same dimension")
+		panic("toy: " + fn + ": H, A and mask must have the same dimension")
 	}
 	var idx []int
 	for i, on := range mask {
@@ -52,7 +52,7 @@ func newQuadraticComponent(fn string, h, a mat.Symmetric, mask []bool, nBeta, ga
 		}
 	}
 	if len(idx) == 0 {
-		panic("susc: " + fn + ": empty component")
+		panic("toy: " + fn + ": empty component")
 	}
 	k := mat.NewSymDense(d, nil)
 	for i := range d {
@@ -97,7 +97,7 @@ func stationaryCovIn(fn string, k *mat.SymDense, eps float64) *mat.Dense {
 	m.Add(&m, k)
 	var inv mat.Dense
 	if err := inv.Inverse(&m); err != nil {
-		panic("susc: " + fn + ": singular precision: " + err.Error())
+		panic("toy: " + fn + ": singular precision: " + err.Error())
 	}
 	return &inv
 }

@@ -1,4 +1,4 @@
-package susc
+package structure
 
 import (
 	"math"

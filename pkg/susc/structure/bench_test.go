@@ -1,4 +1,4 @@
-package susc_test
+package structure_test
 
 import (
 	"context"
@@ -6,16 +6,17 @@ import (
 	"testing"
 
 	"susclab/pkg/susc"
+	"susclab/pkg/susc/structure"
 	"susclab/pkg/toy"
 )
 
-// BenchmarkStructuralMatrixTMS records the time of a whole structural
+// BenchmarkMatrixTMS records the time of a whole structural
 // susceptibility matrix of a toy model of superposition with 6 features and
 // 2 hidden dimensions (n = 1,000): the full chain plus 8 restricted chains
 // (6 feature columns, 2 hidden rows), 4 chains × 500 draws each, every
 // 10th SGLD step with minibatches of 100, against the 6 probe patterns.
 // One op is one whole matrix.
-func BenchmarkStructuralMatrixTMS(b *testing.B) {
+func BenchmarkMatrixTMS(b *testing.B) {
 	cfg := toy.NewTMSConfig(6, 2, 0.9, 0.1)
 	x, _ := toy.GenerateTMS(rand.New(rand.NewPCG(1, 1)), 1000, cfg, nil)
 	m := toy.NewTMS(cfg, x)
@@ -24,13 +25,13 @@ func BenchmarkStructuralMatrixTMS(b *testing.B) {
 	for _, p := range m.Probes(rand.New(rand.NewPCG(4, 4)), 200) {
 		probes = append(probes, p)
 	}
-	comps := susc.Components(m.Components())
+	comps := structure.Components(m.Components())
 	post := susc.Posterior{NBeta: susc.NOverLogN(1000), Gamma: 100, Center: w}
 	run := susc.Run{Chains: 4, Draws: 500, BurnIn: 500, Thin: 10, BatchSize: 100, Seed: 5}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		s, err := susc.SampleStructure(context.Background(), m, post, susc.SGLD{Epsilon: 3e-4}, run, comps, susc.LossDeltas("dL", probes...))
+		s, err := structure.Sample(context.Background(), m, post, susc.SGLD{Epsilon: 3e-4}, run, comps, susc.LossDeltas("dL", probes...))
 		if err != nil {
 			b.Fatal(err)
 		}

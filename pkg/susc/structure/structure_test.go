@@ -1,4 +1,4 @@
-package susc
+package structure_test
 
 import (
 	"context"
@@ -7,11 +7,13 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"susclab/pkg/susc"
+	"susclab/pkg/susc/structure"
 	"susclab/pkg/toy"
 )
 
 // TestStructuralTwoBlockQuadratic checks the two-chain estimator against the
-// exact two-block result of THEORY 8.4: L = ½ wᵀHw, w = (u, c), w* = 0,
+// exact two-block result of docs/theory.md §9.4: L = ½ wᵀHw, w = (u, c), w* = 0,
 // ΔL = gᵀw + ½ wᵀAw, Σ_C = (t H_cc + γ I)⁻¹, Σ_F = (t H + γ I)⁻¹,
 //
 //	χ̂_C → -[ ¼ tr(H_cc Σ_C) tr(A_cc Σ_C) + ½ tr(H_cc Σ_C A_cc Σ_C) - ¼ tr(H_cc Σ_C) tr(A Σ_F) ].
@@ -20,7 +22,9 @@ import (
 // exact stationary covariances (K(I - εK/4))⁻¹, K the precision; the test
 // also checks that this ε-correction is below 1%.
 func TestStructuralTwoBlockQuadratic(t *testing.T) {
-	skipShortInternal(t)
+	if testing.Short() {
+		t.Skip("long statistical test; run without -short")
+	}
 	h := mat.NewSymDense(4, []float64{
 		2, 0.5, 0.3, 0,
 		0.5, 1, 0.2, 0.4,
@@ -35,22 +39,22 @@ func TestStructuralTwoBlockQuadratic(t *testing.T) {
 	})
 	g := []float64{0.03, -0.02, 0.05, 0.1} // drops out of the limit; larger g only adds noise
 	const tb, gamma = 10.0, 1.0
-	dL := Func("dL", toy.NewQuadratic(g, a).Value)
+	dL := susc.Func("dL", toy.NewQuadratic(g, a).Value)
 	m := toy.NewQuadratic(nil, h) // L = ½ wᵀHw
-	p := Posterior{NBeta: tb, Gamma: gamma, Center: make([]float64, 4)}
+	p := susc.Posterior{NBeta: tb, Gamma: gamma, Center: make([]float64, 4)}
 	kMax := tb*3 + gamma
 	eps := 0.02 / kMax
-	r := Run{Chains: 8, Batches: 4, Draws: 40000, BurnIn: int(10 / (eps * gamma)), Thin: int(0.5/(eps*(tb*0.5+gamma))) + 1, Seed: 3}
-	comps := []Component{{"u", []bool{true, true, false, false}}, {"c", []bool{false, false, true, true}}}
-	s, err := SampleStructure(context.Background(), m, p, SGLD{Epsilon: eps}, r, comps, dL)
+	r := susc.Run{Chains: 8, Batches: 4, Draws: 40000, BurnIn: int(10 / (eps * gamma)), Thin: int(0.5/(eps*(tb*0.5+gamma))) + 1, Seed: 3}
+	comps := []structure.Component{{"u", []bool{true, true, false, false}}, {"c", []bool{false, false, true, true}}}
+	s, err := structure.Sample(context.Background(), m, p, susc.SGLD{Epsilon: eps}, r, comps, dL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for c, comp := range comps {
-		exact := QuadraticStructural(h, a, comp.Mask, tb, gamma, eps)
-		exact0 := QuadraticStructural(h, a, comp.Mask, tb, gamma, 0) // without SGLD's ε-correction
+		exact := toy.QuadraticStructural(h, a, comp.Mask, tb, gamma, eps)
+		exact0 := toy.QuadraticStructural(h, a, comp.Mask, tb, gamma, 0) // without SGLD's ε-correction
 		// Using E_C[X] for E_full[X] (plain Cov_C(L, X)) would give -½ tr(H_cc Σ_C A_cc Σ_C).
-		naive := naiveOneChain(h, a, comp.Mask, tb, gamma, eps)
+		naive := toy.QuadraticOneChain(h, a, comp.Mask, tb, gamma, eps)
 		got, se := s.Chi.At(0, c), s.SE.At(0, c)
 		t.Logf("component %s: χ̂ = %.6g ± %.2g, exact %.6g (ε = 0: %.6g; one-chain -Cov_C(L, X): %.6g)", comp.Name, got, se, exact, exact0, naive)
 		if math.Abs(naive-exact) < 6*se {
@@ -63,39 +67,4 @@ func TestStructuralTwoBlockQuadratic(t *testing.T) {
 			t.Errorf("component %s: χ̂ = %v ± %v, exact %v", comp.Name, got, se, exact)
 		}
 	}
-}
-
-func skipShortInternal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long statistical test; run without -short")
-	}
-}
-
-// naiveOneChain is the limit of -Cov_C(L, X) alone: -½ tr(H_cc Σ_C A_cc Σ_C).
-func naiveOneChain(h, a mat.Symmetric, mask []bool, nb, gamma, eps float64) float64 {
-	var idx []int
-	for i, on := range mask {
-		if on {
-			idx = append(idx, i)
-		}
-	}
-	n := len(idx)
-	hcc, acc, kcc := mat.NewSymDense(n, nil), mat.NewSymDense(n, nil), mat.NewSymDense(n, nil)
-	for i, ii := range idx {
-		for j, jj := range idx {
-			hcc.SetSym(i, j, h.At(ii, jj))
-			acc.SetSym(i, j, a.At(ii, jj))
-			v := nb * h.At(ii, jj)
-			if i == j {
-				v += gamma
-			}
-			kcc.SetSym(i, j, v)
-		}
-	}
-	sig := stationaryCov(kcc, eps)
-	var hs, as, hsas mat.Dense
-	hs.Mul(hcc, sig)
-	as.Mul(acc, sig)
-	hsas.Mul(&hs, &as)
-	return -0.5 * mat.Trace(&hsas)
 }

@@ -1,4 +1,4 @@
-package susc
+package structure
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"susclab/pkg/susc"
 )
 
 // Two components whose raw columns differ by an arbitrary factor (Z/Z_C)
@@ -61,14 +63,14 @@ func TestStandardizeMakesColumnsComparable(t *testing.T) {
 }
 
 func TestStructuralAndModesJSON(t *testing.T) {
-	s := &StructuralMatrix{NBeta: 3, Patterns: []string{"p0", "p1"}, Components: []string{"a", "b", "c"},
+	s := &Matrix{NBeta: 3, Patterns: []string{"p0", "p1"}, Components: []string{"a", "b", "c"},
 		Chi: mat.NewDense(2, 3, []float64{1, -2, 3, 0.5, math.NaN(), 6}), SE: mat.NewDense(2, 3, []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6})}
 	var buf bytes.Buffer
-	if err := WriteJSON(&buf, s); err != nil {
+	if err := susc.WriteJSON(&buf, s); err != nil {
 		t.Fatal(err)
 	}
-	var back StructuralMatrix
-	if err := ReadJSON(&buf, &back); err != nil {
+	var back Matrix
+	if err := susc.ReadJSON(&buf, &back); err != nil {
 		t.Fatal(err)
 	}
 	if back.Chi.At(0, 2) != 3 || !math.IsNaN(back.Chi.At(1, 1)) || back.SE.At(1, 2) != 0.6 || back.Components[2] != "c" || back.Patterns[1] != "p1" {
@@ -76,9 +78,9 @@ func TestStructuralAndModesJSON(t *testing.T) {
 	}
 	m, _ := SVDModes(mat.NewDense(3, 2, []float64{1, 2, 3, 4, 5, 7}))
 	buf.Reset()
-	WriteJSON(&buf, m)
+	susc.WriteJSON(&buf, m)
 	var mb Modes
-	if err := ReadJSON(&buf, &mb); err != nil || !reflect.DeepEqual(m, &mb) {
+	if err := susc.ReadJSON(&buf, &mb); err != nil || !reflect.DeepEqual(m, &mb) {
 		t.Errorf("modes after JSON: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package susc
+package structure
 
 import (
 	"math"
@@ -73,7 +73,7 @@ func shaped(dst *mat.Dense, r, c int, fn string) *mat.Dense {
 		return mat.NewDense(r, c, nil)
 	}
 	if dr, dc := dst.Dims(); dr != r || dc != c {
-		panic("susc: " + fn + ": dst shape mismatch")
+		panic("structure: " + fn + ": dst shape mismatch")
 	}
 	return dst
 }

@@ -1,4 +1,4 @@
-package susc_test
+package report_test
 
 import (
 	"math"
@@ -8,7 +8,10 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
+	"susclab/pkg/report"
 	"susclab/pkg/susc"
+	"susclab/pkg/susc/pattern"
+	"susclab/pkg/susc/structure"
 )
 
 func TestTargetOverlap(t *testing.T) {
@@ -16,12 +19,12 @@ func TestTargetOverlap(t *testing.T) {
 	// the singular values 3, 2, 1 (e₁, e₂, e₀), so the cosines are
 	// ±target_i / ||target|| in that order.
 	j := mat.NewDiagDense(3, []float64{1, 3, 2})
-	m, err := susc.SVDModes(j)
+	m, err := structure.SVDModes(j)
 	if err != nil {
 		t.Fatal(err)
 	}
 	target := []float64{2, 1, -2} // norm 3
-	c := susc.TargetOverlap(nil, m, target)
+	c := report.TargetOverlap(nil, m, target)
 	want := []float64{1.0 / 3, 2.0 / 3, 2.0 / 3} // modes s = 3 (e₁), 2 (e₂), 1 (e₀)
 	for k := range want {
 		if math.Abs(math.Abs(c[k])-want[k]) > 1e-14 {
@@ -30,7 +33,7 @@ func TestTargetOverlap(t *testing.T) {
 	}
 	// dst is filled and returned.
 	dst := make([]float64, 3)
-	if got := susc.TargetOverlap(dst, m, target); &got[0] != &dst[0] {
+	if got := report.TargetOverlap(dst, m, target); &got[0] != &dst[0] {
 		t.Error("TargetOverlap did not return dst")
 	}
 }
@@ -48,18 +51,18 @@ func TestTargetOverlapPseudoInverse(t *testing.T) {
 		0.2, -1, -0.8,
 	})
 	target := []float64{0.4, -0.2, 1, 0.3}
-	m, err := susc.SVDModes(j)
+	m, err := structure.SVDModes(j)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := susc.Pattern(j, target, susc.PatternConfig{})
+	p, err := pattern.Solve(j, target, pattern.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.Rank != 2 {
 		t.Fatalf("rank %d, want 2", p.Rank)
 	}
-	c := susc.TargetOverlap(nil, m, target)
+	c := report.TargetOverlap(nil, m, target)
 	if got := floats.Norm(c[:2], 2); math.Abs(got-p.InRange) > 1e-12 {
 		t.Errorf("‖c over the kept modes‖ = %v, InRange = %v", got, p.InRange)
 	}
@@ -79,14 +82,14 @@ func TestTargetOverlapPseudoInverse(t *testing.T) {
 }
 
 func TestTargetOverlapPanics(t *testing.T) {
-	m, err := susc.SVDModes(mat.NewDense(2, 2, []float64{1, 0, 0, 2}))
+	m, err := structure.SVDModes(mat.NewDense(2, 2, []float64{1, 0, 0, 2}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, f := range map[string]func(){
-		"zero target": func() { susc.TargetOverlap(nil, m, []float64{0, 0}) },
-		"length":      func() { susc.TargetOverlap(nil, m, []float64{1, 0, 0}) },
-		"dst length":  func() { susc.TargetOverlap(make([]float64, 3), m, []float64{1, 0}) },
+		"zero target": func() { report.TargetOverlap(nil, m, []float64{0, 0}) },
+		"length":      func() { report.TargetOverlap(nil, m, []float64{1, 0, 0}) },
+		"dst length":  func() { report.TargetOverlap(make([]float64, 3), m, []float64{1, 0}) },
 	} {
 		func() {
 			defer func() {
@@ -100,7 +103,7 @@ func TestTargetOverlapPanics(t *testing.T) {
 }
 
 func TestResponseSweepReport(t *testing.T) {
-	sw := &susc.ResponseSweep{
+	sw := &pattern.ResponseSweep{
 		T: []float64{0.5, 2},
 		Predicted: [][]susc.Estimate{
 			{{Value: 1, SE: 0.3}, {Value: -2, SE: 0.1}},
@@ -111,14 +114,14 @@ func TestResponseSweepReport(t *testing.T) {
 			{{Value: 3, SE: 0.5}, {Value: -6, SE: 0.3}},
 		},
 	}
-	c := sw.Combined(1, 0)
+	c := report.SweepCombined(sw, 1, 0)
 	if c.Value != 3 || math.Abs(c.SE-1.3) > 1e-15 {
 		t.Errorf("Combined(1, 0) = %v, want 3 ± 1.3", c)
 	}
 	if z := (c.Value - sw.Predicted[1][0].Value) / c.SE; math.Abs(z-sw.Z(1, 0)) > 1e-15 {
 		t.Errorf("Combined gives z = %v, Z = %v", z, sw.Z(1, 0))
 	}
-	x, pred, lo, hi, real := sw.Band(1, 2)
+	x, pred, lo, hi, real := report.SweepBand(sw, 1, 2)
 	want := map[string][][]float64{
 		"t":        {x, {0, 0.5, 2}},
 		"pred":     {pred, {0, -2, -8}},
@@ -131,7 +134,7 @@ func TestResponseSweepReport(t *testing.T) {
 			t.Errorf("Band %s = %v, want %v", name, g[0], g[1])
 		}
 	}
-	line := sw.Line(0, 0)
+	line := report.SweepLine(sw, 0, 0)
 	for _, s := range []string{"predicted", "+1 ± 0.3", "realized", "+1.4 ± 0.4", "ratio  1.40", "z = +0.80"} {
 		if !strings.Contains(line, s) {
 			t.Errorf("Line(0, 0) = %q lacks %q", line, s)

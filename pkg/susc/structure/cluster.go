@@ -1,4 +1,4 @@
-package susc
+package structure
 
 import (
 	"math"
@@ -18,7 +18,7 @@ import (
 func ProjectRows(dst *mat.Dense, x mat.Matrix, m *Modes, r int) *mat.Dense {
 	_, k := m.V.Dims()
 	if r < 1 || r > k {
-		panic("susc: ProjectRows: r out of range")
+		panic("structure: ProjectRows: r out of range")
 	}
 	rows, _ := x.Dims()
 	if dst == nil {
@@ -36,7 +36,7 @@ func ProjectRows(dst *mat.Dense, x mat.Matrix, m *Modes, r int) *mat.Dense {
 func KMeans(x mat.Matrix, k int, seed uint64, restarts int) []int {
 	n, d := x.Dims()
 	if k < 1 || k > n {
-		panic("susc: KMeans: k out of range")
+		panic("structure: KMeans: k out of range")
 	}
 	if restarts == 0 {
 		restarts = 10
@@ -159,7 +159,7 @@ func canonicalLabels(l []int) []int {
 // contingency returns the table n_ij of labels a (rows) against b (columns).
 func contingency(a, b []int) [][]float64 {
 	if len(a) != len(b) {
-		panic("susc: label slices of different lengths")
+		panic("structure: label slices of different lengths")
 	}
 	ka, kb := 0, 0
 	for i := range a {
@@ -217,4 +217,25 @@ func AdjustedRand(a, b []int) float64 {
 		return 1
 	}
 	return (sij - expected) / (maxIdx - expected)
+}
+
+// ClusterByDirection clusters the rows of a per-sample structural matrix by
+// direction: it divides each column by its RMS (ScaleColumns, removing
+// Z/Z_C), normalizes each row (NormalizeRows, removing the sample's own
+// magnitude), projects the rows on the first min(k, len(modes.S)) right
+// singular vectors of the result (ProjectRows; there are min(rows, cols)
+// modes, so with k ≥ cols the projection is a rotation that keeps every
+// distance) and runs KMeans with k clusters, seed and restarts. It returns
+// the cluster of each row and the scaled, normalized rows y, or an error if
+// the SVD fails. It panics if k < 1 or k > rows.
+func ClusterByDirection(x mat.Matrix, k int, seed uint64, restarts int) (labels []int, y *mat.Dense, err error) {
+	if r, _ := x.Dims(); k < 1 || k > r {
+		panic("structure: ClusterByDirection: k out of range [1, rows]")
+	}
+	y = NormalizeRows(nil, ScaleColumns(nil, x))
+	modes, err := SVDModes(y)
+	if err != nil {
+		return nil, nil, err
+	}
+	return KMeans(ProjectRows(nil, y, modes, min(k, len(modes.S))), k, seed, restarts), y, nil
 }

@@ -1,4 +1,4 @@
-package susc
+package toy
 
 import "gonum.org/v1/gonum/mat"
 

@@ -1,4 +1,4 @@
-package susc_test
+package pattern_test
 
 import (
 	"context"
@@ -8,7 +8,9 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"susclab/pkg/report"
 	"susclab/pkg/susc"
+	"susclab/pkg/susc/pattern"
 	"susclab/pkg/toy"
 )
 
@@ -16,7 +18,7 @@ import (
 // exact: the posterior of q_h has mean (nβ μ_h + γ w*)/(nβ + γ) with μ_h
 // linear in h, so J_k = nβ (μ_k - μ)/(nβ + γ) and <w>_{t·dh} - <w>_0 =
 // t J dh for every t (linear response is exact).
-func gaussLoop() (cl *susc.ClosedLoop, j *mat.Dense) {
+func gaussLoop() (cl *pattern.ClosedLoop, j *mat.Dense) {
 	base := toy.GaussianMeanData(rand.New(rand.NewPCG(1, 1)), 200, []float64{0}, 1)
 	p1 := toy.GaussianMeanData(rand.New(rand.NewPCG(2, 2)), 100, []float64{2}, 1)
 	p2 := toy.GaussianMeanData(rand.New(rand.NewPCG(3, 3)), 100, []float64{-1}, 1)
@@ -25,7 +27,7 @@ func gaussLoop() (cl *susc.ClosedLoop, j *mat.Dense) {
 	for k, p := range []*toy.GaussianMean{p1, p2} {
 		j.Set(0, k, base.Susceptibility(nil, p, nb, gamma)[0]*nb)
 	}
-	cl = &susc.ClosedLoop{Base: base, Probes: []susc.Model{p1, p2},
+	cl = &pattern.ClosedLoop{Base: base, Probes: []susc.Model{p1, p2},
 		Posterior:  susc.Posterior{NBeta: nb, Gamma: gamma, Center: base.Mean()},
 		Kernel:     susc.SGLD{Epsilon: 1e-3},
 		Run:        susc.Run{Chains: 4, Draws: 400, BurnIn: 500, Thin: 20, BatchSize: 40, Seed: 5, Batches: 5},
@@ -86,11 +88,11 @@ func TestMeanShiftPairedAndUnpaired(t *testing.T) {
 		t.Fatal(err)
 	}
 	exact := j.At(0, 0) * h[0]
-	paired, err := susc.MeanShift(base, pert, "w", true)
+	paired, err := pattern.MeanShift(base, pert, "w", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	unpaired, _ := susc.MeanShift(base, pert, "w", false)
+	unpaired, _ := pattern.MeanShift(base, pert, "w", false)
 	if paired[0].Value != unpaired[0].Value {
 		t.Errorf("the estimate must not depend on pairing: %v vs %v", paired[0], unpaired[0])
 	}
@@ -109,12 +111,12 @@ func TestMeanShiftPairedAndUnpaired(t *testing.T) {
 		t.Errorf("unpaired SE %v, want %v", unpaired[0].SE, want)
 	}
 	// Errors: unknown observable, mismatched units.
-	if _, err := susc.MeanShift(base, pert, "nope", true); err == nil {
+	if _, err := pattern.MeanShift(base, pert, "nope", true); err == nil {
 		t.Error("unknown observable accepted")
 	}
 	cl.Run.Batches = 2
 	other, _ := cl.Sample(ctx, h)
-	if _, err := susc.MeanShift(base, other, "w", true); err == nil {
+	if _, err := pattern.MeanShift(base, other, "w", true); err == nil {
 		t.Error("paired shift of runs with different units accepted")
 	}
 }
@@ -126,7 +128,7 @@ func TestRandomFeasible(t *testing.T) {
 	var mean [4]float64
 	const n = 4000
 	for range n {
-		c, ok := susc.RandomFeasible(rng, dh, nil)
+		c, ok := pattern.RandomFeasible(rng, dh, nil)
 		if !ok {
 			t.Fatal("no feasible direction found")
 		}
@@ -151,8 +153,8 @@ func TestRandomFeasible(t *testing.T) {
 		}
 	}
 	// Seeded: the same stream gives the same control.
-	a, _ := susc.RandomFeasible(rand.New(rand.NewPCG(7, 7)), dh, nil)
-	b, _ := susc.RandomFeasible(rand.New(rand.NewPCG(7, 7)), dh, nil)
+	a, _ := pattern.RandomFeasible(rand.New(rand.NewPCG(7, 7)), dh, nil)
+	b, _ := pattern.RandomFeasible(rand.New(rand.NewPCG(7, 7)), dh, nil)
 	for k := range a {
 		if a[k] != b[k] {
 			t.Fatal("not reproducible")
@@ -161,7 +163,7 @@ func TestRandomFeasible(t *testing.T) {
 	// With weights: Σ dh = 0 and π + dh ≥ 0.
 	pi := []float64{0.5, 0.3, 0.2}
 	for range 200 {
-		c, ok := susc.RandomFeasible(rng, []float64{0.1, -0.1, 0}, pi)
+		c, ok := pattern.RandomFeasible(rng, []float64{0.1, -0.1, 0}, pi)
 		if !ok {
 			t.Fatal("no feasible direction with weights")
 		}
@@ -178,32 +180,11 @@ func TestRandomFeasible(t *testing.T) {
 		}
 	}
 	// Impossible: a norm no feasible direction has.
-	if _, ok := susc.RandomFeasible(rng, []float64{2, 0}, nil); ok {
+	if _, ok := pattern.RandomFeasible(rng, []float64{2, 0}, nil); ok {
 		t.Error("Σh > 1 accepted")
 	}
-	if _, ok := susc.RandomFeasible(rng, []float64{10, 0, 0}, []float64{0, 0, 1}); ok {
+	if _, ok := pattern.RandomFeasible(rng, []float64{10, 0, 0}, []float64{0, 0, 1}); ok {
 		t.Error("negative weight accepted")
-	}
-}
-
-func TestProportion(t *testing.T) {
-	// Wilson 95% intervals (z = 1.96), reference values from the closed form.
-	for _, c := range []struct {
-		k, n   int
-		lo, hi float64
-	}{{0, 10, 0, 0.27754}, {5, 10, 0.23659, 0.76341}, {10, 10, 0.72246, 1}, {61, 64, 0.87100, 0.98393}} {
-		p, lo, hi := susc.Proportion(c.k, c.n, 1.96)
-		f := float64(c.k) / float64(c.n)
-		if p.Value != f || math.Abs(p.SE-math.Sqrt(f*(1-f)/float64(c.n))) > 1e-15 {
-			t.Errorf("%d/%d: %v", c.k, c.n, p)
-		}
-		if math.Abs(lo-c.lo) > 1e-4 || math.Abs(hi-c.hi) > 1e-4 {
-			t.Errorf("%d/%d: Wilson [%.5f, %.5f], want [%.5f, %.5f]", c.k, c.n, lo, hi, c.lo, c.hi)
-		}
-	}
-	m := susc.MeanEstimate([]float64{1, 2, 3, 4})
-	if m.Value != 2.5 || math.Abs(m.SE-math.Sqrt(5.0/3/4)) > 1e-15 {
-		t.Errorf("MeanEstimate = %v", m)
 	}
 }
 
@@ -251,7 +232,7 @@ func TestClosedLoopTMS(t *testing.T) {
 	sm, _ := res.SusceptibilityMatrix("norm", "dL")
 	j, jse := sm.Response()
 	target := []float64{0, 0, 0, 0, 0, 0.005}
-	design, err := susc.Pattern(j, target, susc.PatternConfig{Damping: 1e-4, Project: true})
+	design, err := pattern.Solve(j, target, pattern.Config{Damping: 1e-4, Project: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +244,7 @@ func TestClosedLoopTMS(t *testing.T) {
 	// 2. Re-sample q_{t·dh}. Realized and predicted are independent
 	// estimates (different runs), so their difference has SE
 	// √(SE_r² + SE_p²); 4 SE leaves a false-alarm rate below 1e-4.
-	cl := &susc.ClosedLoop{Base: m, Probes: probes, Posterior: post, Kernel: kernel,
+	cl := &pattern.ClosedLoop{Base: m, Probes: probes, Posterior: post, Kernel: kernel,
 		Run:        susc.Run{Chains: 4, Draws: 300, BurnIn: 2000, Thin: 50, BatchSize: 200, Seed: 7, Batches: 5},
 		Observable: norm}
 	sw, err := cl.Sweep(ctx, j, jse, design.Dh, []float64{0.5, 1})
@@ -281,7 +262,7 @@ func TestClosedLoopTMS(t *testing.T) {
 			t.Errorf("t = %v: predicted %v is not resolved from 0", tt, p)
 		}
 	}
-	ctrl, ok := susc.RandomFeasible(rand.New(rand.NewPCG(9, 9)), design.Dh, nil)
+	ctrl, ok := pattern.RandomFeasible(rand.New(rand.NewPCG(9, 9)), design.Dh, nil)
 	if !ok {
 		t.Fatal("no control direction")
 	}
@@ -303,7 +284,7 @@ func TestClosedLoopTMS(t *testing.T) {
 	}
 	var jobs []toy.RetrainJob
 	for s := range uint64(seeds) {
-		c, ok := susc.RandomFeasible(rand.New(rand.NewPCG(77, s)), h, nil)
+		c, ok := pattern.RandomFeasible(rand.New(rand.NewPCG(77, s)), h, nil)
 		if !ok {
 			t.Fatal("no control direction")
 		}
@@ -323,15 +304,15 @@ func TestClosedLoopTMS(t *testing.T) {
 		}
 		dBase, dCtrl = append(dBase, n5[1]-n5[0]), append(dCtrl, n5[1]-n5[2])
 	}
-	eb, ec := susc.MeanEstimate(dBase), susc.MeanEstimate(dCtrl)
+	eb, ec := report.MeanEstimate(dBase), report.MeanEstimate(dCtrl)
 	t.Logf("feature 5 represented in %d (baseline), %d (design), %d (control) of %d seeds; ||W_5||² design − baseline %v, design − control %v",
 		count[0], count[1], count[2], seeds, eb, ec)
 	// Paired differences over independent seeds: 3 SE one-sided.
 	if eb.Value < 3*eb.SE || ec.Value < 3*ec.SE {
 		t.Errorf("design does not raise ||W_5||² beyond the baseline (%v) or the control (%v)", eb, ec)
 	}
-	pd, lo, _ := susc.Proportion(count[1], seeds, 1.96)
-	_, _, hiC := susc.Proportion(count[2], seeds, 1.96)
+	pd, lo, _ := report.Proportion(count[1], seeds, 1.96)
+	_, _, hiC := report.Proportion(count[2], seeds, 1.96)
 	if lo <= hiC {
 		t.Errorf("represented fraction: design %v (95%% lower %v) overlaps the control (95%% upper %v)", pd, lo, hiC)
 	}

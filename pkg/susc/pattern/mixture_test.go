@@ -1,17 +1,21 @@
-package susc
+package pattern_test
 
 import (
 	"context"
 	"math"
+	"math/rand/v2"
+	"susclab/pkg/susc"
+	"susclab/pkg/susc/pattern"
+	"susclab/pkg/toy"
 	"testing"
 )
 
 func TestMixtureLossAndMinibatch(t *testing.T) {
-	base := newGaussModel(1, gaussData(30, []float64{0}))
-	p1 := newGaussModel(1, gaussData(10, []float64{2}))
-	p2 := newGaussModel(1, gaussData(20, []float64{-1}))
+	base := toy.GaussianMeanData(rand.New(rand.NewPCG(1, 1)), 30, []float64{0}, 1)
+	p1 := toy.GaussianMeanData(rand.New(rand.NewPCG(2, 1)), 10, []float64{2}, 1)
+	p2 := toy.GaussianMeanData(rand.New(rand.NewPCG(3, 1)), 20, []float64{-1}, 1)
 	h := []float64{0.1, 0.05}
-	mix, err := NewMixture(base, []Model{p1, p2}, h)
+	mix, err := pattern.NewMixture(base, []susc.Model{p1, p2}, h)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +57,7 @@ func TestMixtureLossAndMinibatch(t *testing.T) {
 	if a := testing.AllocsPerRun(50, func() { mix.LossGrad(g, w, batch) }); a != 0 {
 		t.Errorf("LossGrad allocates %v", a)
 	}
-	if _, err := NewMixture(base, []Model{p1, p2}, []float64{0.7, 0.6}); err == nil {
+	if _, err := pattern.NewMixture(base, []susc.Model{p1, p2}, []float64{0.7, 0.6}); err == nil {
 		t.Error("Σh > 1 accepted")
 	}
 }
@@ -61,24 +65,24 @@ func TestMixtureLossAndMinibatch(t *testing.T) {
 // The linear response predicted from the unperturbed posterior matches the
 // exact mean under the Mixture (Gaussian means: linear in h).
 func TestMixtureLinearResponse(t *testing.T) {
-	base := newGaussModel(1, gaussData(50, []float64{0}))
-	p1 := newGaussModel(1, gaussData(50, []float64{2}))
-	p2 := newGaussModel(1, gaussData(50, []float64{-1}))
+	base := toy.GaussianMeanData(rand.New(rand.NewPCG(4, 1)), 50, []float64{0}, 1)
+	p1 := toy.GaussianMeanData(rand.New(rand.NewPCG(5, 1)), 50, []float64{2}, 1)
+	p2 := toy.GaussianMeanData(rand.New(rand.NewPCG(6, 1)), 50, []float64{-1}, 1)
 	h := []float64{0.1, 0.05}
-	mix, err := NewMixture(base, []Model{p1, p2}, h)
+	mix, err := pattern.NewMixture(base, []susc.Model{p1, p2}, h)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// L_h is quadratic with minimum at the h-weighted data mean.
-	want := (1-0.15)*base.mean[0] + 0.1*p1.mean[0] + 0.05*p2.mean[0]
+	want := (1-0.15)*base.Mean()[0] + 0.1*p1.Mean()[0] + 0.05*p2.Mean()[0]
 	g := make([]float64, 1)
 	mix.LossGrad(g, []float64{want}, nil)
 	if math.Abs(g[0]) > 1e-12 {
 		t.Errorf("gradient at the mixed mean %v", g[0])
 	}
 	nb, gamma := 40.0, 10.0
-	res, err := Sample(context.Background(), base, Posterior{NBeta: nb, Gamma: gamma, Center: base.mean}, SGLD{Epsilon: 1e-3},
-		Run{Chains: 8, Draws: 4000, BurnIn: 1000, Thin: 20, Seed: 2}, Param("w", 0), LossDeltas("dL", p1, p2))
+	res, err := susc.Sample(context.Background(), base, susc.Posterior{NBeta: nb, Gamma: gamma, Center: base.Mean()}, susc.SGLD{Epsilon: 1e-3},
+		susc.Run{Chains: 8, Draws: 4000, BurnIn: 1000, Thin: 20, Seed: 2}, susc.Param("w", 0), susc.LossDeltas("dL", p1, p2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,19 +90,19 @@ func TestMixtureLinearResponse(t *testing.T) {
 	J, se := sm.Response()
 	pred := J.At(0, 0)*h[0] + J.At(0, 1)*h[1]
 	predSE := math.Hypot(se.At(0, 0)*h[0], se.At(0, 1)*h[1])
-	exact := nb * (want - base.mean[0]) / (nb + gamma) // shift of the posterior mean
+	exact := nb * (want - base.Mean()[0]) / (nb + gamma) // shift of the posterior mean
 	if math.Abs(pred-exact) > 4*predSE || predSE > 0.05*math.Abs(exact) {
 		t.Errorf("predicted shift %v ± %v, exact %v", pred, predSE, exact)
 	}
 	// Sampling the mixture itself (minibatches) realizes the shift.
-	mres, err := Sample(context.Background(), mix, Posterior{NBeta: nb, Gamma: gamma, Center: base.mean}, SGLD{Epsilon: 1e-3},
-		Run{Chains: 8, Draws: 4000, BurnIn: 1000, Thin: 20, Seed: 3, BatchSize: 50}, Param("w", 0))
+	mres, err := susc.Sample(context.Background(), mix, susc.Posterior{NBeta: nb, Gamma: gamma, Center: base.Mean()}, susc.SGLD{Epsilon: 1e-3},
+		susc.Run{Chains: 8, Draws: 4000, BurnIn: 1000, Thin: 20, Seed: 3, BatchSize: 50}, susc.Param("w", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	wi, _ := mres.Coord("w", 0)
 	got := mres.Mean(wi)
-	if math.Abs(got.Value-base.mean[0]-exact) > 4*got.SE+0.01*math.Abs(exact) {
-		t.Errorf("realized shift %v, exact %v", got.Value-base.mean[0], exact)
+	if math.Abs(got.Value-base.Mean()[0]-exact) > 4*got.SE+0.01*math.Abs(exact) {
+		t.Errorf("realized shift %v, exact %v", got.Value-base.Mean()[0], exact)
 	}
 }

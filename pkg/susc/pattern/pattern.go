@@ -1,4 +1,4 @@
-package susc
+package pattern
 
 import (
 	"errors"
@@ -9,19 +9,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Patterning (THEORY.md §5) inverts linear response: to move the structural
-// coordinates μ by dμ, change the data distribution's mixture weights by
-//
-//	dh = J⁺ dμ_target
-//
-// with J = ∂μ/∂h the response matrix (rows: observables, columns: probe
-// patterns; see SusceptibilityMatrix.Response) and J⁺ its Moore–Penrose
-// pseudo-inverse, regularized by rank truncation and Tikhonov damping. The
-// perturbed weights must stay a probability distribution; Pattern enforces
-// that and reports how much of the target is then reachable.
-
-// PatternConfig regularizes the pseudo-inverse and sets the feasible set.
-type PatternConfig struct {
+// Config regularizes the pseudo-inverse and sets the feasible set.
+type Config struct {
 	// Rank keeps the Rank largest singular values of J; zero keeps all those
 	// above RelTol · s_max.
 	Rank int
@@ -43,8 +32,8 @@ type PatternConfig struct {
 	Project bool
 }
 
-// PatternResult is a designed data intervention.
-type PatternResult struct {
+// Design is a designed data intervention.
+type Design struct {
 	// Unconstrained is the regularized pseudo-inverse solution J⁺ dμ.
 	Unconstrained []float64
 	// Dh is the feasible intervention; Scale is the factor applied to
@@ -68,29 +57,29 @@ type PatternResult struct {
 	Weights []float64
 }
 
-// Pattern designs the data intervention dh that produces the structural
+// Solve designs the data intervention dh that produces the structural
 // change target under the response matrix j.
-func Pattern(j mat.Matrix, target []float64, cfg PatternConfig) (*PatternResult, error) {
+func Solve(j mat.Matrix, target []float64, cfg Config) (*Design, error) {
 	r, k := j.Dims()
 	if len(target) != r {
-		return nil, fmt.Errorf("susc: Pattern: target has length %d, J has %d rows", len(target), r)
+		return nil, fmt.Errorf("pattern: Solve: target has length %d, J has %d rows", len(target), r)
 	}
 	if cfg.Damping < 0 || cfg.RelTol < 0 || cfg.Rank < 0 {
-		return nil, errors.New("susc: Pattern: negative Rank, RelTol or Damping")
+		return nil, errors.New("pattern: Solve: negative Rank, RelTol or Damping")
 	}
 	if cfg.Weights != nil {
 		if len(cfg.Weights) != k {
-			return nil, fmt.Errorf("susc: Pattern: %d weights for %d patterns", len(cfg.Weights), k)
+			return nil, fmt.Errorf("pattern: Solve: %d weights for %d patterns", len(cfg.Weights), k)
 		}
 		var s float64
 		for _, w := range cfg.Weights {
 			if w < 0 || math.IsNaN(w) {
-				return nil, errors.New("susc: Pattern: weights must be ≥ 0")
+				return nil, errors.New("pattern: Solve: weights must be ≥ 0")
 			}
 			s += w
 		}
 		if math.Abs(s-1) > 1e-9 {
-			return nil, fmt.Errorf("susc: Pattern: weights sum to %v, want 1", s)
+			return nil, fmt.Errorf("pattern: Solve: weights sum to %v, want 1", s)
 		}
 	}
 	// With weights only moves with Σ dh = 0 keep the total mass: work with
@@ -114,7 +103,7 @@ func Pattern(j mat.Matrix, target []float64, cfg PatternConfig) (*PatternResult,
 	}
 	var svd mat.SVD
 	if !svd.Factorize(jEff, mat.SVDThin) {
-		return nil, errors.New("susc: Pattern: SVD did not converge")
+		return nil, errors.New("pattern: Solve: SVD did not converge")
 	}
 	s := svd.Values(nil)
 	var u, v mat.Dense
@@ -137,11 +126,11 @@ func Pattern(j mat.Matrix, target []float64, cfg PatternConfig) (*PatternResult,
 		rank = min(rank, cfg.Rank)
 	}
 	if rank == 0 {
-		return nil, errors.New("susc: Pattern: J is zero (on the moves the weights allow)")
+		return nil, errors.New("pattern: Solve: J is zero (on the moves the weights allow)")
 	}
 	// Unconstrained: V diag(s/(s²+λ)) Uᵀ dμ over the kept values; also the
 	// part of dμ inside the kept range.
-	res := &PatternResult{Rank: rank, Unconstrained: make([]float64, k)}
+	res := &Design{Rank: rank, Unconstrained: make([]float64, k)}
 	var inRange, tnorm float64
 	for _, x := range target {
 		tnorm += x * x
@@ -236,7 +225,7 @@ func feasibleScale(dh, pi []float64) float64 {
 
 // projectedLS minimizes ||J dh - dμ||² + λ||dh||² over the feasible set by
 // projected gradient descent with Nesterov momentum, from x0 projected.
-func projectedLS(j mat.Matrix, target []float64, cfg PatternConfig, x0 []float64) []float64 {
+func projectedLS(j mat.Matrix, target []float64, cfg Config, x0 []float64) []float64 {
 	r, k := j.Dims()
 	var jtj mat.SymDense
 	jtj.SymOuterK(1, j.T())

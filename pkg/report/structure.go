@@ -1,4 +1,4 @@
-package susc
+package report
 
 import (
 	"math"
@@ -6,50 +6,27 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
+
+	"susclab/pkg/susc/structure"
 )
 
 // Reading a structural matrix (rows: data patterns or samples, columns:
-// components; THEORY.md §4). After Standardize, negative means the component
+// components; docs/theory.md §5.3). After structure.Standardize, negative means the component
 // expresses the pattern. When patterns and components come in pairs (the
 // probe "feature k always active" and the weights of feature k), a model
 // that computes each pattern with its own component shows an own-column
 // diagonal: each row is most negative in its own column (OwnMostNegative),
 // and a mode that reads it has pattern and circuit sides of opposite sign on
-// the paired indices (Modes.Overlap).
-
-// Components pairs names with masks: the components of SampleStructure,
-// from a model that lists its components without importing this package
-// (for example susc.Components(tms.Components()) with a toy.TMS). It panics
-// if the lengths differ.
-func Components(names []string, masks [][]bool) []Component {
-	if len(names) != len(masks) {
-		panic("susc: Components: names and masks have different lengths")
-	}
-	cs := make([]Component, len(names))
-	for i := range cs {
-		cs[i] = Component{Name: names[i], Mask: masks[i]}
-	}
-	return cs
-}
-
-// Models returns ms as a []Model, for LossDeltas given a slice of one
-// concrete model type (such as the probes of a toy model).
-func Models[M Model](ms []M) []Model {
-	out := make([]Model, len(ms))
-	for i, m := range ms {
-		out[i] = m
-	}
-	return out
-}
+// the paired indices (ModeOverlap).
 
 // MedianAbsZ returns the median over the entries of |χ̂| / SE: how many
 // standard errors a typical entry lies from zero. It is NaN if any entry of
 // |χ̂| / SE is, including an entry with χ̂ = SE = 0 (0/0); an entry with
 // SE = 0 and χ̂ ≠ 0 counts as +Inf. It panics if the matrix is empty.
-func (s *StructuralMatrix) MedianAbsZ() float64 {
+func MedianAbsZ(s *structure.Matrix) float64 {
 	r, c := s.Chi.Dims()
 	if r == 0 || c == 0 {
-		panic("susc: MedianAbsZ: empty structural matrix")
+		panic("report: MedianAbsZ: empty structural matrix")
 	}
 	z := make([]float64, 0, r*c)
 	for i := range r {
@@ -80,7 +57,7 @@ func ColumnStdDev(dst []float64, x mat.Matrix) []float64 {
 		dst = make([]float64, c)
 	}
 	if len(dst) != c {
-		panic("susc: ColumnStdDev: len(dst) != columns")
+		panic("report: ColumnStdDev: len(dst) != columns")
 	}
 	col := make([]float64, r)
 	for j := range c {
@@ -101,7 +78,7 @@ func MostNegative(x mat.Matrix, i int, cols []int) int {
 		}
 	}
 	if len(cols) == 0 {
-		panic("susc: MostNegative: no columns")
+		panic("report: MostNegative: no columns")
 	}
 	best := cols[0]
 	for _, j := range cols[1:] {
@@ -126,10 +103,10 @@ func MostNegative(x mat.Matrix, i int, cols []int) int {
 func OwnMostNegative(x mat.Matrix, own, cols []int) (hits, rows int) {
 	r, c := x.Dims()
 	if own == nil && r > c {
-		panic("susc: OwnMostNegative: own is nil (row i's own column is i) but x has more rows than columns")
+		panic("report: OwnMostNegative: own is nil (row i's own column is i) but x has more rows than columns")
 	}
 	if own != nil && len(own) != r {
-		panic("susc: OwnMostNegative: len(own) != rows")
+		panic("report: OwnMostNegative: len(own) != rows")
 	}
 	for i := range r {
 		o := i
@@ -149,7 +126,7 @@ func OwnMostNegative(x mat.Matrix, own, cols []int) (hits, rows int) {
 
 // ExplainedBy returns Σ_{k<r} Explained[k]: the fraction of the squared
 // Frobenius norm in the first r modes.
-func (m *Modes) ExplainedBy(r int) float64 {
+func ExplainedBy(m *structure.Modes, r int) float64 {
 	var s float64
 	for _, e := range m.Explained[:r] {
 		s += e
@@ -157,36 +134,15 @@ func (m *Modes) ExplainedBy(r int) float64 {
 	return s
 }
 
-// Overlap returns Σ_{i ∈ pairs} U[i,k] V[i,k]: how mode k's pattern side
+// ModeOverlap returns Σ_{i ∈ pairs} U[i,k] V[i,k]: how mode k's pattern side
 // (row i of U, pattern i) and circuit side (row i of V, component i) agree
 // on paired indices. A mode that reads an own-column diagonal of negative
 // entries has the two sides of opposite sign there, so its overlap is
 // negative; |Overlap| ≤ 1 (Cauchy–Schwarz on unit vectors).
-func (m *Modes) Overlap(k int, pairs []int) float64 {
+func ModeOverlap(m *structure.Modes, k int, pairs []int) float64 {
 	var s float64
 	for _, i := range pairs {
 		s += m.U.At(i, k) * m.V.At(i, k)
 	}
 	return s
-}
-
-// ClusterByDirection clusters the rows of a per-sample structural matrix by
-// direction: it divides each column by its RMS (ScaleColumns, removing
-// Z/Z_C), normalizes each row (NormalizeRows, removing the sample's own
-// magnitude), projects the rows on the first min(k, len(modes.S)) right
-// singular vectors of the result (ProjectRows; there are min(rows, cols)
-// modes, so with k ≥ cols the projection is a rotation that keeps every
-// distance) and runs KMeans with k clusters, seed and restarts. It returns
-// the cluster of each row and the scaled, normalized rows y, or an error if
-// the SVD fails. It panics if k < 1 or k > rows.
-func ClusterByDirection(x mat.Matrix, k int, seed uint64, restarts int) (labels []int, y *mat.Dense, err error) {
-	if r, _ := x.Dims(); k < 1 || k > r {
-		panic("susc: ClusterByDirection: k out of range [1, rows]")
-	}
-	y = NormalizeRows(nil, ScaleColumns(nil, x))
-	modes, err := SVDModes(y)
-	if err != nil {
-		return nil, nil, err
-	}
-	return KMeans(ProjectRows(nil, y, modes, min(k, len(modes.S))), k, seed, restarts), y, nil
 }

@@ -1,68 +1,39 @@
-package susc
+package report
 
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
+	"susclab/pkg/susc/structure"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 )
 
-func TestComponentsAndModels(t *testing.T) {
-	cs := Components([]string{"a", "b"}, [][]bool{{true, false}, {false, true}})
-	if len(cs) != 2 || cs[1].Name != "b" || !cs[1].Mask[1] || cs[1].Mask[0] {
-		t.Errorf("Components = %+v", cs)
-	}
-	func() {
-		defer func() {
-			if recover() == nil {
-				t.Error("Components with different lengths did not panic")
-			}
-		}()
-		Components([]string{"a"}, nil)
-	}()
-	ms := Models([]flatModel{{d: 2}, {d: 3}})
-	if len(ms) != 2 || ms[1].Dim() != 3 {
-		t.Errorf("Models = %v", ms)
-	}
-}
-
-// flatModel is L = 0 on R^d.
-type flatModel struct{ d int }
-
-func (f flatModel) Dim() int   { return f.d }
-func (flatModel) NumData() int { return 1 }
-func (flatModel) LossGrad(grad, _ []float64, _ []int) float64 {
-	clear(grad)
-	return 0
-}
-
 func TestMedianAbsZ(t *testing.T) {
-	s := &StructuralMatrix{
+	s := &structure.Matrix{
 		Chi: mat.NewDense(1, 4, []float64{-3, 1, 4, 2}),
 		SE:  mat.NewDense(1, 4, []float64{1, 1, 2, 0.5}),
 	}
 	// |χ̂|/SE = 3, 1, 2, 4: median (2 + 3)/2.
-	if got := s.MedianAbsZ(); got != 2.5 {
+	if got := MedianAbsZ(s); got != 2.5 {
 		t.Errorf("even count: MedianAbsZ = %v, want 2.5", got)
 	}
 	s.Chi, s.SE = mat.NewDense(1, 3, []float64{-3, 1, 4}), mat.NewDense(1, 3, []float64{1, 1, 2})
-	if got := s.MedianAbsZ(); got != 2 {
+	if got := MedianAbsZ(s); got != 2 {
 		t.Errorf("odd count: MedianAbsZ = %v, want 2", got)
 	}
 	// SE = 0 with χ̂ ≠ 0 is +Inf: |χ̂|/SE = 3, +Inf, 2.
 	s.SE.Set(0, 1, 0)
-	if got := s.MedianAbsZ(); got != 3 {
+	if got := MedianAbsZ(s); got != 3 {
 		t.Errorf("with SE = 0: MedianAbsZ = %v, want 3", got)
 	}
 	s.Chi.Set(0, 1, 0) // 0/0
-	if got := s.MedianAbsZ(); !math.IsNaN(got) {
+	if got := MedianAbsZ(s); !math.IsNaN(got) {
 		t.Errorf("with a 0/0 entry: MedianAbsZ = %v, want NaN", got)
 	}
 	s.Chi.Set(0, 1, math.NaN())
 	s.SE.Set(0, 1, 1)
-	if got := s.MedianAbsZ(); !math.IsNaN(got) {
+	if got := MedianAbsZ(s); !math.IsNaN(got) {
 		t.Errorf("with a NaN entry: MedianAbsZ = %v, want NaN", got)
 	}
 	func() {
@@ -71,7 +42,7 @@ func TestMedianAbsZ(t *testing.T) {
 				t.Error("empty matrix did not panic")
 			}
 		}()
-		(&StructuralMatrix{Chi: &mat.Dense{}, SE: &mat.Dense{}}).MedianAbsZ()
+		MedianAbsZ(&structure.Matrix{Chi: &mat.Dense{}, SE: &mat.Dense{}})
 	}()
 }
 
@@ -178,7 +149,7 @@ func TestOwnMostNegative(t *testing.T) {
 // with component i at opposite signs, so the overlaps on the paired indices
 // are negative, and the modes' explained fractions add up.
 func TestModesOverlapAndExplainedBy(t *testing.T) {
-	h := &Modes{
+	h := &structure.Modes{
 		U: mat.NewDense(4, 2, []float64{
 			0.5, 1,
 			0.5, 0,
@@ -200,7 +171,7 @@ func TestModesOverlapAndExplainedBy(t *testing.T) {
 		{0, []int{0, 1, 2, 3}, -0.5}, {0, []int{1}, 0.25}, {0, []int{0, 2}, -0.5}, {0, nil, 0},
 		{1, []int{0, 1, 2, 3}, -1}, {1, []int{1, 2, 3}, 0},
 	} {
-		if got := h.Overlap(c.k, c.pairs); got != c.want {
+		if got := ModeOverlap(h, c.k, c.pairs); got != c.want {
 			t.Errorf("hand-made mode %d, pairs %v: Overlap %v, want %v", c.k, c.pairs, got, c.want)
 		}
 	}
@@ -216,104 +187,20 @@ func TestModesOverlapAndExplainedBy(t *testing.T) {
 			x.Set(i, j, v)
 		}
 	}
-	m, err := SVDModes(Standardize(nil, x, false))
+	m, err := structure.SVDModes(structure.Standardize(nil, x, false))
 	if err != nil {
 		t.Fatal(err)
 	}
 	pairs := []int{0, 1, 2, 3, 4}
 	for k := range 4 { // the last mode absorbs the centring: rank 4
-		if o := m.Overlap(k, pairs); !(o < -0.3) || o < -1-1e-12 {
+		if o := ModeOverlap(m, k, pairs); !(o < -0.3) || o < -1-1e-12 {
 			t.Errorf("mode %d: Overlap %v, want in [-1, -0.3)", k, o)
 		}
 	}
-	if got := m.ExplainedBy(len(m.S)); math.Abs(got-1) > 1e-12 {
+	if got := ExplainedBy(m, len(m.S)); math.Abs(got-1) > 1e-12 {
 		t.Errorf("ExplainedBy(all) = %v, want 1", got)
 	}
-	if got, want := m.ExplainedBy(2), m.Explained[0]+m.Explained[1]; got != want {
+	if got, want := ExplainedBy(m, 2), m.Explained[0]+m.Explained[1]; got != want {
 		t.Errorf("ExplainedBy(2) = %v, want %v", got, want)
 	}
-}
-
-// Rows in three directions, each scaled by its own positive factor and each
-// column by its own factor: ClusterByDirection recovers the directions, and
-// y has unit rows.
-func TestClusterByDirection(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	dirs := [][]float64{{1, 0.2, 0, 0.1}, {0, 1, 0.3, 0}, {0.2, 0, 0, 1}}
-	colScale := []float64{1e-5, 3e-5, 2e-6, 1e-4}
-	var truth []int
-	x := mat.NewDense(30, 4, nil)
-	for i := range 30 {
-		c := i % 3
-		truth = append(truth, c)
-		a := math.Exp(2 * rng.NormFloat64()) // sample magnitudes over decades
-		for j := range 4 {
-			x.Set(i, j, a*colScale[j]*(dirs[c][j]+0.03*rng.NormFloat64()))
-		}
-	}
-	labels, y, err := ClusterByDirection(x, 3, 1, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ari := AdjustedRand(labels, truth); ari != 1 {
-		t.Errorf("ARI %v, want 1 (labels %v)", ari, labels)
-	}
-	for i := range 30 {
-		if n := mat.Norm(y.RowView(i), 2); math.Abs(n-1) > 1e-12 {
-			t.Fatalf("row %d of y has norm %v", i, n)
-		}
-	}
-	// On the raw rows the large samples and the large column dominate.
-	if ari := AdjustedRand(KMeans(x, 3, 1, 10), truth); ari > 0.5 {
-		t.Errorf("k-means on the raw rows: ARI %v; the test does not need the scaling", ari)
-	}
-	if !slices.Equal(labels, KMeans(ProjectRows(nil, y, mustModes(t, y), 3), 3, 1, 10)) {
-		t.Error("ClusterByDirection differs from its documented pipeline")
-	}
-}
-
-// More clusters than columns: there are only min(rows, cols) = 2 modes, so
-// ClusterByDirection projects on both (a rotation of the unit rows) instead
-// of asking ProjectRows for 3.
-func TestClusterByDirectionMoreClustersThanColumns(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 10))
-	dirs := [][]float64{{1, 0.05}, {1, 1}, {0.05, 1}}
-	var truth []int
-	x := mat.NewDense(30, 2, nil)
-	for i := range 30 {
-		c := i % 3
-		truth = append(truth, c)
-		a := math.Exp(rng.NormFloat64())
-		for j := range 2 {
-			x.Set(i, j, a*(dirs[c][j]+0.03*rng.NormFloat64()))
-		}
-	}
-	labels, y, err := ClusterByDirection(x, 3, 1, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ari := AdjustedRand(labels, truth); ari != 1 {
-		t.Errorf("ARI %v, want 1 (labels %v)", ari, labels)
-	}
-	if !slices.Equal(labels, KMeans(ProjectRows(nil, y, mustModes(t, y), 2), 3, 1, 10)) {
-		t.Error("ClusterByDirection differs from its documented pipeline")
-	}
-	for _, k := range []int{0, 31} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("k = %d did not panic", k)
-				}
-			}()
-			ClusterByDirection(x, k, 1, 10)
-		}()
-	}
-}
-
-func mustModes(t *testing.T, x mat.Matrix) *Modes {
-	m, err := SVDModes(x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }

@@ -1,9 +1,8 @@
-package susc
+package toy
 
 import (
 	"math"
 	"math/rand/v2"
-	"susclab/pkg/toy"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -44,14 +43,16 @@ func (g *gaussian) Rand(dst []float64) {
 // Gaussian draws (no SGLD): -{E_C[L X] - E_C[L] E_F[X]} with c ~ N(0, Σ_C)
 // on the component (zero elsewhere) and w ~ N(0, Σ_F).
 func TestQuadraticStructuralMonteCarlo(t *testing.T) {
-	skipShortInternal(t)
+	if testing.Short() {
+		t.Skip("long Monte Carlo; runs without -short")
+	}
 	h := mat.NewSymDense(3, []float64{2, 0.5, 0.3, 0.5, 1, 0.2, 0.3, 0.2, 1.5})
 	a := mat.NewSymDense(3, []float64{1, 0.2, -0.5, 0.2, -0.5, 0.3, -0.5, 0.3, 2})
 	g := []float64{0.3, -0.2, 0.1}
 	mask := []bool{true, false, true}
 	const tb, gamma, eps = 10.0, 1.0, 0.004
-	lq := toy.NewQuadratic(nil, h)    // L = ½ wᵀHw
-	x := toy.NewQuadratic(g, a).Value // X = gᵀw + ½ wᵀAw
+	lq := NewQuadratic(nil, h)    // L = ½ wᵀHw
+	x := NewQuadratic(g, a).Value // X = gᵀw + ½ wᵀAw
 	for _, e := range []float64{0, eps} {
 		for _, nb := range []float64{tb, 0} {
 			k := mat.NewSymDense(3, nil)

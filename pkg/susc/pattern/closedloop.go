@@ -1,4 +1,4 @@
-package susc
+package pattern
 
 import (
 	"context"
@@ -8,9 +8,12 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+
+	"susclab/pkg/susc"
 )
 
-// Closing the patterning loop (THEORY.md §5): a designed intervention dh
+// Closing the patterning loop (docs/theory.md §6.4): a designed intervention dh
 // predicts the change dμ = J dh of the posterior means of φ. ClosedLoop
 // re-samples the posterior of q_{t·dh} (a Mixture of the base model and the
 // probes) along a sweep of step sizes t and compares the realized change
@@ -31,7 +34,7 @@ import (
 // the standard error is the spread over units of the per-unit differences
 // divided by √units. Otherwise the runs are taken as independent and the
 // standard error is √(SE_base² + SE_pert²).
-func MeanShift(base, pert *Result, name string, paired bool) ([]Estimate, error) {
+func MeanShift(base, pert *susc.Result, name string, paired bool) ([]susc.Estimate, error) {
 	ob, err := base.Observable(name)
 	if err != nil {
 		return nil, err
@@ -41,13 +44,13 @@ func MeanShift(base, pert *Result, name string, paired bool) ([]Estimate, error)
 		return nil, err
 	}
 	if ob.Dim != op.Dim {
-		return nil, fmt.Errorf("susc: MeanShift: %q has %d components in base, %d in pert", name, ob.Dim, op.Dim)
+		return nil, fmt.Errorf("pattern: MeanShift: %q has %d components in base, %d in pert", name, ob.Dim, op.Dim)
 	}
-	ub, up := base.units(), pert.units()
+	ub, up := base.Units(), pert.Units()
 	if paired && len(ub) != len(up) {
-		return nil, fmt.Errorf("susc: MeanShift: paired runs have %d and %d units", len(ub), len(up))
+		return nil, fmt.Errorf("pattern: MeanShift: paired runs have %d and %d units", len(ub), len(up))
 	}
-	out := make([]Estimate, ob.Dim)
+	out := make([]susc.Estimate, ob.Dim)
 	d := make([]float64, len(ub))
 	for i := range out {
 		a, b := base.Mean(ob.Offset+i), pert.Mean(op.Offset+i)
@@ -59,7 +62,7 @@ func MeanShift(base, pert *Result, name string, paired bool) ([]Estimate, error)
 		for u := range ub {
 			d[u] = up[u].Mean[op.Offset+i] - ub[u].Mean[ob.Offset+i]
 		}
-		_, out[i].SE = meanSE(d)
+		out[i].SE = standardError(d)
 	}
 	return out, nil
 }
@@ -69,30 +72,30 @@ func MeanShift(base, pert *Result, name string, paired bool) ([]Estimate, error)
 // fields are required; every run uses Posterior, Kernel and Run unchanged
 // (the posterior stays centred at the same w*).
 type ClosedLoop struct {
-	Base      Model
-	Probes    []Model
-	Posterior Posterior
-	Kernel    Kernel
-	Run       Run
+	Base      susc.Model
+	Probes    []susc.Model
+	Posterior susc.Posterior
+	Kernel    susc.Kernel
+	Run       susc.Run
 	// Observable is φ, whose components are the rows of J.
-	Observable Observable
+	Observable susc.Observable
 }
 
 // Sample returns the posterior of q_h with the observable.
-func (c *ClosedLoop) Sample(ctx context.Context, h []float64) (*Result, error) {
+func (c *ClosedLoop) Sample(ctx context.Context, h []float64) (*susc.Result, error) {
 	if c.Observable == nil {
-		return nil, errors.New("susc: ClosedLoop: no Observable")
+		return nil, errors.New("pattern: ClosedLoop: no Observable")
 	}
 	mix, err := NewMixture(c.Base, c.Probes, h)
 	if err != nil {
 		return nil, err
 	}
-	return Sample(ctx, mix, c.Posterior, c.Kernel, c.Run, c.Observable)
+	return susc.Sample(ctx, mix, c.Posterior, c.Kernel, c.Run, c.Observable)
 }
 
 // Shift returns the realized change <φ>_h - <φ>_0, paired over units.
 // base is the Result of Sample(ctx, 0) (nil: sample it).
-func (c *ClosedLoop) Shift(ctx context.Context, base *Result, h []float64) ([]Estimate, error) {
+func (c *ClosedLoop) Shift(ctx context.Context, base *susc.Result, h []float64) ([]susc.Estimate, error) {
 	if base == nil {
 		var err error
 		if base, err = c.Sample(ctx, make([]float64, len(c.Probes))); err != nil {
@@ -113,12 +116,12 @@ type ResponseSweep struct {
 	T, Dh []float64
 	// Predicted[s][i] = t_s (J dh)_i with the standard error propagated from
 	// J's (entries taken as independent): t_s √(Σ_k (SE(J_ik) dh_k)²).
-	Predicted [][]Estimate
+	Predicted [][]susc.Estimate
 	// Realized[s][i] = <φ_i>_{t_s·dh} - <φ_i>_0, paired standard error.
-	Realized [][]Estimate
+	Realized [][]susc.Estimate
 	// Base is the t = 0 run and Runs[s] the run at T[s].
-	Base *Result
-	Runs []*Result
+	Base *susc.Result
+	Runs []*susc.Result
 }
 
 // Sweep samples q_{t·dh} for every t in ts (and t = 0 once) and returns the
@@ -129,14 +132,14 @@ type ResponseSweep struct {
 func (c *ClosedLoop) Sweep(ctx context.Context, j, jse mat.Matrix, dh, ts []float64) (*ResponseSweep, error) {
 	r, k := j.Dims()
 	if k != len(c.Probes) || len(dh) != k {
-		return nil, fmt.Errorf("susc: ClosedLoop.Sweep: J has %d columns, %d probes, len(dh) = %d", k, len(c.Probes), len(dh))
+		return nil, fmt.Errorf("pattern: ClosedLoop.Sweep: J has %d columns, %d probes, len(dh) = %d", k, len(c.Probes), len(dh))
 	}
 	if c.Observable != nil && c.Observable.Dim() != r {
-		return nil, fmt.Errorf("susc: ClosedLoop.Sweep: J has %d rows, observable %q has %d components", r, c.Observable.Name(), c.Observable.Dim())
+		return nil, fmt.Errorf("pattern: ClosedLoop.Sweep: J has %d rows, observable %q has %d components", r, c.Observable.Name(), c.Observable.Dim())
 	}
 	if jse != nil {
 		if rs, ks := jse.Dims(); rs != r || ks != k {
-			return nil, fmt.Errorf("susc: ClosedLoop.Sweep: J is %d×%d, its standard errors %d×%d", r, k, rs, ks)
+			return nil, fmt.Errorf("pattern: ClosedLoop.Sweep: J is %d×%d, its standard errors %d×%d", r, k, rs, ks)
 		}
 	}
 	pred, predSE := predictLinear(j, jse, dh)
@@ -152,15 +155,15 @@ func (c *ClosedLoop) Sweep(ctx context.Context, j, jse mat.Matrix, dh, ts []floa
 		}
 		res, err := c.Sample(ctx, h)
 		if err != nil {
-			return sw, fmt.Errorf("susc: ClosedLoop.Sweep at t = %v: %w", t, err)
+			return sw, fmt.Errorf("pattern: ClosedLoop.Sweep at t = %v: %w", t, err)
 		}
 		shift, err := MeanShift(base, res, c.Observable.Name(), true)
 		if err != nil {
 			return sw, err
 		}
-		p := make([]Estimate, r)
+		p := make([]susc.Estimate, r)
 		for i := range p {
-			p[i] = Estimate{t * pred[i], math.Abs(t) * predSE[i]}
+			p[i] = susc.Estimate{Value: t * pred[i], SE: math.Abs(t) * predSE[i]}
 		}
 		sw.Predicted = append(sw.Predicted, p)
 		sw.Realized = append(sw.Realized, shift)
@@ -227,17 +230,17 @@ func (sw *ResponseSweep) LinearUpTo(i int, maxZ, relTol float64) float64 {
 // uniformly random among the feasible ones: the control intervention of a
 // patterning experiment. With weights nil (base distribution outside the
 // patterns: h ≥ 0, Σh ≤ 1) the direction is uniform on the positive orthant
-// of the sphere; with weights π (see PatternConfig.Weights) it is uniform on
+// of the sphere; with weights π (see Config.Weights) it is uniform on
 // the sphere of the Σ dh = 0 subspace, subject to π + dh ≥ 0. Draws that
 // violate the remaining constraint are redrawn; ok is false if 1000 draws
 // all failed. rng must not be nil.
 func RandomFeasible(rng *rand.Rand, dh, weights []float64) (ctrl []float64, ok bool) {
 	if rng == nil {
-		panic("susc: RandomFeasible: nil *rand.Rand")
+		panic("pattern: RandomFeasible: nil *rand.Rand")
 	}
 	k := len(dh)
 	if weights != nil && len(weights) != k {
-		panic("susc: RandomFeasible: len(weights) != len(dh)")
+		panic("pattern: RandomFeasible: len(weights) != len(dh)")
 	}
 	var norm float64
 	for _, x := range dh {
@@ -286,26 +289,10 @@ func RandomFeasible(rng *rand.Rand, dh, weights []float64) (ctrl []float64, ok b
 	return nil, false
 }
 
-// MeanEstimate returns the mean of xs with its standard error sd/√n (NaN
-// with fewer than two values): for outcomes over independent seeds.
-func MeanEstimate(xs []float64) Estimate {
-	m, se := meanSE(xs)
-	return Estimate{m, se}
-}
-
-// Proportion returns the fraction k/n of successes with its binomial
-// standard error √(p(1-p)/n) and the Wilson score interval [lo, hi] at z
-// standard deviations (z = 1.96 for 95%), which stays inside [0, 1] and is
-// informative at k = 0 or k = n where the binomial standard error is 0.
-func Proportion(k, n int, z float64) (p Estimate, lo, hi float64) {
-	if n < 1 || k < 0 || k > n {
-		panic("susc: Proportion needs 0 ≤ k ≤ n, n ≥ 1")
+// standardError returns sd(xs)/√len(xs), NaN for fewer than two values.
+func standardError(xs []float64) float64 {
+	if len(xs) < 2 {
+		return math.NaN()
 	}
-	nf := float64(n)
-	f := float64(k) / nf
-	p = Estimate{f, math.Sqrt(f * (1 - f) / nf)}
-	z2 := z * z
-	c := (f + z2/(2*nf)) / (1 + z2/nf)
-	w := z / (1 + z2/nf) * math.Sqrt(f*(1-f)/nf+z2/(4*nf*nf))
-	return p, math.Max(0, c-w), math.Min(1, c+w)
+	return stat.StdDev(xs, nil) / math.Sqrt(float64(len(xs)))
 }

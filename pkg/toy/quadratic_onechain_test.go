@@ -1,10 +1,9 @@
-package susc
+package toy
 
 import (
 	"math"
 	"math/rand/v2"
 	"strings"
-	"susclab/pkg/toy"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -48,7 +47,7 @@ func TestQuadraticOneChain(t *testing.T) {
 	}
 	var l mat.TriDense
 	ch.LTo(&l)
-	lq, xq := toy.NewQuadratic(nil, h), toy.NewQuadratic(g, a) // L = ½ wᵀHw, X = gᵀw + ½ wᵀAw
+	lq, xq := NewQuadratic(nil, h), NewQuadratic(g, a) // L = ½ wᵀHw, X = gᵀw + ½ wᵀAw
 	rng := rand.New(rand.NewPCG(13, 12))
 	const batches, per = 20, 50000
 	est := make([]float64, batches)
@@ -106,7 +105,7 @@ func TestQuadraticOneChain(t *testing.T) {
 			func() {
 				defer func() {
 					r := recover()
-					if msg, _ := r.(string); !strings.HasPrefix(msg, "susc: "+c.name+": ") {
+					if msg, _ := r.(string); !strings.HasPrefix(msg, "toy: "+c.name+": ") {
 						t.Errorf("%s, %s: panic %v, want a message from %s", c.name, bad.what, r, c.name)
 					}
 				}()

@@ -1,4 +1,4 @@
-package susc
+package structure
 
 import (
 	"errors"
@@ -22,7 +22,7 @@ func Standardize(dst *mat.Dense, x mat.Matrix, centerRows bool) *mat.Dense {
 		dst = mat.NewDense(r, c, nil)
 	}
 	if dr, dc := dst.Dims(); dr != r || dc != c {
-		panic("susc: Standardize: dst shape mismatch")
+		panic("structure: Standardize: dst shape mismatch")
 	}
 	for j := range c {
 		var mean, ss float64
@@ -77,7 +77,7 @@ type Modes struct {
 func SVDModes(x mat.Matrix) (*Modes, error) {
 	var svd mat.SVD
 	if !svd.Factorize(x, mat.SVDThin) {
-		return nil, errors.New("susc: SVD did not converge")
+		return nil, errors.New("structure: SVD did not converge")
 	}
 	m := &Modes{S: svd.Values(nil), U: &mat.Dense{}, V: &mat.Dense{}}
 	svd.UTo(m.U)

@@ -1,4 +1,4 @@
-package susc_test
+package structure_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"susclab/pkg/susc"
+	"susclab/pkg/susc/structure"
 	"susclab/pkg/toy"
 )
 
@@ -25,7 +26,7 @@ type spectroscopySetup struct {
 	w     []float64
 	idx   []int // the samples
 	truth []int // their feature
-	comps []susc.Component
+	comps []structure.Component
 }
 
 func newSpectroscopySetup() spectroscopySetup {
@@ -48,21 +49,21 @@ func newSpectroscopySetup() spectroscopySetup {
 			s.idx, s.truth = append(s.idx, i), append(s.truth, f)
 		}
 	}
-	s.comps = susc.Components(m.Components())
+	s.comps = structure.Components(m.Components())
 	return s
 }
 
-// structure samples the per-sample structural matrix (rows: samples, X_i =
+// sample samples the per-sample structural matrix (rows: samples, X_i =
 // l_i - L_n; columns: components) at nβ = n/log n, or the nβ = 0 control.
 // γ = 100, SGLD ε = 3e-4, minibatches of 100, 4 chains × 200 draws every
 // 20 steps after 4,000 (≈ 60 relaxation times 2/(εγ)): about 2 s.
-func (s spectroscopySetup) structure(control bool, seed uint64) (*susc.StructuralMatrix, error) {
+func (s spectroscopySetup) sample(control bool, seed uint64) (*structure.Matrix, error) {
 	post := susc.Posterior{NBeta: susc.NOverLogN(1000), Gamma: 100, Center: s.w}
 	if control {
 		post = susc.Posterior{PriorOnly: true, Gamma: 100, Center: s.w}
 	}
 	run := susc.Run{Chains: 4, Draws: 200, BurnIn: 4000, Thin: 20, BatchSize: 100, Seed: seed}
-	return susc.SampleStructure(context.Background(), s.m, post, susc.SGLD{Epsilon: 3e-4}, run, s.comps,
+	return structure.Sample(context.Background(), s.m, post, susc.SGLD{Epsilon: 3e-4}, run, s.comps,
 		susc.SampleLossDeltas("x", s.idx))
 }
 
@@ -70,12 +71,12 @@ func (s spectroscopySetup) structure(control bool, seed uint64) (*susc.Structura
 // (removes Z/Z_C), rows normalized (removes the sample's magnitude), rows
 // projected on the leading k right singular vectors, k-means with k = 6.
 func clusterRows(chi mat.Matrix, k int) []int {
-	y := susc.NormalizeRows(nil, susc.ScaleColumns(nil, chi))
-	modes, err := susc.SVDModes(y)
+	y := structure.NormalizeRows(nil, structure.ScaleColumns(nil, chi))
+	modes, err := structure.SVDModes(y)
 	if err != nil {
 		panic(err)
 	}
-	return susc.KMeans(susc.ProjectRows(nil, y, modes, k), k, 1, 20)
+	return structure.KMeans(structure.ProjectRows(nil, y, modes, k), k, 1, 20)
 }
 
 // TestSpectroscopyClustersByPattern: the per-sample susceptibility vectors
@@ -113,18 +114,18 @@ func TestSpectroscopyClustersByPattern(t *testing.T) {
 	for _, seed := range []uint64{11, 13} {
 		var z [2]*mat.Dense
 		for c, control := range []bool{false, true} {
-			st, err := s.structure(control, seed)
+			st, err := s.sample(control, seed)
 			if err != nil {
 				t.Fatal(err)
 			}
 			pred := clusterRows(st.Chi, 6)
-			ari, pur := susc.AdjustedRand(pred, s.truth), susc.Purity(pred, s.truth)
+			ari, pur := structure.AdjustedRand(pred, s.truth), structure.Purity(pred, s.truth)
 			name := map[bool]string{false: "nβ = n/log n", true: "nβ = 0 control"}[control]
 			t.Logf("seed %d, %s: ARI %.3f, purity %.3f", seed, name, ari, pur)
 			if ari < 0.8 || pur < 0.9 {
 				t.Errorf("seed %d, %s: ARI %.3f, purity %.3f; want ≥ 0.8 and ≥ 0.9", seed, name, ari, pur)
 			}
-			z[c] = susc.Standardize(nil, st.Chi, false)
+			z[c] = structure.Standardize(nil, st.Chi, false)
 		}
 		r := stat.Correlation(z[0].RawMatrix().Data, z[1].RawMatrix().Data, nil)
 		t.Logf("seed %d: correlation of the standardized signal and control matrices %.3f", seed, r)
@@ -144,11 +145,11 @@ func TestSpectroscopyOwnFeature(t *testing.T) {
 		t.Skip("samples 9 chains; run without -short")
 	}
 	s := newSpectroscopySetup()
-	st, err := s.structure(false, 11)
+	st, err := s.sample(false, 11)
 	if err != nil {
 		t.Fatal(err)
 	}
-	z := susc.Standardize(nil, st.Chi, false)
+	z := structure.Standardize(nil, st.Chi, false)
 	for i, f := range s.truth {
 		if f == 1 {
 			continue // dropped feature: no column expresses it
