@@ -131,7 +131,7 @@ func TestInvalidInputFailsBeforeWork(t *testing.T) {
 	}
 }
 
-// TestGaussianSusceptibility checks THEORY 8.1: for l = (y - w)²/2, the
+// TestGaussianSusceptibility checks docs/theory.md §9.1: for l = (y - w)²/2, the
 // susceptibility of φ = w_k to moving the data mean from ȳ to μ' is
 // χ = (μ' - ȳ)_k/(nβ + γ). SGLD with step ε on a Gaussian of precision
 // k = nβ + γ has the exact stationary variance 1/(k(1 - εk/4)), so the

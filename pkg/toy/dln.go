@@ -148,7 +148,7 @@ func GenerateDeepLinear(rng *rand.Rand, n int, t *LinearTeacher, pi []float64) (
 // W_{l+1}. Parameter layout: w = (vec W_0, ..., vec W_{L-1}), each matrix
 // row-major, so (W_l)_ab = w[LayerOffset(l) + a*d_l + b]; Dim() = Σ d_{l+1} d_l.
 //
-// Backward pass (THEORY §1 per-sample loss, mean over the batch): with the
+// Backward pass (docs/theory.md §1.1 per-sample loss, mean over the batch): with the
 // prefix products P_0 = I, P_{l+1} = W_l P_l (so M = P_L) and the gradient
 // G = ∂L/∂M, the chain rule through M = W_{L-1} ⋯ W_0 gives
 //
@@ -159,7 +159,7 @@ func GenerateDeepLinear(rng *rand.Rand, n int, t *LinearTeacher, pi []float64) (
 // at a cost independent of n; a minibatch computes G = -(1/|B|) Σ r_i x_iᵀ
 // from the residuals r_i = y_i - M x_i.
 //
-// Components (THEORY §4): LayerMask(l) (all of W_l) and HiddenUnitMask(l, j)
+// Components (docs/theory.md §5.1): LayerMask(l) (all of W_l) and HiddenUnitMask(l, j)
 // (unit j of hidden layer l: row j of W_l and column j of W_{l+1}).
 // Observable: ModeStrengths, u_kᵀ M v_k per teacher mode.
 //

@@ -2,7 +2,7 @@
 
 // Package toy provides small learning machines with exactly known answers,
 // for testing the samplers and estimators of package susc against ground
-// truth. Conventions follow THEORY.md: per-sample losses l_i(w), empirical
+// truth. Conventions follow docs/theory.md §1.1: per-sample losses l_i(w), empirical
 // loss L_n = (1/n) Σ_i l_i, and the tempered, localized posterior
 //
 //	p(w) ∝ exp(-nβ L_n(w) - γ/2 ||w - c||²)
@@ -49,7 +49,7 @@
 //     RRRLearningCoefficient; (5,3,5) → 6.5); Train finds w*.
 //
 // Structural models, for susceptibility matrices between model components
-// and data patterns (THEORY §4) and for patterning (THEORY §5). Each has
+// and data patterns (docs/theory.md §5.1) and for patterning (docs/theory.md §6). Each has
 // component masks over w (for a restricted chain), a data generator whose
 // mixture weights over patterns can be set (q_π = Σ_k π_k q_k + π_K q, base
 // distribution q last; see PatternWeights), per-pattern probe datasets

@@ -13,7 +13,7 @@ import (
 //
 //	x ∈ R^m  →  W1 x ∈ R^h  →  M x = W2 W1 x ∈ R^o,   W1 h×m, W2 o×h,
 //
-// (THEORY §6 writes (m, h, n) for (In, Hidden, Out)) with per-sample loss
+// (docs/theory.md §7.3 writes (m, h, n) for (In, Hidden, Out)) with per-sample loss
 //
 //	l_i(w) = ||r_i||²/2,  r_i = y_i - W2 W1 x_i
 //	∂l_i/∂W2 = -r_i (W1 x_i)ᵀ        ∂l_i/∂W1 = -(W2ᵀ r_i) x_iᵀ.
@@ -118,7 +118,7 @@ func (r *ReducedRank) Weights(w []float64) (w1, w2 *mat.Dense) {
 
 // LearningCoefficient returns the Aoyagi–Watanabe learning coefficient of
 // reduced-rank regression at a rank-0 (pure-noise) truth, with (M, H, N) =
-// (In, Hidden, Out) (THEORY §6):
+// (In, Hidden, Out) (docs/theory.md §7.3):
 //
 //	M+H < N: MH/2;   N+H < M: HN/2;   M+N < H: MN/2;
 //	otherwise (2MN + 2HN + 2MH - N² - M² - H² + [M+H+N odd])/8.

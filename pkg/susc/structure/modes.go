@@ -12,7 +12,7 @@ import (
 //	z_pc = (x_pc - mean_p x_pc) / sd_p(x_pc)     (sd with 1/(rows-1)),
 //
 // which makes the columns of a structural matrix comparable: each
-// component's column carries an unknown factor Z/Z_C (THEORY.md §4) that
+// component's column carries an unknown factor Z/Z_C (docs/theory.md §5.3) that
 // the z-score removes. If centerRows, each row is then centred (its mean
 // over components subtracted), leaving how a pattern loads on components
 // relative to the others. A constant column (sd = 0) becomes zeros.

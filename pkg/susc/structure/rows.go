@@ -8,7 +8,7 @@ import (
 
 // Per-sample rows are compared by direction. A structural matrix with one
 // row per sample (X = SampleLossDeltas) has two nuisance scales: each
-// column carries the component's factor Z/Z_C (THEORY.md §4), and each row
+// column carries the component's factor Z/Z_C (docs/theory.md §5.2), and each row
 // the sample's own magnitude (a one-hot toy-model sample of size a moves
 // its loss by a² to a⁴). ScaleColumns removes the first without moving the
 // origin, NormalizeRows the second; together (column scale, then rows) they
