@@ -94,7 +94,8 @@ var marshalerType = reflect.TypeFor[json.Marshaler]()
 
 // jsonSafe reports an error if encoding/json would silently drop part of a
 // value of type t: a struct field it cannot see (unexported), in a type
-// without its own MarshalJSON, or a func or channel.
+// without its own MarshalJSON, a func, a channel or an interface (an error
+// value, say, which JSON cannot restore).
 func jsonSafe(t reflect.Type, seen map[reflect.Type]bool) error {
 	if seen[t] || t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType) {
 		return nil
@@ -118,7 +119,7 @@ func jsonSafe(t reflect.Type, seen map[reflect.Type]bool) error {
 				return err
 			}
 		}
-	case reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128:
+	case reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128, reflect.Interface:
 		return fmt.Errorf("%v has no JSON form", t)
 	}
 	return nil
