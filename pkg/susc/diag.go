@@ -53,7 +53,8 @@ func (r *Result) RHat(name string, i int) (float64, error) {
 // with γ_c the biased autocovariance, W the mean within-chain variance and
 // var⁺ = (N-1)/N W + B/N; ρ_0 = 1, pairs are summed while positive (Geyer's
 // initial positive sequence) and made non-increasing (initial monotone
-// sequence), and τ ≥ 1/log₁₀(MN).
+// sequence), and τ ≥ 1/log₁₀(MN). It is NaN for fewer than 4 draws, a
+// constant trace, or a trace with a NaN or infinite value.
 func ESS(chains [][]float64) float64 {
 	m := len(chains)
 	if m == 0 {
@@ -65,6 +66,13 @@ func ESS(chains [][]float64) float64 {
 	}
 	if n < 4 {
 		return nan
+	}
+	for _, c := range chains {
+		for _, v := range c[:n] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nan // no effective sample size for a trace that is not finite
+			}
+		}
 	}
 	means := make([]float64, m)
 	for c, x := range chains {

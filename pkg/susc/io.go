@@ -3,6 +3,7 @@ package susc
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -79,12 +80,18 @@ func (s *SusceptibilityMatrix) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
+	if j.Cov.Rows == nil || j.Cov.Cols == nil {
+		return errors.New("susc: susceptibility matrix JSON without row or column labels")
+	}
 	cov, err := j.Cov.Dense()
 	if err != nil {
-		return err
+		return fmt.Errorf("susc: cov: %w", err)
 	}
 	se, err := j.CovSE.Dense()
 	if err != nil {
+		return fmt.Errorf("susc: cov_se: %w", err)
+	}
+	if err := jsonx.SameShape("susc: cov_se", cov, se); err != nil {
 		return err
 	}
 	*s = SusceptibilityMatrix{NBeta: j.NBeta, Rows: j.Cov.Rows, Cols: j.Cov.Cols, Cov: cov, CovSE: se}
@@ -112,11 +119,17 @@ func unmarshalSampleMatrix(b []byte, kind string) ([]int, *mat.SymDense, *mat.Sy
 	}
 	v, err := j.Value.Sym()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, fmt.Errorf("susc: %s value: %w", kind, err)
 	}
 	se, err := j.SE.Sym()
 	if err != nil {
+		return nil, nil, nil, fmt.Errorf("susc: %s se: %w", kind, err)
+	}
+	if err := jsonx.SameShape("susc: "+kind+" se", v, se); err != nil {
 		return nil, nil, nil, err
+	}
+	if n := v.SymmetricDim(); len(j.Samples) != n {
+		return nil, nil, nil, fmt.Errorf("susc: %s has %d samples for a %d×%d matrix", kind, len(j.Samples), n, n)
 	}
 	return j.Samples, v, se, nil
 }
@@ -221,9 +234,10 @@ func labelAt(l []string, i int) string {
 	return l[i]
 }
 
-// ReadMatrixCSV reads what WriteMatrixCSV writes.
+// ReadMatrixCSV reads what WriteMatrixCSV writes. A file that does not end
+// with a newline (cut short) is an error.
 func ReadMatrixCSV(r io.Reader) (rows, cols []string, m *mat.Dense, err error) {
-	recs, err := csv.NewReader(r).ReadAll()
+	recs, err := readCSV(r, "matrix")
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -243,6 +257,36 @@ func ReadMatrixCSV(r io.Reader) (rows, cols []string, m *mat.Dense, err error) {
 		}
 	}
 	return rows, cols, m, nil
+}
+
+// lastByte remembers the last byte read through it.
+type lastByte struct {
+	r    io.Reader
+	last byte
+	n    int64
+}
+
+func (l *lastByte) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	if n > 0 {
+		l.last = p[n-1]
+		l.n += int64(n)
+	}
+	return n, err
+}
+
+// readCSV reads every record and checks that the input ended with a
+// newline, as every file the writers make does.
+func readCSV(r io.Reader, what string) ([][]string, error) {
+	lb := &lastByte{r: r}
+	recs, err := csv.NewReader(lb).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("susc: %s CSV: %w", what, err)
+	}
+	if lb.n > 0 && lb.last != '\n' {
+		return nil, fmt.Errorf("susc: %s CSV does not end with a newline: the file was cut short", what)
+	}
+	return recs, nil
 }
 
 // WriteTraceCSV writes every kept draw (Run.KeepTrace) as one row:
@@ -285,9 +329,10 @@ type TraceTable struct {
 	Values [][][]float64
 }
 
-// ReadTraceCSV reads what WriteTraceCSV writes.
+// ReadTraceCSV reads what WriteTraceCSV writes. A file that does not end
+// with a newline (cut short, perhaps inside its last number) is an error.
 func ReadTraceCSV(r io.Reader) (*TraceTable, error) {
-	recs, err := csv.NewReader(r).ReadAll()
+	recs, err := readCSV(r, "trace")
 	if err != nil {
 		return nil, err
 	}

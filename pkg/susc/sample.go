@@ -367,6 +367,24 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // costs nothing noticeable on a fast one.
 const checkInterval = time.Millisecond
 
+// checkOverflow reports co-moments that overflowed (an observable of order
+// 1e155 or more has squares beyond float64): the estimators would be
+// infinite, so the chain fails here, where the cause can be named.
+func checkOverflow(c int, res *Result, units []*Moments) error {
+	d := res.DrawDim
+	for _, u := range units {
+		for i := range d {
+			for j := i; j < d; j++ {
+				if v := u.M[i*d+j]; !finite(v) {
+					return fmt.Errorf("susc: chain %d: the co-moment of %s and %s is %v (values too large for float64; rescale the observable)",
+						c, res.coordLabel(i), res.coordLabel(j), v)
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // runChain runs chain c into res.Chains[c].
 func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *Run, obs []Observable, res *Result, done *atomic.Int64) (err error) {
 	ch := &res.Chains[c]
@@ -383,6 +401,9 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 		// date on every way out, so that a Result is complete and read-only.
 		for _, u := range ch.Units {
 			u.Flush()
+		}
+		if err == nil {
+			err = checkOverflow(c, res, ch.Units)
 		}
 		ch.Steps = pos
 		done.Add(int64(pending))

@@ -64,8 +64,18 @@ func Solve(j mat.Matrix, target []float64, cfg Config) (*Design, error) {
 	if len(target) != r {
 		return nil, fmt.Errorf("pattern: Solve: target has length %d, J has %d rows", len(target), r)
 	}
-	if cfg.Damping < 0 || cfg.RelTol < 0 || cfg.Rank < 0 {
-		return nil, errors.New("pattern: Solve: negative Rank, RelTol or Damping")
+	if cfg.Damping < 0 || cfg.RelTol < 0 || cfg.Rank < 0 || math.IsNaN(cfg.Damping) || math.IsNaN(cfg.RelTol) {
+		return nil, errors.New("pattern: Solve: negative or NaN Rank, RelTol or Damping")
+	}
+	for a := range r {
+		if !finite(target[a]) {
+			return nil, fmt.Errorf("pattern: Solve: target[%d] = %v is not finite", a, target[a])
+		}
+		for b := range k {
+			if v := j.At(a, b); !finite(v) {
+				return nil, fmt.Errorf("pattern: Solve: J[%d][%d] = %v is not finite", a, b, v)
+			}
+		}
 	}
 	if cfg.Weights != nil {
 		if len(cfg.Weights) != k {
@@ -307,3 +317,5 @@ func simplexProject(x []float64, z float64) []float64 {
 	}
 	return out
 }
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -117,7 +117,9 @@ func standardError(xs []float64) float64 {
 // share r except the seed: the full run uses r.Seed and component c a seed
 // hashed from (r.Seed, c), so that runs with nearby seeds share no stream.
 // The kernel must not already carry a mask. Every component is checked
-// before any sampling.
+// before any sampling. If a run fails or ctx is cancelled, Sample returns
+// the matrix with the columns finished so far (the others NaN) and the
+// error; only invalid input returns no matrix.
 func Sample(ctx context.Context, m susc.Model, p susc.Posterior, k susc.Kernel, r susc.Run, comps []Component, x susc.Observable, more ...susc.Observable) (*Matrix, error) {
 	if len(comps) == 0 {
 		return nil, errors.New("structure: no components")
@@ -137,25 +139,35 @@ func Sample(ctx context.Context, m susc.Model, p susc.Posterior, k susc.Kernel, 
 		}
 	}
 	obs := append([]susc.Observable{x}, more...)
-	full, err := susc.Sample(ctx, m, p, k, r, obs...)
-	if err != nil {
-		return nil, fmt.Errorf("structure: full chain: %w", err)
+	s := &Matrix{NBeta: p.NBeta, Chi: mat.NewDense(x.Dim(), len(comps), nil), SE: mat.NewDense(x.Dim(), len(comps), nil)}
+	for c, comp := range comps {
+		s.Components = append(s.Components, comp.Name)
+		for i := range x.Dim() {
+			s.Chi.Set(i, c, math.NaN())
+			s.SE.Set(i, c, math.NaN())
+		}
 	}
-	labels, _ := full.Labels(x.Name())
-	s := &Matrix{NBeta: p.NBeta, Patterns: labels,
-		Chi: mat.NewDense(x.Dim(), len(comps), nil), SE: mat.NewDense(x.Dim(), len(comps), nil)}
+	full, err := susc.Sample(ctx, m, p, k, r, obs...)
+	if full != nil {
+		s.Patterns, _ = full.Labels(x.Name())
+	}
+	if err != nil {
+		if full == nil {
+			return nil, fmt.Errorf("structure: full chain: %w", err)
+		}
+		return s, fmt.Errorf("structure: full chain: %w", err)
+	}
 	for c, comp := range comps {
 		rc := r
 		rc.Seed = seeds.Derive(r.Seed, uint64(c)+0x5eed)
 		res, err := susc.Sample(ctx, m, p, k.WithMask(comp.Mask), rc, obs...)
 		if err != nil {
-			return nil, fmt.Errorf("structure: component %q: %w", comp.Name, err)
+			return s, fmt.Errorf("structure: component %q: %w", comp.Name, err)
 		}
 		chi, se, err := Column(res, full, x.Name())
 		if err != nil {
-			return nil, err
+			return s, err
 		}
-		s.Components = append(s.Components, comp.Name)
 		s.Chi.SetCol(c, chi)
 		s.SE.SetCol(c, se)
 	}
