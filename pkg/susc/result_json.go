@@ -8,13 +8,13 @@ import (
 	"susclab/internal/jsonx"
 )
 
-// A Result and its Moments are written with every float NaN-safe (§8.5):
-// NaN and ±Inf as the strings "NaN", "+Inf", "-Inf". A Moments keeps the
-// upper triangle of M (the lower one is never used) and, for a block
-// accumulator, its shift and mean deviation, so that a Result read back
-// gives bit-identical estimates. Readers check every shape against the
-// Result's own layout and report an inconsistent file as an error, before
-// any estimator can trip over it.
+// A Result and its Moments are written with every float NaN-safe
+// (docs/theory.md §8.5): NaN and ±Inf as the strings "NaN", "+Inf", "-Inf". A
+// Moments keeps the upper triangle of M (the lower one is never used) and, for
+// a block accumulator, its shift and mean deviation, so that a Result read
+// back gives bit-identical estimates. Readers check every shape against the
+// Result's own layout and report an inconsistent file as an error, before any
+// estimator can trip over it.
 
 type jsonMoments struct {
 	N     int           `json:"n"`
@@ -115,8 +115,8 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// UnmarshalJSON reads what MarshalJSON writes and checks that the layout,
-// the settings and every chain agree with one another.
+// UnmarshalJSON reads what MarshalJSON writes and checks that the layout, the
+// settings and every chain agree with one another.
 func (r *Result) UnmarshalJSON(b []byte) error {
 	var j jsonResult
 	if err := json.Unmarshal(b, &j); err != nil {

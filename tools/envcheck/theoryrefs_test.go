@@ -24,7 +24,7 @@ var (
 	secRe  = regexp.MustCompile(`§(\d+(?:\.\d+)?)`)
 	// anyRe finds every mention that must be canonical, bare section signs
 	// included.
-	anyRe     = regexp.MustCompile(`(?i)theory\.md|THEORY\b|§\s*\d`)
+	anyRe     = regexp.MustCompile(`(?i:theory\.md)|THEORY\b|§\s*\d`)
 	outsideRe = regexp.MustCompile(`\.\./shared\b|shared/THEORY|/work/shared`)
 )
 
