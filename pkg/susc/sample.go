@@ -385,6 +385,35 @@ func checkOverflow(c int, res *Result, units []*Moments) error {
 	return nil
 }
 
+// record evaluates the draw vector at w (the full-batch loss, then the
+// observables into the scratch x) after pos steps and adds it to chain ch.
+func record(ch *Chain, run *Run, res *Result, c, pos int, w []float64, m Model, obs []Observable, x []float64) error {
+	x[0] = m.LossGrad(nil, w, nil)
+	if !finite(x[0]) {
+		return &DivergenceError{Chain: c, Step: pos, Loss: x[0]}
+	}
+	off := 1
+	for _, o := range obs {
+		dim := o.Dim()
+		dst := x[off : off+dim : off+dim]
+		for i := range dst {
+			dst[i] = nan // a value Observe does not write stays NaN and is reported
+		}
+		o.Observe(dst, w, m)
+		off += dim
+	}
+	for j, v := range x {
+		if !finite(v) {
+			return fmt.Errorf("susc: chain %d: observable %s is %v after %d steps (not finite, or not written by Observe)", c, res.coordLabel(j), v, pos)
+		}
+	}
+	ch.Units[ch.Draws*run.Batches/run.Draws].Add(x)
+	if run.KeepTrace {
+		ch.Trace = append(ch.Trace, x...)
+	}
+	return nil
+}
+
 // runChain runs chain c into res.Chains[c].
 func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *Run, obs []Observable, res *Result, done *atomic.Int64) (err error) {
 	ch := &res.Chains[c]
@@ -483,29 +512,8 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 		}
 		pos++
 		pending++
-		w := s.Position()
-		x[0] = m.LossGrad(nil, w, nil)
-		if !finite(x[0]) {
-			return diverged(pos, x[0])
-		}
-		off := 1
-		for _, o := range local {
-			dim := o.Dim()
-			dst := x[off : off+dim : off+dim]
-			for i := range dst {
-				dst[i] = nan // a value Observe does not write stays NaN and is reported
-			}
-			o.Observe(dst, w, m)
-			off += dim
-		}
-		for j, v := range x {
-			if !finite(v) {
-				return fmt.Errorf("susc: chain %d: observable %s is %v after %d steps (not finite, or not written by Observe)", c, res.coordLabel(j), v, pos)
-			}
-		}
-		ch.Units[ch.Draws*run.Batches/run.Draws].Add(x)
-		if run.KeepTrace {
-			ch.Trace = append(ch.Trace, x...)
+		if err := record(ch, run, res, c, pos, s.Position(), m, local, x); err != nil {
+			return err
 		}
 		if mala != nil {
 			a := mala.acceptance(lv, m)
