@@ -23,13 +23,17 @@ type ObservableInfo struct {
 
 // Settings records the run that produced a Result.
 type Settings struct {
-	Chains    int    `json:"chains"`
-	Draws     int    `json:"draws"`
-	BurnIn    int    `json:"burn_in"`
-	Thin      int    `json:"thin"`
-	BatchSize int    `json:"batch_size"`
-	Seed      uint64 `json:"seed"`
-	Batches   int    `json:"batches"`
+	Chains     int    `json:"chains"`
+	Draws      int    `json:"draws"`
+	BurnIn     int    `json:"burn_in"`
+	Thin       int    `json:"thin"`
+	BatchSize  int    `json:"batch_size"`
+	BatchBlock int    `json:"batch_block,omitempty"`
+	Seed       uint64 `json:"seed"`
+	Batches    int    `json:"batches"`
+	// LossSubset is Run.LossSubset: the samples of the "loss" coordinate
+	// (nil: all).
+	LossSubset []int `json:"loss_subset,omitempty"`
 }
 
 // KernelSettings records the kernel that produced a Result: its type name
@@ -116,7 +120,7 @@ type Result struct {
 	// samples.
 	ModelDim, NumData int
 	Center            []float64
-	// LossAtCenter is L_n(w*).
+	// LossAtCenter is L_n(w*) (on Settings.LossSubset if set).
 	LossAtCenter float64
 	// DrawDim is the length of the draw vector: 1 (the loss) plus the
 	// dimensions of the observables.

@@ -31,6 +31,18 @@ type Run struct {
 	// consecutive slices of a per-chain random permutation of the samples,
 	// reshuffled (seeded) whenever it runs out.
 	BatchSize int
+	// BatchBlock, if > 1, draws minibatches as whole blocks of BatchBlock
+	// consecutive sample indices (the permutation is over blocks): for a
+	// sequence model whose samples are the tokens of windows, blocks of one
+	// window make a step cost O(tokens in the batch). NumData and BatchSize
+	// must be multiples of it. Zero or 1 means single samples.
+	BatchBlock int
+	// LossSubset, if not nil, is the fixed set of samples on which the
+	// built-in coordinate "loss" (and L_n(w*)) is evaluated at every draw,
+	// in place of all n: for models whose full loss is too costly per draw.
+	// Estimators built on it (the LLC, structural susceptibilities) then
+	// use L_S, the mean loss on the subset (docs/theory.md §2.4).
+	LossSubset []int
 	// Workers bounds the goroutines running chains. Zero means GOMAXPROCS.
 	// Results do not depend on it.
 	Workers int
@@ -89,6 +101,12 @@ func (r *Run) validate(n int) error {
 		return fmt.Errorf("susc: Run.Thin = %d, want ≥ 1", r.Thin)
 	case r.BatchSize < 0 || r.BatchSize > n:
 		return fmt.Errorf("susc: Run.BatchSize = %d, want 0 (full batch) to n = %d", r.BatchSize, n)
+	case r.BatchBlock < 0:
+		return fmt.Errorf("susc: Run.BatchBlock = %d, want ≥ 0", r.BatchBlock)
+	case r.BatchBlock > 1 && (n%r.BatchBlock != 0 || r.BatchSize%r.BatchBlock != 0):
+		return fmt.Errorf("susc: Run.BatchBlock = %d must divide NumData = %d and BatchSize = %d", r.BatchBlock, n, r.BatchSize)
+	case r.LossSubset != nil && len(r.LossSubset) == 0:
+		return errors.New("susc: Run.LossSubset is empty (nil means all samples)")
 	case r.Workers < 1:
 		return fmt.Errorf("susc: Run.Workers = %d, want ≥ 1", r.Workers)
 	case r.Batches < 1 || r.Batches > r.Draws:
@@ -197,7 +215,7 @@ func Sample(ctx context.Context, m Model, p Posterior, k Kernel, r Run, obs ...O
 		ModelDim: d, NumData: n, Center: p.Center,
 		Kernel: kernelSettings(k),
 		Settings: Settings{Chains: run.Chains, Draws: run.Draws, BurnIn: run.BurnIn, Thin: run.Thin,
-			BatchSize: run.BatchSize, Seed: run.Seed, Batches: run.Batches},
+			BatchSize: run.BatchSize, BatchBlock: run.BatchBlock, Seed: run.Seed, Batches: run.Batches},
 	}
 	bound, err := bindObservables(res, m, obs)
 	if err != nil {
@@ -206,7 +224,14 @@ func Sample(ctx context.Context, m Model, p Posterior, k Kernel, r Run, obs ...O
 	if err := run.checkTrace(res.DrawDim); err != nil {
 		return nil, err
 	}
-	res.LossAtCenter = m.LossGrad(nil, p.Center, nil)
+	for _, i := range run.LossSubset {
+		if i < 0 || i >= n {
+			return nil, fmt.Errorf("susc: Run.LossSubset: sample %d out of range [0, %d)", i, n)
+		}
+	}
+	run.LossSubset = append([]int(nil), run.LossSubset...)
+	res.Settings.LossSubset = run.LossSubset
+	res.LossAtCenter = m.LossGrad(nil, p.Center, run.LossSubset)
 	if math.IsNaN(res.LossAtCenter) || math.IsInf(res.LossAtCenter, 0) {
 		return nil, fmt.Errorf("susc: loss at the centre w* is %v", res.LossAtCenter)
 	}
@@ -309,20 +334,28 @@ func chainRand(seed uint64, c, stream int) *rand.Rand {
 }
 
 // batcher hands out minibatches from a seeded permutation without allocating.
+// With blocks of size > 1 it permutes blocks and writes their samples into
+// out.
 type batcher struct {
-	perm []int
-	pos  int
-	size int
-	rng  *rand.Rand
+	perm  []int
+	pos   int
+	size  int // in permutation entries: samples, or blocks
+	block int
+	out   []int
+	rng   *rand.Rand
 }
 
-func newBatcher(n, size int, rng *rand.Rand) *batcher {
+func newBatcher(n, size, block int, rng *rand.Rand) *batcher {
 	if size == 0 {
 		return nil
 	}
-	b := &batcher{perm: make([]int, n), size: size, rng: rng, pos: n}
+	block = max(block, 1)
+	b := &batcher{perm: make([]int, n/block), size: size / block, block: block, rng: rng, pos: n / block}
 	for i := range b.perm {
 		b.perm[i] = i
+	}
+	if block > 1 {
+		b.out = make([]int, size)
 	}
 	return b
 }
@@ -338,7 +371,17 @@ func (b *batcher) next() []int {
 	}
 	batch := b.perm[b.pos : b.pos+b.size]
 	b.pos += b.size
-	return batch
+	if b.block == 1 {
+		return batch
+	}
+	k := 0
+	for _, blk := range batch {
+		for i := blk * b.block; i < (blk+1)*b.block; i++ {
+			b.out[k] = i
+			k++
+		}
+	}
+	return b.out
 }
 
 // advance takes up to n steps of s and returns how many it took and the
@@ -388,7 +431,7 @@ func checkOverflow(c int, res *Result, units []*Moments) error {
 // record evaluates the draw vector at w (the full-batch loss, then the
 // observables into the scratch x) after pos steps and adds it to chain ch.
 func record(ch *Chain, run *Run, res *Result, c, pos int, w []float64, m Model, obs []Observable, x []float64) error {
-	x[0] = m.LossGrad(nil, w, nil)
+	x[0] = m.LossGrad(nil, w, run.LossSubset)
 	if !finite(x[0]) {
 		return &DivergenceError{Chain: c, Step: pos, Loss: x[0]}
 	}
@@ -463,7 +506,7 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 		return err
 	}
 	noise := chainRand(run.Seed, c, 0)
-	batches := newBatcher(m.NumData(), run.BatchSize, chainRand(run.Seed, c, 1))
+	batches := newBatcher(m.NumData(), run.BatchSize, run.BatchBlock, chainRand(run.Seed, c, 1))
 	x := make([]float64, res.DrawDim)
 	var mala *malaScratch
 	lv, _ := s.(langevin)

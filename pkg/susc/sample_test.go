@@ -311,3 +311,85 @@ func sameBits(a, b []float64) bool {
 	}
 	return true
 }
+
+// batchRecorder records the minibatches it is asked for.
+type batchRecorder struct {
+	*gaussModel
+	batches [][]int
+}
+
+func (b *batchRecorder) LossGrad(grad, w []float64, batch []int) float64 {
+	if batch != nil && grad != nil {
+		b.batches = append(b.batches, append([]int(nil), batch...))
+	}
+	return b.gaussModel.LossGrad(grad, w, batch)
+}
+
+// With BatchBlock, every minibatch is made of whole blocks of consecutive
+// samples, and each pass over the data covers every sample once.
+func TestBatchBlocks(t *testing.T) {
+	m := &batchRecorder{gaussModel: newGaussModel(1, gaussData(24, []float64{0}))}
+	_, err := Sample(context.Background(), m, Posterior{NBeta: 5, Center: []float64{0}}, SGLD{Epsilon: 1e-3},
+		Run{Chains: 1, Draws: 12, BatchSize: 8, BatchBlock: 4, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.batches) != 12 {
+		t.Fatalf("%d batches", len(m.batches))
+	}
+	for k, b := range m.batches {
+		if len(b) != 8 {
+			t.Fatalf("batch %d has %d samples", k, len(b))
+		}
+		for i := 0; i < 8; i += 4 {
+			if b[i]%4 != 0 || b[i+1] != b[i]+1 || b[i+2] != b[i]+2 || b[i+3] != b[i]+3 {
+				t.Errorf("batch %d = %v: not whole blocks", k, b)
+			}
+		}
+	}
+	for pass := 0; pass < 4; pass++ { // 3 batches per pass
+		seen := map[int]bool{}
+		for _, b := range m.batches[3*pass : 3*pass+3] {
+			for _, i := range b {
+				seen[i] = true
+			}
+		}
+		if len(seen) != 24 {
+			t.Errorf("pass %d covers %d of 24 samples", pass, len(seen))
+		}
+	}
+	for _, r := range []Run{{Draws: 1, BatchSize: 6, BatchBlock: 4}, {Draws: 1, BatchSize: 8, BatchBlock: 5}, {Draws: 1, BatchBlock: -1}} {
+		if _, err := Sample(context.Background(), m, Posterior{NBeta: 5, Center: []float64{0}}, SGLD{Epsilon: 1e-3}, r); err == nil {
+			t.Errorf("%+v accepted", r)
+		}
+	}
+}
+
+// With LossSubset the "loss" coordinate and L(w*) are the mean loss on the
+// subset.
+func TestLossSubset(t *testing.T) {
+	m := newGaussModel(1, gaussData(30, []float64{0}))
+	sub := []int{3, 7, 7, 20}
+	res, err := Sample(context.Background(), m, Posterior{NBeta: 5, Gamma: 1, Center: []float64{0.2}}, SGLD{Epsilon: 1e-2},
+		Run{Chains: 2, Draws: 20, Seed: 1, KeepTrace: true, LossSubset: sub}, Param("w", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := m.LossGrad(nil, []float64{0.2}, sub); res.LossAtCenter != want {
+		t.Errorf("L(w*) = %v, want the subset's %v", res.LossAtCenter, want)
+	}
+	ws, _ := res.Trace("w", 0)
+	ls, _ := res.Trace(LossName, 0)
+	for c := range ws {
+		for k, w := range ws[c] {
+			if want := m.LossGrad(nil, []float64{w}, sub); ls[c][k] != want {
+				t.Fatalf("chain %d draw %d: loss %v, want %v", c, k, ls[c][k], want)
+			}
+		}
+	}
+	for _, bad := range [][]int{{}, {30}, {-1}} {
+		if _, err := Sample(context.Background(), m, Posterior{NBeta: 5, Center: []float64{0}}, SGLD{Epsilon: 1e-3}, Run{Draws: 1, LossSubset: bad}); err == nil {
+			t.Errorf("LossSubset %v accepted", bad)
+		}
+	}
+}

@@ -54,6 +54,9 @@ func Column(restricted, full *susc.Result, x string) (chi, se []float64, err err
 	if restricted.NBeta != full.NBeta || restricted.Gamma != full.Gamma || restricted.PriorOnly != full.PriorOnly {
 		return nil, nil, errors.New("structure: restricted and full runs sample different posteriors")
 	}
+	if !slices.Equal(restricted.Settings.LossSubset, full.Settings.LossSubset) {
+		return nil, nil, errors.New("structure: restricted and full runs evaluate the loss on different subsets")
+	}
 	if len(restricted.Center) != len(full.Center) {
 		return nil, nil, errors.New("structure: restricted and full runs have different dimensions")
 	}
