@@ -30,6 +30,7 @@ type Settings struct {
 	BatchSize  int    `json:"batch_size"`
 	BatchBlock int    `json:"batch_block,omitempty"`
 	Seed       uint64 `json:"seed"`
+	BatchSeed  uint64 `json:"batch_seed,omitempty"`
 	Batches    int    `json:"batches"`
 	// LossSubset is Run.LossSubset: the samples of the "loss" coordinate
 	// (nil: all).

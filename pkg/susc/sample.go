@@ -49,6 +49,10 @@ type Run struct {
 	// Seed seeds everything: chain c draws its noise and its batch order from
 	// streams derived from (Seed, c) alone.
 	Seed uint64
+	// BatchSeed, if not zero, seeds the minibatch order in place of Seed, so
+	// that runs with different Seeds (a structural estimator's restricted
+	// and full chains) share their batches: common random numbers.
+	BatchSeed uint64
 	// Batches splits each chain's draws into that many consecutive batches,
 	// each with its own accumulator, for batch-means standard errors. Zero
 	// means 1 (standard errors from the spread between chains only).
@@ -215,7 +219,7 @@ func Sample(ctx context.Context, m Model, p Posterior, k Kernel, r Run, obs ...O
 		ModelDim: d, NumData: n, Center: p.Center,
 		Kernel: kernelSettings(k),
 		Settings: Settings{Chains: run.Chains, Draws: run.Draws, BurnIn: run.BurnIn, Thin: run.Thin,
-			BatchSize: run.BatchSize, BatchBlock: run.BatchBlock, Seed: run.Seed, Batches: run.Batches},
+			BatchSize: run.BatchSize, BatchBlock: run.BatchBlock, Seed: run.Seed, BatchSeed: run.BatchSeed, Batches: run.Batches},
 	}
 	bound, err := bindObservables(res, m, obs)
 	if err != nil {
@@ -506,7 +510,11 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 		return err
 	}
 	noise := chainRand(run.Seed, c, 0)
-	batches := newBatcher(m.NumData(), run.BatchSize, run.BatchBlock, chainRand(run.Seed, c, 1))
+	batchSeed := run.Seed
+	if run.BatchSeed != 0 {
+		batchSeed = run.BatchSeed
+	}
+	batches := newBatcher(m.NumData(), run.BatchSize, run.BatchBlock, chainRand(batchSeed, c, 1))
 	x := make([]float64, res.DrawDim)
 	var mala *malaScratch
 	lv, _ := s.(langevin)

@@ -393,3 +393,19 @@ func TestLossSubset(t *testing.T) {
 		}
 	}
 }
+
+// With a BatchSeed, runs with different Seeds take the same minibatches.
+func TestBatchSeedSharesBatches(t *testing.T) {
+	batches := func(seed, batchSeed uint64) [][]int {
+		m := &batchRecorder{gaussModel: newGaussModel(1, gaussData(24, []float64{0}))}
+		Sample(context.Background(), m, Posterior{NBeta: 5, Center: []float64{0}}, SGLD{Epsilon: 1e-3},
+			Run{Chains: 1, Draws: 10, BatchSize: 6, Seed: seed, BatchSeed: batchSeed})
+		return m.batches
+	}
+	if !reflect.DeepEqual(batches(1, 9), batches(2, 9)) {
+		t.Error("same BatchSeed, different batches")
+	}
+	if reflect.DeepEqual(batches(1, 0), batches(2, 0)) {
+		t.Error("different Seeds without a BatchSeed share their batches")
+	}
+}
