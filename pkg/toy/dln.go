@@ -657,4 +657,3 @@ func smallGemmLoops(tA, tB bool, m, n, k int, alpha float64, a []float64, lda in
 		}
 	}
 }
-
