@@ -7,11 +7,13 @@ import "slices"
 // DLNLearningCoefficient returns the learning coefficient λ (the real log
 // canonical threshold) and its multiplicity m of a bias-free deep linear
 // network with widths (H_0 = in, H_1, ..., H_L = out), L = len(widths)-1 >= 1
-// weight matrices, at a truth whose end-to-end map W_L ⋯ W_1 has rank r
-// (square loss, inputs with a positive definite second moment; r = 0 is the
-// zero map, pure-noise targets). This is Aoyagi's theorem (M. Aoyagi,
-// "Consideration on the learning efficiency of multiple-layered neural
-// networks with linear units", Neural Networks 172, 106132, 2024):
+// weight matrices (DeepLinear's layers), at a truth whose end-to-end map
+// (the product of the L matrices) has rank r (square loss, inputs with a
+// positive definite second moment; r = 0 is the zero map, pure-noise
+// targets). This is Aoyagi's theorem (M. Aoyagi, "Consideration on the
+// learning efficiency of multiple-layered neural networks with linear
+// units", Neural Networks, 2024, article 106132,
+// doi:10.1016/j.neunet.2024.106132):
 //
 // With M_j = H_j - r (j = 0..L), let S be the set of the ℓ+1 smallest M_j
 // (ties in any order), ℓ >= 1, with
@@ -33,9 +35,17 @@ import "slices"
 // RRRLearningCoefficient; (5,3,5) at r = 0 gives 6.5 with m = 2); L = 1 is
 // linear regression, λ = H_0 H_1/2; r = min_j H_j is a regular model on the
 // rank-r matrices, λ = r(H_0 + H_L - r)/2, m = 1; all widths 1 is normal
-// crossing with L powers 1, λ = 1/2, m = L; all widths H with L >= H at
-// r = 0 give λ = H(H+1)/4 for every L (λ stays bounded as the network
-// deepens, while m = H(L-H)+1 grows); and always λ <= Dim/2.
+// crossing with L powers 1, λ = 1/2, m = L; a hidden width 1 at r = 0
+// splits the network into two in disjoint parameters, so λ is the smaller
+// of their two λ (multiplicities added when equal); all widths H with
+// L >= H at r = 0 give λ = H(H+1)/4 for every L (λ stays bounded as the
+// network deepens, while m = H(L-H)+1 grows); and always λ <= Dim/2.
+//
+// The LLC estimand nβ(E[L_n] - L_n(w*)) approaches λ slowly: as a small
+// power of 1/nβ when m = 1 and as λ - (m-1)/log nβ when m > 1. For three
+// layers of widths 3–4 it is still 5–20% below λ at nβ/γ of a few hundred,
+// and within 1% of λ (m = 1) only at nβ of 10⁶ or more (dln_llc_test.go, where
+// the exact finite-nβ values come from a blocked Gibbs sampler).
 //
 // It is computed in integers as λ = r(H_0 + H_L - r)/2 +
 // (s² - ℓ Σ_S M_j² + a(ℓ-a))/(4ℓ), the same expression with
