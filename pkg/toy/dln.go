@@ -548,6 +548,32 @@ func (d *DeepLinear) Probes(rng *rand.Rand, n int, t *LinearTeacher) []*DeepLine
 	return ps
 }
 
+// Idealize returns a copy of the network whose data are transformed so that
+// Sxx = Σ x xᵀ = n I exactly (x whitened) and Syx = Σ y xᵀ = n T, with T
+// (out×in) the given map, nil meaning T = 0: y is replaced by T x plus its
+// residual after least squares on x. Then
+//
+//	L_n(w) = L_n* + ||W_{L-1}⋯W_0 - T||_F²/2,   L_n* = Syy/(2n) - ||T||_F²/2,
+//
+// every w whose end-to-end map is T is an exact minimum (w = 0 for T = 0),
+// and the data-fluctuation term of the LLC there vanishes: the estimand
+// depends only on nβ, γ and the point w*. With a teacher's Map (rank r) as
+// T the truth has rank r, as in DLNLearningCoefficient. It needs n > in and
+// a full-rank x, and panics otherwise or if T is not out×in.
+func (d *DeepLinear) Idealize(t *mat.Dense) *DeepLinear {
+	in, out := d.widths[0], d.widths[len(d.widths)-1]
+	xw, y := whitenResidualize(d.n, in, out, d.x, d.y)
+	if t != nil {
+		if r, c := t.Dims(); r != out || c != in {
+			panic("toy: DeepLinear.Idealize: T must be out×in")
+		}
+		var tx mat.Dense
+		tx.Mul(xw, t.T())
+		y.Add(y, &tx)
+	}
+	return NewDeepLinear(d.widths, xw, y)
+}
+
 // smallGemm bounds m·n·k for plain loops in serialGemm: below it, Dgemm's
 // checks and dispatch cost more than the product.
 const smallGemm = 8192

@@ -65,6 +65,11 @@
 //     y = U diag(s) Vᵀ x + σε; patterns = teacher modes (GenerateDeepLinear:
 //     pattern k has x = v_k z); components LayerMask(l) and
 //     HiddenUnitMask(l, j); observable ModeStrengths u_kᵀ W_{L-1}⋯W_0 v_k.
+//     Its learning coefficient and multiplicity at a truth of rank r are
+//     Aoyagi's closed form (DLNLearningCoefficient; M. Aoyagi, Neural
+//     Networks 2024; two layers give reduced-rank regression at any rank),
+//     and Idealize(T) makes Sxx = nI and Syx = nT exactly, so that every w
+//     with end-to-end map T is an exact minimum (w* = 0 for pure noise).
 //   - MLP, one tanh hidden layer on an MLPTeacher; patterns = input regions
 //     (GenerateMLP: pattern k has x ~ N(c_k, Spread² I)); components
 //     HiddenUnitMask(j) and LayerMask(l).

@@ -375,12 +375,20 @@ func (r *ReducedRank) fullSmall(grad, w1, w2 []float64) float64 {
 // the LLC at w = 0 vanishes: the estimand depends only on nβ and γ.
 // It needs n > In and a full-rank x.
 func (r *ReducedRank) Idealize() *ReducedRank {
-	n, m, o := r.n, r.m, r.o
+	xw, y := whitenResidualize(r.n, r.m, r.o, r.x, r.y)
+	return NewReducedRank(r.h, xw, y)
+}
+
+// whitenResidualize returns x whitened (n×in, Σ x xᵀ = n I exactly) and y
+// replaced by its residual after least squares on x (n×out, Σ y xᵀ = 0),
+// from row-major x (n×in) and y (n×out), which it does not modify. It
+// panics (with the messages of Idealize) unless n > in and x has full rank.
+func whitenResidualize(n, m, o int, xs, ys []float64) (xw, y *mat.Dense) {
 	if n <= m {
 		panic("toy: Idealize needs more samples than inputs")
 	}
-	x := mat.NewDense(n, m, append([]float64(nil), r.x...))
-	y := mat.NewDense(n, o, append([]float64(nil), r.y...))
+	x := mat.NewDense(n, m, append([]float64(nil), xs...))
+	y = mat.NewDense(n, o, append([]float64(nil), ys...))
 	// Whiten: x ← x L⁻ᵀ √n with Sxx = L Lᵀ.
 	var sxx mat.SymDense
 	sxx.SymOuterK(1, x.T())
@@ -395,12 +403,12 @@ func (r *ReducedRank) Idealize() *ReducedRank {
 		panic("toy: Idealize: " + err.Error())
 	}
 	xt.Scale(math.Sqrt(float64(n)), &xt)
-	xw := mat.DenseCopyOf(xt.T())
+	xw = mat.DenseCopyOf(xt.T())
 	// Residualize: y ← y - x (xᵀx)⁻¹ xᵀ y = y - x xᵀ y / n for whitened x.
 	var xty, proj mat.Dense
 	xty.Mul(xw.T(), y)
 	proj.Mul(xw, &xty)
 	proj.Scale(1/float64(n), &proj)
 	y.Sub(y, &proj)
-	return NewReducedRank(r.h, xw, y)
+	return xw, y
 }
