@@ -172,7 +172,6 @@ func (r Retrain) Run(ctx context.Context, train susc.Model, q Query, removed [][
 		left[m] = ns
 	}
 	idx := q.indices()
-	seedOf := func(s int) uint64 { return seeds.Derive(r.Seed, uint64(s)) }
 	var wg sync.WaitGroup
 	for range workers {
 		tm, err := susc.Replicate(train)
@@ -204,7 +203,7 @@ func (r Retrain) Run(ctx context.Context, train susc.Model, q Query, removed [][
 					rm = removed[m]
 				}
 				vals := make([]float64, nq)
-				err := r.one(sub, qm, idx, rm, seedOf(s), vals)
+				err := r.one(sub, qm, idx, rm, seedFor(r.Seed, s), vals)
 				mu.Lock()
 				if err != nil {
 					if firstEr == nil {
@@ -251,7 +250,7 @@ func (r Retrain) one(sub *subset, qm susc.Model, idx, rm []int, seed uint64, val
 	cfg.Seed = seed
 	w0 := r.W0
 	if r.Init != nil {
-		w0 = r.Init(rand.New(rand.NewPCG(seed, seeds.SplitMix(seed^0x1417))))
+		w0 = r.Init(initRand(seed))
 		if len(w0) != sub.Dim() {
 			return fmt.Errorf("Init returned %d weights for %d parameters", len(w0), sub.Dim())
 		}
@@ -264,6 +263,15 @@ func (r Retrain) one(sub *subset, qm susc.Model, idx, rm []int, seed uint64, val
 		}
 	}
 	return nil
+}
+
+// seedFor returns the seed of run s: Derive(seed, s).
+func seedFor(seed uint64, s int) uint64 { return seeds.Derive(seed, uint64(s)) }
+
+// initRand returns the generator of a cold start's initialization for the
+// run seeded with seed.
+func initRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, seeds.SplitMix(seed^0x1417)))
 }
 
 func (r Retrain) validate(train susc.Model, q Query, removed [][]int) error {
