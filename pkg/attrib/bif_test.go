@@ -102,8 +102,8 @@ func zStats(s *Scores, exact mat.Matrix) (maxZ, relSE float64) {
 // TestBIFLinearRegression samples the BIF scores of 30 training samples on
 // 8 test losses at nβ = n (β = 1) and nβ = 10n and compares them with the
 // exact τ = β Cov(l_i, l_q) = β(r_i r_q c_iq + c_iq²/2) (toy QueryLossCov).
-// Tolerance: the largest |z| over the 240 entries below 5 (docs/theory.md
-// §8.4: the maximum of 240 t₃₉ variables exceeds 5 with probability about
+// Tolerance: the largest |z| over the 240 entries below 5
+// (docs/theory.md §8.4: the maximum of 240 t₃₉ variables exceeds 5 with probability about
 // 0.3%), and the standard errors must be able to see an error: the median
 // SE below 5% of the largest score. Entry by entry that tolerates a few
 // percent of scale error, so the scale is checked on all entries at once:

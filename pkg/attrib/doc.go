@@ -6,8 +6,8 @@
 // attribution methods, and the scores that compare them, the linear
 // datamodeling score (LDS), leave-one-out correlations and the detection of
 // mislabelled samples. The mathematics and the conventions are those of
-// docs/theory.md §4.4 (with §4.1 to §4.3 for the BIF and the classical
-// influence function).
+// docs/theory.md §4.4, with docs/theory.md §4.1, §4.3 for the BIF and the
+// classical influence function.
 //
 // # One sign and one scale
 //
