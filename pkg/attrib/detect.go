@@ -30,6 +30,43 @@ func AUC(score []float64, positive []bool) (susc.Estimate, error) {
 	}
 	// Midranks over all samples and within each class give the placements:
 	// V_a = (rank_all(a) - rank_pos(a))/n₋, W_b = 1 - (rank_all(b) - rank_neg(b))/n₊.
+	v, w := placements(score, positive, np, nn)
+	mv, vv := meanVar(v)
+	_, vw := meanVar(w)
+	return susc.Estimate{Value: mv, SE: math.Sqrt(vv/float64(np) + vw/float64(nn))}, nil
+}
+
+// PairedAUC returns AUC(a) - AUC(b) for two scores of the same samples,
+// with DeLong's standard error of the difference: with the placements V, W
+// of AUC as above for each score,
+//
+//	SE² = Var(V_a - V_b)/n₊ + Var(W_a - W_b)/n₋,
+//
+// which accounts for the correlation between two detectors of the same
+// samples.
+func PairedAUC(a, b []float64, positive []bool) (susc.Estimate, error) {
+	np, nn, err := checkDetect(a, positive)
+	if err != nil {
+		return susc.Estimate{}, err
+	}
+	if _, _, err := checkDetect(b, positive); err != nil {
+		return susc.Estimate{}, err
+	}
+	va, wa := placements(a, positive, np, nn)
+	vb, wb := placements(b, positive, np, nn)
+	for k := range va {
+		va[k] -= vb[k]
+	}
+	for k := range wa {
+		wa[k] -= wb[k]
+	}
+	mv, vv := meanVar(va)
+	_, vw := meanVar(wa)
+	return susc.Estimate{Value: mv, SE: math.Sqrt(vv/float64(np) + vw/float64(nn))}, nil
+}
+
+// placements returns V_a (positives, in order) and W_b (negatives, in order).
+func placements(score []float64, positive []bool, np, nn int) (v, w []float64) {
 	all := Ranks(nil, score)
 	ps, ns := make([]float64, 0, np), make([]float64, 0, nn)
 	for i, s := range score {
@@ -40,7 +77,7 @@ func AUC(score []float64, positive []bool) (susc.Estimate, error) {
 		}
 	}
 	rp, rn := Ranks(nil, ps), Ranks(nil, ns)
-	v, w := make([]float64, 0, np), make([]float64, 0, nn)
+	v, w = make([]float64, 0, np), make([]float64, 0, nn)
 	var a, b int
 	for i := range score {
 		if positive[i] {
@@ -51,9 +88,7 @@ func AUC(score []float64, positive []bool) (susc.Estimate, error) {
 			b++
 		}
 	}
-	mv, vv := meanVar(v)
-	_, vw := meanVar(w)
-	return susc.Estimate{Value: mv, SE: math.Sqrt(vv/float64(np) + vw/float64(nn))}, nil
+	return v, w
 }
 
 func meanVar(x []float64) (mean, variance float64) {
