@@ -111,6 +111,12 @@ func (t *Truth) Complete() bool {
 	return len(t.Base) == t.Seeds && t.Seeds > 0
 }
 
+// Slice returns the truth of removal sets lo to hi-1 (sharing Base and the
+// values with t), for a run that retrained several kinds of sets at once.
+func (t *Truth) Slice(lo, hi int) *Truth {
+	return &Truth{Removed: t.Removed[lo:hi:hi], Seeds: t.Seeds, Base: t.Base, Values: t.Values[lo:hi:hi], Done: t.Done[lo:hi:hi]}
+}
+
 // LeaveOneOut returns the removal sets {0}, {1}, …, {n-1}.
 func LeaveOneOut(n int) [][]int {
 	r := make([][]int, n)
