@@ -241,10 +241,9 @@ func TestBIFInterpolation(t *testing.T) {
 		t.Errorf("interpolation: BIF vs exact c²/2: worst |z| %.2f, median relative SE %.3g, sum %.0f SE", maxZ, relSE, mean/math.Sqrt(se2))
 	}
 	bayes := m.Posterior(nb, gamma, nil).LeaveOneOutExpectedLoss(test)
-	truth := &Truth{Removed: LeaveOneOut(30), Seeds: 1, Base: [][]float64{make([]float64, 8)}, Done: make([]bool, 30)}
-	for i := range 30 {
-		truth.Values = append(truth.Values, [][]float64{bayes.RawRowView(i)})
-		truth.Done[i] = true
+	truth, err := ExactTruth(LeaveOneOut(30), bayes)
+	if err != nil {
+		t.Fatal(err)
 	}
 	p, _, err := LOOCorrelation(s, truth)
 	if err != nil {

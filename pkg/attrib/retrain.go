@@ -12,6 +12,8 @@ import (
 	"sort"
 	"sync"
 
+	"gonum.org/v1/gonum/mat"
+
 	"susclab/internal/seeds"
 	"susclab/pkg/susc"
 	"susclab/pkg/toy"
@@ -109,6 +111,37 @@ func (t *Truth) Complete() bool {
 		}
 	}
 	return len(t.Base) == t.Seeds && t.Seeds > 0
+}
+
+// Changes returns the matrix of measured effects, entry (m, q) = Change(m, q).
+func (t *Truth) Changes() *mat.Dense {
+	out := mat.NewDense(len(t.Removed), t.Queries(), nil)
+	for m := range t.Removed {
+		for q := range t.Queries() {
+			out.Set(m, q, t.Change(m, q))
+		}
+	}
+	return out
+}
+
+// ExactTruth returns a Truth whose effects are known exactly (a closed
+// form): removal set m changes query q by change(m, q). It has one seed and
+// a zero base, and is complete.
+func ExactTruth(removed [][]int, change mat.Matrix) (*Truth, error) {
+	r, c := change.Dims()
+	if r != len(removed) || c < 1 {
+		return nil, fmt.Errorf("attrib: ExactTruth: %d×%d changes for %d removal sets", r, c, len(removed))
+	}
+	t := &Truth{Seeds: 1, Base: [][]float64{make([]float64, c)}, Values: make([][][]float64, r), Done: make([]bool, r)}
+	for m, rm := range removed {
+		if len(rm) == 0 {
+			return nil, fmt.Errorf("attrib: ExactTruth: removal set %d is empty", m)
+		}
+		t.Removed = append(t.Removed, append([]int(nil), rm...))
+		t.Values[m] = [][]float64{mat.Row(nil, m, change)}
+		t.Done[m] = true
+	}
+	return t, nil
 }
 
 // Slice returns the truth of removal sets lo to hi-1 (sharing Base and the

@@ -7,8 +7,12 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 )
 
+// maxMarkers is the largest number of points of a curve that Curves marks.
+const maxMarkers = 50
+
 // Curves draws curves that each have their own x values: curve s joins the
-// points (xs[s][k], ys[s][k]) in order, with a marker at each. If halfWidths
+// points (xs[s][k], ys[s][k]) in order, with a marker at each (for curves
+// of at most 50 points; longer ones are drawn as plain lines). If halfWidths
 // is not nil, point k of curve s gets a vertical error bar
 // ys[s][k] ± halfWidths[s][k] (pass e.g. 2× the standard errors and say so
 // in the title; a nil halfWidths[s] draws curve s without bars). LogX and
@@ -42,8 +46,12 @@ func Curves(xs, ys, halfWidths [][]float64, o Opts) *Chart {
 		for k := range y {
 			d[k] = opts.LineData{Value: []any{numAxis(xs[s][k], o.LogX), numAxis(y[k], o.LogY)}}
 		}
+		symbol := "circle"
+		if len(y) > maxMarkers {
+			symbol = "none"
+		}
 		line.AddSeries(name, d,
-			charts.WithLineChartOpts(opts.LineChart{Symbol: "circle", SymbolSize: 7, ConnectNulls: opts.Bool(false)}),
+			charts.WithLineChartOpts(opts.LineChart{Symbol: symbol, SymbolSize: 7, ConnectNulls: opts.Bool(false)}),
 			charts.WithLineStyleOpts(opts.LineStyle{Color: col, Width: 2}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: col}))
 		if halfWidths == nil || halfWidths[s] == nil {

@@ -175,3 +175,33 @@ func TestDetectionExperiment(t *testing.T) {
 		t.Errorf("paired AUC over three datasets: BIF - loss %.3f ± %.3f, TracIn - loss %.3f ± %.3f, want > 3 SE", dBIF, math.Sqrt(v2BIF), dTrac, math.Sqrt(v2Trac))
 	}
 }
+
+// TestLinearLeaveOneOut: the leverage-corrected first-order prediction is
+// the exact refitted change (docs/theory.md §4.4), up to round-off
+// (1e-12 relative to the largest change), and the outlier has the largest
+// leverage, above 0.3, where the first-order formula is off by more than
+// 30%.
+func TestLinearLeaveOneOut(t *testing.T) {
+	p := Linear{N: 30, Test: 8, Noise: 0.5, Seed: 4, Outlier: 2.5}
+	exact, first, corrected := p.LeaveOneOut()
+	r, c := exact.Dims()
+	var worst, scale, firstErr float64
+	for i := range r {
+		for q := range c {
+			worst = math.Max(worst, math.Abs(corrected.At(i, q)-exact.At(i, q)))
+			scale = math.Max(scale, math.Abs(exact.At(i, q)))
+			if i == r-1 {
+				firstErr = math.Max(firstErr, math.Abs(first.At(i, q)-exact.At(i, q)))
+			}
+		}
+	}
+	m, _ := p.Data()
+	h := m.HatDiagonal()
+	var hmax float64
+	for _, v := range h[:r-1] {
+		hmax = math.Max(hmax, v)
+	}
+	if worst > 1e-12*scale || h[r-1] < 0.3 || h[r-1] < hmax || firstErr < 0.3*scale {
+		t.Errorf("corrected vs exact %g of %g; outlier leverage %v (others ≤ %v); first-order error on the outlier's row %g", worst, scale, h[r-1], hmax, firstErr)
+	}
+}

@@ -4,6 +4,7 @@ package experiment
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -21,8 +22,8 @@ import (
 //
 // Training is full-batch gradient descent at rate LR for Steps steps from
 // the student's random initialization, with a checkpoint every Every steps
-// (for TracIn). The ground truth is warm-started retraining (docs/theory.md
-// §4.4): from the trained weights, RetrainSteps more full-batch gradient
+// (for TracIn). The ground truth is warm-started retraining
+// (docs/theory.md §4.4): from the trained weights, RetrainSteps more full-batch gradient
 // descent steps at the same rate on the kept samples, minus the same on all
 // samples; deterministic, so one seed. The LDS uses Subsets random subsets
 // keeping Frac of the samples.
@@ -86,8 +87,10 @@ func (p Regression) Train() (w []float64, s *checkpoint.Series, err error) {
 // (full batch if batch is 0, else minibatches of that size), one toy.Train
 // call per segment of every steps, and keeps a checkpoint at step 0 and at
 // the end of every segment. Segment k's minibatch order is seeded with k.
+// The series' Config records lr, steps, every and batch.
 func gradientDescent(m toy.DataLossGrader, w0 []float64, lr float64, steps, every, batch int) ([]float64, *checkpoint.Series) {
-	s := &checkpoint.Series{Name: "experiment", Dim: m.Dim()}
+	cfg := fmt.Sprintf(`{"lr":%v,"steps":%d,"every":%d,"batch":%d}`, lr, steps, every, batch)
+	s := &checkpoint.Series{Name: "experiment", Config: json.RawMessage(cfg), Dim: m.Dim()}
 	w := append([]float64(nil), w0...)
 	s.Add(0, m.LossGrad(nil, w, nil), w)
 	for k := every; k <= steps; k += every {
