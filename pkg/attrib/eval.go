@@ -132,18 +132,11 @@ func check(s *Scores, t *Truth) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	if t == nil || !t.Complete() {
-		return errors.New("attrib: the ground truth is missing or incomplete")
+	if err := t.Validate(s.N); err != nil {
+		return err
 	}
 	if t.Queries() != s.Q {
 		return fmt.Errorf("attrib: scores for %d queries, ground truth for %d", s.Q, t.Queries())
-	}
-	for m, rm := range t.Removed {
-		for _, i := range rm {
-			if i < 0 || i >= s.N {
-				return fmt.Errorf("attrib: removal set %d holds sample %d, scores have %d training samples", m, i, s.N)
-			}
-		}
 	}
 	return nil
 }

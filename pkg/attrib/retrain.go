@@ -113,6 +113,62 @@ func (t *Truth) Complete() bool {
 	return len(t.Base) == t.Seeds && t.Seeds > 0
 }
 
+// Validate reports whether t is a complete, well-formed ground truth for
+// n training samples (n ≤ 0: any): at least one seed and one removal set; Base holds Seeds
+// rows of the same positive number of queries; each removal set is
+// non-empty, of distinct samples in [0, n), and has Seeds rows of values of
+// that length, all finite, and is marked Done. A Truth read back from JSON
+// should be validated before use: Change and the scores index it freely.
+func (t *Truth) Validate(n int) error {
+	if t == nil {
+		return errors.New("attrib: nil Truth")
+	}
+	if t.Seeds < 1 || len(t.Base) != t.Seeds {
+		return fmt.Errorf("attrib: Truth has %d seeds and %d base rows", t.Seeds, len(t.Base))
+	}
+	nq := len(t.Base[0])
+	if nq < 1 {
+		return errors.New("attrib: Truth has no queries")
+	}
+	finite := func(row []float64, what string) error {
+		if len(row) != nq {
+			return fmt.Errorf("attrib: Truth: %s has %d queries, want %d", what, len(row), nq)
+		}
+		for _, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("attrib: Truth: %s holds %v", what, v)
+			}
+		}
+		return nil
+	}
+	for s, row := range t.Base {
+		if err := finite(row, fmt.Sprintf("base row %d", s)); err != nil {
+			return err
+		}
+	}
+	if len(t.Removed) == 0 || len(t.Values) != len(t.Removed) || len(t.Done) != len(t.Removed) {
+		return fmt.Errorf("attrib: Truth has %d removal sets, %d value blocks and %d marks", len(t.Removed), len(t.Values), len(t.Done))
+	}
+	for m, rm := range t.Removed {
+		if len(rm) == 0 || !t.Done[m] || len(t.Values[m]) != t.Seeds {
+			return fmt.Errorf("attrib: Truth: removal set %d is empty, unfinished or has %d seeds", m, len(t.Values[m]))
+		}
+		seen := make(map[int]bool, len(rm))
+		for _, i := range rm {
+			if i < 0 || (n > 0 && i >= n) || seen[i] {
+				return fmt.Errorf("attrib: Truth: removal set %d holds sample %d (out of range or twice)", m, i)
+			}
+			seen[i] = true
+		}
+		for s, row := range t.Values[m] {
+			if err := finite(row, fmt.Sprintf("removal set %d seed %d", m, s)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Changes returns the matrix of measured effects, entry (m, q) = Change(m, q).
 func (t *Truth) Changes() *mat.Dense {
 	out := mat.NewDense(len(t.Removed), t.Queries(), nil)

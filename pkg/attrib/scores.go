@@ -94,7 +94,7 @@ func (s *Scores) Validate() error {
 	if s.N < 1 || s.Q < 1 {
 		return fmt.Errorf("attrib: scores %q are %d×%d", s.Method, s.N, s.Q)
 	}
-	if len(s.Value) != s.N*s.Q {
+	if s.N > math.MaxInt/s.Q || len(s.Value) != s.N*s.Q {
 		return fmt.Errorf("attrib: scores %q: %d values for %d×%d", s.Method, len(s.Value), s.N, s.Q)
 	}
 	if s.SE != nil && len(s.SE) != len(s.Value) {
