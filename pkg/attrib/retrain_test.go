@@ -270,3 +270,22 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Error("Matrix is not a view of Value")
 	}
 }
+
+// TestCGAllocations: the conjugate-gradient iterations allocate nothing:
+// the allocations of a Scores call do not depend on how many iterations
+// the tolerance asks for.
+func TestCGAllocations(t *testing.T) {
+	m, test, w0 := smallMLP()
+	w, _ := toy.Minimize(m, w0, toy.Optimizer{Method: toy.Adam, Steps: 500, LR: 0.02})
+	count := func(tol float64) float64 {
+		f := InfluenceFunction{W: w, Damping: 1, CG: true, Tol: tol}
+		return testing.AllocsPerRun(5, func() {
+			if _, err := f.Scores(context.Background(), m, Query{Model: test}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if a, b := count(1e-2), count(1e-12); a != b {
+		t.Errorf("allocations %v at Tol 1e-2, %v at Tol 1e-12: the iterations allocate", a, b)
+	}
+}
