@@ -33,13 +33,21 @@
 // # Ground truth and scores
 //
 // Retrain.Run retrains without given sets of samples, warm-started at w* or
-// from fresh initializations, several seeds each, in parallel, cancellable,
-// with a progress callback (Truth). LeaveOneOut and RandomSubsets make the
-// removal sets. LDS is the Spearman correlation, per query over random
-// subsets, between Σ_{i removed} τ(i, q) and the measured change, averaged
-// over queries with a standard error over queries; Paired compares two
-// methods query by query. LOOCorrelation gives the Pearson and Spearman
-// correlations with leave-one-out retraining. AUC (with DeLong's standard
-// error) and DetectionCurve measure how well self-influence finds
-// mislabelled samples.
+// from fresh initializations, several seeds each with common random
+// numbers, in parallel, cancellable (a partial Truth), with a progress
+// callback; LeaveOneOut and RandomSubsets make the removal sets, and
+// ExactTruth wraps a closed form. LDS is the Spearman correlation, per query
+// over random subsets, between Σ_{i removed} τ(i, q) and the measured
+// change, averaged over queries with a standard error over queries; Paired
+// compares two methods query by query. LOOCorrelation gives the Pearson and
+// Spearman correlations with leave-one-out retraining; Evaluate gives all
+// three, and RunAll runs several methods, recording each one's scores,
+// error and measured cost. AUC (with DeLong's standard error), PairedAUC and
+// DetectionCurve measure how well self-influence finds mislabelled samples.
+//
+// Scores and Truth are plain values that survive JSON (viz.Memo); Validate
+// checks one read back before use.
+//
+// Package experiment, under this one, holds the experiments of notebook
+// 09-influence-evaluation and their tests.
 package attrib
