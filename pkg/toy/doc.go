@@ -74,6 +74,23 @@
 //     (GenerateMLP: pattern k has x ~ N(c_k, Spread² I)); components
 //     HiddenUnitMask(j) and LayerMask(l).
 //
+// A classification model, for attribution and mislabelled-sample detection
+// (docs/theory.md §4.4): Classifier, a softmax classifier with cross-entropy
+// loss l_i = log Σ_k e^{z_k} - z_{y_i} and an optional tanh hidden layer
+// (z = W2 tanh(W1 x + b1) + b2; Hidden = 0 gives softmax regression,
+// z = Wx + b), with a Replicate method; GenerateClusters draws Gaussian
+// clusters centred on a circle, FlipLabels gives a known fraction of samples
+// a wrong label.
+//
+// Closed forms for attributing query losses to training samples in linear
+// regression (a query set is another LinearRegression, l_q = (y_q - x_qᵀw)²/2;
+// docs/theory.md §4.4): the exact change of l_q when sample i is removed and
+// least squares refitted, δ r_q + δ²/2 with δ = h_qi r_i/(1 - h_ii)
+// (LeaveOneOutLoss; HatDiagonal gives h_ii); its first-order, damped
+// prediction r_i r_q x_iᵀ(XᵀX + λI)⁻¹x_q (RemovalInfluence); the exact change of
+// the posterior expected loss ⟨l_q⟩ (LinRegPosterior.LeaveOneOutExpectedLoss)
+// and its first-order prediction β Cov(l_i, l_q) (QueryLossCov).
+//
 // Smaller pieces for notebooks and tests: Quadratic (gᵀw + ½wᵀAw, a
 // one-sample model or a perturbation); RichardsonDeriv and RichardsonDeriv2
 // (finite differences with an error estimate, for ∂<φ>/∂h from exact

@@ -24,6 +24,10 @@ func gallery() map[string]*Chart {
 		"histogram":   Histogram([]float64{0, 1, 1, 2, 2, 2, 3}, 4, Opts{Title: "histogram"}),
 		"sweep": Sweep([]float64{0.01, 0.1, 1}, [][]float64{{3.5, 4.5, 5.5}}, Opts{Title: "sweep", LogX: true,
 			XName: "beta"}),
+		"curves": Curves([][]float64{{0.25, 2.5}, {0.75, 1.5, 3.25}}, [][]float64{{0.5, 0.625}, {0.125, math.NaN(), 0.375}},
+			[][]float64{{0.0625, 0.03125}, nil}, Opts{Title: "curves", LogX: true, Names: []string{"IF", "BIF"}}),
+		"estimate bars": EstimateBars([]string{"methodA", "methodB"}, []float64{0.5625, math.NaN()}, []float64{0.125, 0.25},
+			Opts{Title: "LDS"}),
 	}
 }
 
@@ -37,6 +41,9 @@ var dataOf = map[string][]string{
 	"singular":    {"10.5", "0.015625", `"type":"log"`},
 	"histogram":   {"0.375", "2.625"}, // bin centres; counts in TestHistogramCounts
 	"sweep":       {"0.01", "5.5", `"type":"log"`, "beta"},
+	// Curves: per-curve x values, the bar of point (0.25, 0.5) from 0.4375 to 0.5625, a gap.
+	"curves":        {"0.25", "3.25", "0.4375", "0.5625", `"-"`, `"type":"log"`, "IF", "BIF"},
+	"estimate bars": {"methodA", "0.5625", "0.4375", "0.6875", `"-"`, "error bars"},
 }
 
 var remoteRef = regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?\s*(https?:)?//`)
@@ -154,12 +161,17 @@ func TestOptionCannotCloseScript(t *testing.T) {
 
 func TestShapePanics(t *testing.T) {
 	for name, f := range map[string]func(){
-		"ragged heatmap": func() { Heatmap([][]float64{{1, 2}, {3}}, nil, nil, Opts{}) },
-		"labels":         func() { Heatmap([][]float64{{1}}, []string{"a", "b"}, nil, Opts{}) },
-		"scatter":        func() { EstimateVsExact([]float64{1}, []float64{1, 2}, nil, Opts{}) },
-		"bars":           func() { Bars([]string{"a"}, [][]float64{{1, 2}}, Opts{}) },
-		"sweep":          func() { Sweep([]float64{1}, [][]float64{{1, 2}}, Opts{}) },
-		"no chains":      func() { Traces(nil, Opts{}) },
+		"ragged heatmap":  func() { Heatmap([][]float64{{1, 2}, {3}}, nil, nil, Opts{}) },
+		"labels":          func() { Heatmap([][]float64{{1}}, []string{"a", "b"}, nil, Opts{}) },
+		"scatter":         func() { EstimateVsExact([]float64{1}, []float64{1, 2}, nil, Opts{}) },
+		"bars":            func() { Bars([]string{"a"}, [][]float64{{1, 2}}, Opts{}) },
+		"sweep":           func() { Sweep([]float64{1}, [][]float64{{1, 2}}, Opts{}) },
+		"curves x":        func() { Curves([][]float64{{1}}, [][]float64{{1, 2}}, nil, Opts{}) },
+		"curves count":    func() { Curves([][]float64{{1}}, [][]float64{{1}, {2}}, nil, Opts{}) },
+		"curves bars":     func() { Curves([][]float64{{1}}, [][]float64{{1}}, [][]float64{{1, 2}}, Opts{}) },
+		"estimate bars":   func() { EstimateBars([]string{"a"}, []float64{1, 2}, nil, Opts{}) },
+		"estimate widths": func() { EstimateBars([]string{"a"}, []float64{1}, []float64{1, 2}, Opts{}) },
+		"no chains":       func() { Traces(nil, Opts{}) },
 	} {
 		func() {
 			defer func() {
