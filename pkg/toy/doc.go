@@ -85,6 +85,11 @@
 // Minimize is a deterministic full-batch gradient-descent (or Adam) trainer
 // for any LossGrader; Train is its minibatch counterpart (SGD or Adam on a
 // permutation seeded by TrainConfig.Seed) for any DataLossGrader.
+// TrainCheckpoints runs the same updates and keeps the parameters and the
+// loss at the steps of a Schedule (every k steps, at given steps, LogSteps
+// for log-spaced ones) as a checkpoint.Series, in memory or on disk in the
+// format of package checkpoint: the checkpoint at step s is bit for bit what
+// Train returns after s steps.
 // Randomness only ever comes from a caller-supplied *math/rand/v2.Rand (data
 // generators, RandomInit, Init methods) or an explicit seed (Train); there is
 // no global random state.
