@@ -1,0 +1,35 @@
+// Copyright ©2026 The susclab Authors.
+
+package trajectory_test
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"susclab/pkg/susc"
+	"susclab/pkg/trajectory"
+)
+
+func TestStages(t *testing.T) {
+	steps := []int{0, 10, 20, 30, 40, 50}
+	tr := trajectory.Transitions(steps, []int{0, 0, 1, 1, 3, 3})
+	want := []trajectory.Transition{{Index: 2, Step: 20, From: 0, To: 1}, {Index: 4, Step: 40, From: 1, To: 3}}
+	if !slices.Equal(tr, want) {
+		t.Errorf("Transitions = %v, want %v", tr, want)
+	}
+	loss := []float64{10, 10.001, 9, 5, 4.999, 5, math.NaN()}
+	if got, want := trajectory.Plateaus(loss, 1e-3), []bool{true, false, false, false, true, false, false}; !slices.Equal(got, want) {
+		t.Errorf("Plateaus = %v, want %v", got, want)
+	}
+	if got, want := trajectory.LossDrops([]float64{10, 9.75, 9, 5, 4.75, 4.5, 4.5}), []bool{false, false, false, true, false, false, false}; !slices.Equal(got, want) {
+		t.Errorf("LossDrops = %v, want %v", got, want)
+	}
+	if got, want := trajectory.LossDrops([]float64{3, 1, 1}), []bool{false, true, false}; !slices.Equal(got, want) {
+		t.Errorf("LossDrops at the start = %v, want %v", got, want)
+	}
+	c := trajectory.Change(susc.Estimate{Value: 1, SE: 3}, susc.Estimate{Value: 5, SE: 4})
+	if c.Value != 4 || c.SE != 5 {
+		t.Errorf("Change = %v, want 4 ± 5", c)
+	}
+}
