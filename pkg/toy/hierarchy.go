@@ -82,3 +82,21 @@ func GenerateHierarchical(rng *rand.Rand, copies int, t *LinearTeacher) (x, y *m
 	}
 	return x, y, item
 }
+
+// HierarchicalProbes returns one network per item of the teacher with the
+// given widths, each on that item's single noiseless sample (its one-hot
+// input and properties T x): the probe behaviour "how well the network
+// knows item i", for a BIF or a susceptibility.
+func HierarchicalProbes(widths []int, t *LinearTeacher) []*DeepLinear {
+	tm := t.Map()
+	ps := make([]*DeepLinear, t.In)
+	for i := range ps {
+		x, y := mat.NewDense(1, t.In, nil), mat.NewDense(1, t.Out, nil)
+		x.Set(0, i, 1)
+		for a := range t.Out {
+			y.Set(0, a, tm.At(a, i))
+		}
+		ps[i] = NewDeepLinear(widths, x, y)
+	}
+	return ps
+}

@@ -18,15 +18,15 @@ var csvHeader = []string{"step", "estimate", "entry", "value", "se"}
 // matrix-valued estimate) at one checkpoint.
 type Row struct {
 	Step      int
-	Estimate  string // "train_loss", "loss_at_center", "llc", "below", "dist2", "partial", or an Entries name
+	Estimate  string // "train_loss", "loss_at_center", "grad_norm", "llc", "below", "dist2", "partial", or an Entries name
 	Entry     string // the entry's label ("" for a scalar)
 	Value, SE float64
 }
 
 // Rows lists every estimate of t, point by point: the scalars (training
-// loss and L_n(w*) with SE 0, the LLC, Below, Dist2, and "partial" = 1 for a
-// partial point), then every entry of each susceptibility matrix (as J),
-// BIF, influence matrix and structural matrix.
+// loss, L_n(w*) and the gradient's norm with SE 0, the LLC, Below, Dist2, and
+// "partial" = 1 for a partial point), then every entry of each
+// susceptibility matrix (as J), BIF, influence matrix and structural matrix.
 func (t *Trajectory) Rows() ([]Row, error) {
 	var ents []Entries
 	for i := range t.Susceptibilities {
@@ -66,6 +66,7 @@ func (t *Trajectory) Rows() ([]Row, error) {
 		rows = append(rows,
 			Row{p.Step, "train_loss", "", p.TrainLoss, 0},
 			Row{p.Step, "loss_at_center", "", p.LossAtCenter, 0},
+			Row{p.Step, "grad_norm", "", p.GradNorm, 0},
 			Row{p.Step, "llc", "", p.LLC.Mean, p.LLC.SE},
 			Row{p.Step, "below", "", p.Below.Value, p.Below.SE},
 			Row{p.Step, "dist2", "", p.Dist2.Value, p.Dist2.SE},

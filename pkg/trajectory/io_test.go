@@ -90,9 +90,9 @@ func TestCSVRoundTrip(t *testing.T) {
 			t.Fatalf("row %d: %+v, want %+v", i, r, w)
 		}
 	}
-	// Every estimator appears: 6 scalars, J (2×2), BIF (3), influence
+	// Every estimator appears: 7 scalars, J (2×2), BIF (3), influence
 	// (6 entries of a 3×3 upper triangle) and structure (2 patterns × 3 layers).
-	if per := len(rows) / len(tr.Points); per != 6+4+3+6+6 {
+	if per := len(rows) / len(tr.Points); per != 7+4+3+6+6 {
 		t.Errorf("%d rows per point", per)
 	}
 }

@@ -17,6 +17,7 @@ type jsonPoint struct {
 	Step             int                          `json:"step"`
 	TrainLoss        jsonx.Float                  `json:"train_loss"`
 	LossAtCenter     jsonx.Float                  `json:"loss_at_center"`
+	GradNorm         jsonx.Float                  `json:"grad_norm"`
 	LLC              susc.LLC                     `json:"llc"`
 	Below            susc.Estimate                `json:"below"`
 	Dist2            susc.Estimate                `json:"dist2"`
@@ -53,7 +54,7 @@ func (t *Trajectory) MarshalJSON() ([]byte, error) {
 		Components: t.Components, StructureX: t.StructureX, Points: make([]jsonPoint, len(t.Points))}
 	for k, p := range t.Points {
 		j.Points[k] = jsonPoint{Step: p.Step, TrainLoss: jsonx.Float(p.TrainLoss), LossAtCenter: jsonx.Float(p.LossAtCenter),
-			LLC: p.LLC, Below: p.Below, Dist2: p.Dist2, Susceptibilities: p.Susceptibilities, BIFs: p.BIFs,
+			GradNorm: jsonx.Float(p.GradNorm), LLC: p.LLC, Below: p.Below, Dist2: p.Dist2, Susceptibilities: p.Susceptibilities, BIFs: p.BIFs,
 			Influence: p.Influence, Structure: p.Structure, Result: p.Result, Partial: p.Partial, Err: p.Err}
 	}
 	return json.Marshal(j)
@@ -73,7 +74,7 @@ func (t *Trajectory) UnmarshalJSON(b []byte) error {
 		Components: j.Components, StructureX: j.StructureX, Points: make([]Point, len(j.Points))}
 	for k, p := range j.Points {
 		nt.Points[k] = Point{Step: p.Step, TrainLoss: float64(p.TrainLoss), LossAtCenter: float64(p.LossAtCenter),
-			LLC: p.LLC, Below: p.Below, Dist2: p.Dist2, Susceptibilities: p.Susceptibilities, BIFs: p.BIFs,
+			GradNorm: float64(p.GradNorm), LLC: p.LLC, Below: p.Below, Dist2: p.Dist2, Susceptibilities: p.Susceptibilities, BIFs: p.BIFs,
 			Influence: p.Influence, Structure: p.Structure, Result: p.Result, Partial: p.Partial, Err: p.Err}
 	}
 	if err := nt.check(); err != nil {

@@ -37,23 +37,6 @@ func Transitions(steps, labels []int) []Transition {
 	return tr
 }
 
-// Plateaus reports, for each point, whether the loss is flat there: its
-// change to each neighbouring point is at most rel times its value. A point
-// in the middle of a loss drop is not on a plateau, so a plateau point is
-// the one to read a stage's estimates from.
-func Plateaus(loss []float64, rel float64) []bool {
-	p := make([]bool, len(loss))
-	for k, l := range loss {
-		p[k] = !math.IsNaN(l)
-		for _, j := range []int{k - 1, k + 1} {
-			if j >= 0 && j < len(loss) && !(math.Abs(loss[j]-l) <= rel*math.Abs(l)) {
-				p[k] = false
-			}
-		}
-	}
-	return p
-}
-
 // LossDrops reports, for each point k >= 1, whether the interval from
 // point k-1 to k is a loss drop: the decrease L_{k-1} - L_k is positive,
 // larger than the previous interval's and at least the next one's (a local
@@ -69,4 +52,33 @@ func LossDrops(loss []float64) []bool {
 		drop[k] = d[k] > 0 && (k == 1 || d[k] > d[k-1]) && (k == len(loss)-1 || d[k] >= d[k+1])
 	}
 	return drop
+}
+
+// Stage is a run of consecutive points with the same label (the modes
+// learned, the features represented).
+type Stage struct {
+	Label       int
+	First, Last int // the indices of its first and last point
+	// Rep is the point to read the stage from: the one whose checkpoint has
+	// the smallest gradient norm, the nearest to the stage's critical point
+	// (a plateau's saddle, or the final minimum), away from the transitions
+	// on either side.
+	Rep int
+}
+
+// Stages splits the points into runs of equal labels and picks each run's
+// representative by gradNorm (Point.GradNorm; NaN never chosen unless all are).
+func Stages(labels []int, gradNorm []float64) []Stage {
+	var st []Stage
+	for k := range labels {
+		if k == 0 || labels[k] != labels[k-1] {
+			st = append(st, Stage{Label: labels[k], First: k, Rep: k})
+		}
+		s := &st[len(st)-1]
+		s.Last = k
+		if k < len(gradNorm) && (gradNorm[k] < gradNorm[s.Rep] || math.IsNaN(gradNorm[s.Rep])) {
+			s.Rep = k
+		}
+	}
+	return st
 }

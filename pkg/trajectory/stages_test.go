@@ -18,9 +18,9 @@ func TestStages(t *testing.T) {
 	if !slices.Equal(tr, want) {
 		t.Errorf("Transitions = %v, want %v", tr, want)
 	}
-	loss := []float64{10, 10.001, 9, 5, 4.999, 5, math.NaN()}
-	if got, want := trajectory.Plateaus(loss, 1e-3), []bool{true, false, false, false, true, false, false}; !slices.Equal(got, want) {
-		t.Errorf("Plateaus = %v, want %v", got, want)
+	st := trajectory.Stages([]int{0, 0, 0, 1, 1, 2}, []float64{0.5, 0.25, 3, math.NaN(), 0.5, 7})
+	if want := []trajectory.Stage{{0, 0, 2, 1}, {1, 3, 4, 4}, {2, 5, 5, 5}}; !slices.Equal(st, want) {
+		t.Errorf("Stages = %v, want %v", st, want)
 	}
 	if got, want := trajectory.LossDrops([]float64{10, 9.75, 9, 5, 4.75, 4.5, 4.5}), []bool{false, false, false, true, false, false, false}; !slices.Equal(got, want) {
 		t.Errorf("LossDrops = %v, want %v", got, want)

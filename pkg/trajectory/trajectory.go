@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"susclab/internal/seeds"
@@ -86,7 +87,10 @@ type Point struct {
 	// TrainLoss is the checkpoint's training loss, LossAtCenter the sampled
 	// run's L_n(w*) (on Run.LossSubset if set).
 	TrainLoss, LossAtCenter float64
-	LLC                     susc.LLC
+	// GradNorm is ||∇L_n(w*)||, the gradient's norm at the checkpoint: near
+	// zero at a critical point (a minimum, or a saddle on a plateau).
+	GradNorm float64
+	LLC      susc.LLC
 	// Below is the fraction of draws whose loss is below L_n(w*), mean and
 	// SE over chains: near 0 at a minimum, larger at a saddle the chains
 	// escape. NaN unless Run.KeepTrace.
@@ -422,6 +426,9 @@ func samplePoint(ctx context.Context, m susc.Model, ck checkpoint.Checkpoint, sp
 	if err != nil {
 		return p, err
 	}
+	g := make([]float64, len(ck.Params))
+	mk.LossGrad(g, ck.Params, nil)
+	p.GradNorm = floats.Norm(g, 2)
 	post := posterior(spec.Posterior, ck.Params)
 	var base int64
 	progress := func(d, _ int) { done.Store(base + int64(d)) }
