@@ -56,5 +56,5 @@ func Example() {
 	// step  100: loss 7.71, modes learned 0, LLC -0.1 ± 0.0
 	// step 2000: loss 0.53, modes learned 1, LLC  1.3 ± 0.1
 	// step 8000: loss 0.01, modes learned 2, LLC  3.1 ± 0.1
-	// CSV rows: 24
+	// CSV rows: 28
 }
