@@ -4,6 +4,7 @@ package trajectory
 
 import (
 	"math"
+	"slices"
 
 	"susclab/pkg/susc"
 )
@@ -81,4 +82,63 @@ func Stages(labels []int, gradNorm []float64) []Stage {
 		}
 	}
 	return st
+}
+
+// Escaped reports, for each point, whether its chains strayed from the
+// checkpoint: the mean squared distance of the draws, Dist2 (Spec.Distance),
+// is more than factor times the median over the points. A checkpoint in
+// the middle of a loss drop has a downhill direction the localization
+// cannot hold, and its estimates describe wherever the chains went, not the
+// checkpoint. Without Dist2 (NaN) no point is marked.
+func (t *Trajectory) Escaped(factor float64) []bool {
+	var d []float64
+	for _, p := range t.Points {
+		if !math.IsNaN(p.Dist2.Value) {
+			d = append(d, p.Dist2.Value)
+		}
+	}
+	out := make([]bool, len(t.Points))
+	if len(d) == 0 {
+		return out
+	}
+	slices.Sort(d)
+	med := d[len(d)/2]
+	if len(d)%2 == 0 {
+		med = (d[len(d)/2-1] + d[len(d)/2]) / 2
+	}
+	for k, p := range t.Points {
+		out[k] = p.Dist2.Value > factor*med
+	}
+	return out
+}
+
+// Where returns s with NaN (a gap in a chart) where keep is false.
+func (s Series) Where(keep []bool) Series {
+	out := Series{Name: s.Name, Steps: s.Steps, Value: slices.Clone(s.Value), SE: slices.Clone(s.SE)}
+	for k := range out.Value {
+		if k < len(keep) && !keep[k] {
+			out.Value[k], out.SE[k] = math.NaN(), math.NaN()
+		}
+	}
+	return out
+}
+
+// Not returns the negation of b.
+func Not(b []bool) []bool {
+	out := make([]bool, len(b))
+	for k, v := range b {
+		out[k] = !v
+	}
+	return out
+}
+
+// Where returns e with NaN (a grey cell in a heatmap) at the points where
+// keep is false.
+func (e Entries) Where(keep []bool) Entries {
+	out := Entries{Name: e.Name, Steps: e.Steps, Labels: e.Labels, Value: make([][]float64, len(e.Value)), SE: make([][]float64, len(e.SE))}
+	for i := range e.Value {
+		out.Value[i] = Series{Value: e.Value[i], SE: e.SE[i]}.Where(keep).Value
+		out.SE[i] = Series{Value: e.Value[i], SE: e.SE[i]}.Where(keep).SE
+	}
+	return out
 }

@@ -33,3 +33,27 @@ func TestStages(t *testing.T) {
 		t.Errorf("Change = %v, want 4 ± 5", c)
 	}
 }
+
+func TestEscaped(t *testing.T) {
+	d := []float64{0.01, 0.02, 5, 0.015, math.NaN()}
+	tr := &trajectory.Trajectory{}
+	for k, v := range d {
+		tr.Points = append(tr.Points, trajectory.Point{Step: k, Dist2: susc.Estimate{Value: v}, LLC: susc.LLC{Mean: float64(k)}})
+	}
+	esc := tr.Escaped(10)
+	if want := []bool{false, false, true, false, false}; !slices.Equal(esc, want) {
+		t.Errorf("Escaped = %v, want %v", esc, want)
+	}
+	s := tr.LLC().Where(trajectory.Not(esc))
+	if !math.IsNaN(s.Value[2]) || s.Value[3] != 3 || tr.LLC().Value[2] != 2 {
+		t.Errorf("Where: %v (original %v)", s.Value, tr.LLC().Value)
+	}
+}
+
+func TestEntriesWhere(t *testing.T) {
+	e := trajectory.Entries{Steps: []int{1, 2}, Labels: []string{"a"}, Value: [][]float64{{1, 2}}, SE: [][]float64{{0.5, 0.5}}}
+	w := e.Where([]bool{true, false})
+	if w.Value[0][0] != 1 || !math.IsNaN(w.Value[0][1]) || !math.IsNaN(w.SE[0][1]) || e.Value[0][1] != 2 {
+		t.Errorf("Where: %v ± %v (original %v)", w.Value, w.SE, e.Value)
+	}
+}
