@@ -27,10 +27,19 @@
 //     not a minimum, and draws that escape it lower the loss), and Dist2,
 //     E||w - w_k||².
 //
-// A checkpoint is not a critical point in general, and λ̂_k is then not a
-// learning coefficient but a measure of the local volume the localized
-// posterior finds; the localization γ keeps the chains near w_k, and Below
-// and Dist2 show whether it did.
+// A checkpoint is not a critical point in general (docs/theory.md §7.4): the
+// gradient g at w_k adds -½ nβ² gᵀ(nβH + γI)⁻¹(nβH + 2γI)(nβH + γI)⁻¹g to the
+// estimand, and a plateau of stagewise learning is a saddle that only a
+// strong enough localization γ holds. Point.GradNorm says how near a
+// critical point the checkpoint is; Below and Dist2 whether the chains
+// stayed (Trajectory.Escaped flags those that did not).
+//
+// Reading stages: Transitions lists where a discrete label (modes learned,
+// features represented) changes between checkpoints, Stages groups the
+// points into runs of equal labels and picks each run's checkpoint of
+// smallest gradient norm, LossDrops marks the intervals where the loss falls
+// fastest, and Change forms the difference of two points' estimates with
+// its standard error.
 //
 // Seeds and parallelism. The checkpoint at step s is sampled with the seed
 // seeds.Derive(Run.Seed, s) (its restricted runs derive theirs from it as

@@ -18,7 +18,8 @@ import (
 // an Entries' Series). LogX puts both panels on a log step axis (step 0 is
 // then not drawn, and the subtitle says so); LogY puts the loss on a log
 // axis. YName names the lower panel's axis. Every curve must have the
-// loss's steps.
+// loss's steps; a curve whose SEs are all zero (exact values, such as a
+// count of learned modes) is drawn without a band.
 func OverTraining(loss trajectory.Series, curves []trajectory.Series, o Opts) *Chart {
 	checkSeries("loss", loss, loss.Steps)
 	for _, c := range curves {
@@ -85,9 +86,14 @@ func OverTraining(loss trajectory.Series, curves []trajectory.Series, o Opts) *C
 				quads = append(quads, opts.CustomData{Value: v})
 			}
 		}
-		band.AddSeries(name+" ±2 SE", quads,
-			charts.WithCustomChartOpts(opts.CustomChart{XAxisIndex: 1, YAxisIndex: 1, RenderItem: bandPlaceholder}),
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: col}))
+		if !anyPositive(c.SE) {
+			quads = nil // exact values (labels, a loss): no band
+		}
+		if quads != nil {
+			band.AddSeries(name+" ±2 SE", quads,
+				charts.WithCustomChartOpts(opts.CustomChart{XAxisIndex: 1, YAxisIndex: 1, RenderItem: bandPlaceholder}),
+				charts.WithItemStyleOpts(opts.ItemStyle{Color: col}))
+		}
 		line.AddSeries(name, pts(c.Value, false),
 			charts.WithLineChartOpts(opts.LineChart{XAxisIndex: 1, YAxisIndex: 1, Symbol: "circle", SymbolSize: 6}),
 			charts.WithLineStyleOpts(opts.LineStyle{Color: col, Width: 2}),
@@ -111,6 +117,15 @@ const bandRender = `"renderItem":function (params, api) {
            api.coord([api.value(3), api.value(5)]), api.coord([api.value(0), api.value(2)])];
   return {type: "polygon", silent: true, shape: {points: p}, style: api.style({opacity: 0.25, stroke: null, lineWidth: 0})};
 },"encode":{"x":[0,3],"y":[1,2,4,5]}`
+
+func anyPositive(xs []float64) bool {
+	for _, v := range xs {
+		if v > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 func finiteAll(xs []float64) bool {
 	for _, v := range xs {

@@ -241,6 +241,15 @@ func TestHeatmapOverTrainingZ(t *testing.T) {
 	}
 }
 
+func TestOverTrainingExactCurveHasNoBand(t *testing.T) {
+	st := []int{1, 2, 3}
+	loss := trajectory.Series{Steps: st, Value: []float64{3, 2, 1}, SE: make([]float64, 3)}
+	h := OverTraining(loss, []trajectory.Series{{Name: "modes", Steps: st, Value: []float64{0, 1, 2}, SE: make([]float64, 3)}}, Opts{}).HTML()
+	if strings.Contains(h, "renderItem") || strings.Contains(h, "±2 SE") {
+		t.Error("a curve with SE 0 got a band")
+	}
+}
+
 func TestOverTrainingBandsDrawn(t *testing.T) {
 	h := gallery()["over training"].HTML()
 	if strings.Contains(h, bandPlaceholder) || strings.Count(h, `"renderItem":function`) != 1 {
