@@ -16,8 +16,9 @@ import (
 // linear network of width 10 (10-10-10-10, 300 parameters, n = 200): 20
 // log-spaced checkpoints × 4 chains × 11,000 SGLD steps (burn-in 1,000,
 // 100 draws every 100 steps), 880,000 steps in all, on every core
-// (GOMAXPROCS). The goal is at most 10 s on 2 cores; bench/README.md has
-// the figures. Reported: seconds per trajectory and SGLD steps per second.
+// (GOMAXPROCS workers) and on one (the same bits, for the scaling). The
+// goal is at most 10 s on 2 cores; bench/README.md has the figures.
+// Reported: seconds per trajectory and SGLD steps per second.
 func BenchmarkTrajectoryDLN10(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	tc := toy.NewLinearTeacher(rng, 10, 10, []float64{5, 4, 3, 2, 1}, 0.1)
@@ -40,13 +41,20 @@ func BenchmarkTrajectoryDLN10(b *testing.B) {
 		Run:       susc.Run{Chains: 4, Draws: 100, BurnIn: 1000, Thin: 100, Seed: 1},
 	}
 	steps := float64(len(s.Checkpoints) * 4 * 11000)
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := trajectory.Sample(context.Background(), m, s, spec); err != nil {
-			b.Fatal(err)
-		}
+	for _, w := range []struct {
+		name    string
+		workers int
+	}{{"workers=all", 0}, {"workers=1", 1}} {
+		b.Run(w.name, func(b *testing.B) {
+			spec.Workers = w.workers
+			for b.Loop() {
+				if _, err := trajectory.Sample(context.Background(), m, s, spec); err != nil {
+					b.Fatal(err)
+				}
+			}
+			sec := b.Elapsed().Seconds() / float64(b.N)
+			b.ReportMetric(sec, "s/trajectory")
+			b.ReportMetric(steps/sec, "steps/s")
+		})
 	}
-	sec := b.Elapsed().Seconds() / float64(b.N)
-	b.ReportMetric(sec, "s/trajectory")
-	b.ReportMetric(steps/sec, "steps/s")
 }
