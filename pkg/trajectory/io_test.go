@@ -90,6 +90,16 @@ func TestCSVRoundTrip(t *testing.T) {
 			t.Fatalf("row %d: %+v, want %+v", i, r, w)
 		}
 	}
+	// The rows hold the trajectory's numbers (the LLC, point by point).
+	llc, k := tr.LLC(), 0
+	for _, r := range rows {
+		if r.Estimate == "llc" {
+			if !bitsEqual([]float64{r.Value, r.SE}, []float64{llc.Value[k], llc.SE[k]}) || r.Step != llc.Steps[k] {
+				t.Errorf("llc row %+v, want %v ± %v at step %d", r, llc.Value[k], llc.SE[k], llc.Steps[k])
+			}
+			k++
+		}
+	}
 	// Every estimator appears: 7 scalars, J (2×2), BIF (3), influence
 	// (6 entries of a 3×3 upper triangle) and structure (2 patterns × 3 layers).
 	if per := len(rows) / len(tr.Points); per != 7+4+3+6+6 {

@@ -35,17 +35,19 @@ func TestStages(t *testing.T) {
 }
 
 func TestEscaped(t *testing.T) {
-	d := []float64{0.01, 0.02, 5, 0.015, math.NaN()}
+	// Median of the finite values 1: with factor 1.5 only 40 strays (a
+	// threshold from the smallest value would also flag 1 and 1.2).
+	d := []float64{0.5, 1, 1.2, 1, 40, math.NaN()}
 	tr := &trajectory.Trajectory{}
 	for k, v := range d {
 		tr.Points = append(tr.Points, trajectory.Point{Step: k, Dist2: susc.Estimate{Value: v}, LLC: susc.LLC{Mean: float64(k)}})
 	}
-	esc := tr.Escaped(10)
-	if want := []bool{false, false, true, false, false}; !slices.Equal(esc, want) {
+	esc := tr.Escaped(1.5)
+	if want := []bool{false, false, false, false, true, false}; !slices.Equal(esc, want) {
 		t.Errorf("Escaped = %v, want %v", esc, want)
 	}
 	s := tr.LLC().Where(trajectory.Not(esc))
-	if !math.IsNaN(s.Value[2]) || s.Value[3] != 3 || tr.LLC().Value[2] != 2 {
+	if !math.IsNaN(s.Value[4]) || s.Value[3] != 3 || tr.LLC().Value[4] != 4 {
 		t.Errorf("Where: %v (original %v)", s.Value, tr.LLC().Value)
 	}
 }

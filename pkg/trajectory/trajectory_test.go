@@ -264,7 +264,12 @@ func TestInvalidInput(t *testing.T) {
 	nanSeries.Add(0, 1, make([]float64, f.series.Dim))
 	nanSeries.Checkpoints[0].Params[4] = math.NaN()
 	other := toy.NewDeepLinear([]int{3, 2, 3}, mat.NewDense(2, 3, []float64{1, 2, 3, 4, 5, 6}), mat.NewDense(2, 3, nil))
-	mod := func(f func(s *trajectory.Spec)) trajectory.Spec { s := base; f(&s); return s }
+	mod := func(f func(s *trajectory.Spec)) trajectory.Spec {
+		s := base
+		s.Observables = slices.Clone(base.Observables) // cases append to it: no shared backing array
+		f(&s)
+		return s
+	}
 	cases := []struct {
 		name   string
 		m      susc.Model
