@@ -70,6 +70,13 @@
 //     Networks 2024; two layers give reduced-rank regression at any rank),
 //     and Idealize(T) makes Sxx = nI and Syx = nT exactly, so that every w
 //     with end-to-end map T is an exact minimum (w* = 0 for pure noise).
+//     LearnedModes counts the modes learned so far (strength above s_k/2).
+//     HierarchicalTeacher is the teacher of a hierarchical task (four items
+//     on a binary tree, one-hot inputs, seven properties) with its singular
+//     modes in closed form: s_0 = √(4 root² + 2 branch² + leaf²) (what all
+//     items share), s_1 = √(2 branch² + leaf²) (branch against branch), s_2 =
+//     s_3 = leaf (the leaves); GenerateHierarchical draws its data and
+//     HierarchicalProbes one noiseless probe per item.
 //   - MLP, one tanh hidden layer on an MLPTeacher; patterns = input regions
 //     (GenerateMLP: pattern k has x ~ N(c_k, Spread² I)); components
 //     HiddenUnitMask(j) and LayerMask(l).
@@ -97,11 +104,18 @@
 // expectations); Polynomial.Curvature, Monomial.Curvature and
 // Monomial.PosteriorVar; LinearRegression.CurvatureRange and
 // LeaveOneOutShift, LinRegPosterior.BeyondLaplace and Leverage; and, for the
-// TMS, Components, Represented and OneHotSamples.
+// TMS, Components, Represented, OneHotSamples, and FeatureAngles with Gaps
+// (the angles between represented features: 360°/k apart in a regular
+// k-gon).
 //
 // Minimize is a deterministic full-batch gradient-descent (or Adam) trainer
 // for any LossGrader; Train is its minibatch counterpart (SGD or Adam on a
 // permutation seeded by TrainConfig.Seed) for any DataLossGrader.
+// TrainCheckpoints runs the same updates and keeps the parameters and the
+// loss at the steps of a Schedule (every k steps, at given steps, LogSteps
+// for log-spaced ones) as a checkpoint.Series, in memory or on disk in the
+// format of package checkpoint: the checkpoint at step s is bit for bit what
+// Train returns after s steps.
 // Randomness only ever comes from a caller-supplied *math/rand/v2.Rand (data
 // generators, RandomInit, Init methods) or an explicit seed (Train); there is
 // no global random state.
