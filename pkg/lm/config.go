@@ -1,0 +1,90 @@
+// Copyright ©2026 The susclab Authors.
+
+package lm
+
+import "fmt"
+
+// Config is the architecture of a Model. The zero value of each field means
+// the default in its comment; WithDefaults fills them in.
+type Config struct {
+	Context int `json:"context"` // T, tokens per window; 0 means 64
+	DModel  int `json:"d_model"` // d, the width of the residual stream; 0 means 64
+	Heads   int `json:"heads"`   // H, attention heads per layer (d_head = d/H); 0 means 4
+	Layers  int `json:"layers"`  // L, attention layers; 0 means 2
+}
+
+// WithDefaults returns c with every zero field replaced by its default.
+func (c Config) WithDefaults() Config {
+	if c.Context == 0 {
+		c.Context = 64
+	}
+	if c.DModel == 0 {
+		c.DModel = 64
+	}
+	if c.Heads == 0 {
+		c.Heads = 4
+	}
+	if c.Layers == 0 {
+		c.Layers = 2
+	}
+	return c
+}
+
+// validate panics unless c (with defaults) describes a model.
+func (c Config) validate() {
+	if c.Context < 1 || c.DModel < 1 || c.Heads < 1 || c.Layers < 1 || c.DModel%c.Heads != 0 {
+		panic(fmt.Sprintf("lm: invalid config %+v (sizes must be >= 1 and d_model a multiple of heads)", c))
+	}
+}
+
+// Layout gives the position of each parameter block in the flat parameter
+// vector w (see the package documentation). All matrices are row-major.
+//
+//	E   = w[Embed : Embed+V·d]                  token embedding, V×d: row v embeds token v
+//	P   = w[Pos : Pos+T·d]                      positional embedding, T×d: row t is position t
+//	Wqkv_l = w[QKV[l] : QKV[l]+3d·d]            layer l's d×3d matrix [W_Q | W_K | W_V]:
+//	                                            W_Q[i][j] = w[QKV[l] + 3d·i + j],
+//	                                            W_K[i][j] = w[QKV[l] + 3d·i + d + j],
+//	                                            W_V[i][j] = w[QKV[l] + 3d·i + 2d + j]
+//	W_O_l = w[O[l] : O[l]+d·d]                  layer l's output projection, d×d
+//	U   = w[Unembed : Unembed+d·V]              unembedding, d×V
+//
+// Head h of a layer owns columns h·d_head ≤ j < (h+1)·d_head of W_Q, W_K
+// and W_V and rows h·d_head ≤ i < (h+1)·d_head of W_O.
+type Layout struct {
+	V, T, D, H, L, DHead int
+
+	Embed, Pos int   // offsets of E and P
+	QKV, O     []int // offsets of each layer's [W_Q | W_K | W_V] and W_O
+	Unembed    int   // offset of U
+	Dim        int   // the number of parameters
+}
+
+func newLayout(c Config, v int) Layout {
+	d, t := c.DModel, c.Context
+	lay := Layout{V: v, T: t, D: d, H: c.Heads, L: c.Layers, DHead: d / c.Heads}
+	lay.Embed = 0
+	lay.Pos = v * d
+	off := lay.Pos + t*d
+	lay.QKV, lay.O = make([]int, c.Layers), make([]int, c.Layers)
+	for l := range lay.QKV {
+		lay.QKV[l] = off
+		lay.O[l] = off + 3*d*d
+		off += 4 * d * d
+	}
+	lay.Unembed = off
+	lay.Dim = off + d*v
+	return lay
+}
+
+// WQ returns the index in w of W_Q[i][j] of layer l (likewise WK, WV, WO).
+func (lay Layout) WQ(l, i, j int) int { return lay.QKV[l] + 3*lay.D*i + j }
+
+// WK returns the index in w of W_K[i][j] of layer l.
+func (lay Layout) WK(l, i, j int) int { return lay.QKV[l] + 3*lay.D*i + lay.D + j }
+
+// WV returns the index in w of W_V[i][j] of layer l.
+func (lay Layout) WV(l, i, j int) int { return lay.QKV[l] + 3*lay.D*i + 2*lay.D + j }
+
+// WO returns the index in w of W_O[i][j] of layer l.
+func (lay Layout) WO(l, i, j int) int { return lay.O[l] + lay.D*i + j }
