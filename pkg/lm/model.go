@@ -176,22 +176,36 @@ func (m *Model) Window(k int) []int {
 // Tokens returns the whole token stream (shared; do not modify).
 func (m *Model) Tokens() []int { return m.tokens }
 
-// Init returns initial parameters drawn from rng: E and P entries
-// N(0, 0.5²), W_Q, W_K, W_V, W_O and U entries N(0, 1/d). With these,
-// residual-stream entries start at a scale of about 0.7, attention scores at
-// a standard deviation of about 0.35 (nearly uniform attention) and logits
-// near N(0, 0.5), so the initial loss is about log V.
+// Init returns initial parameters drawn from rng: E entries N(0, 0.5²);
+// P the sinusoidal position code of Vaswani et al. scaled by 0.5,
+//
+//	P[t][2i] = 0.5 sin(t ω_i),  P[t][2i+1] = 0.5 cos(t ω_i),  ω_i = T^(-2i/d)·π/2,
+//
+// (frequencies from a quarter turn per position down to about one cycle
+// per 4T positions), in which attending to the previous position is a
+// rotation, so that a previous-token head is within easy reach of a
+// low-rank query-key map (P is learned like every other parameter); and
+// W_Q, W_K, W_V, W_O, U entries N(0, 1/d). Residual-stream entries then
+// start at a scale of about 0.5, attention is nearly uniform and the
+// initial loss is about log V.
 func (m *Model) Init(rng *rand.Rand) []float64 {
 	w := make([]float64, m.lay.Dim)
 	lay := m.lay
-	emb := lay.QKV[0]
-	s := 1 / math.Sqrt(float64(lay.D))
-	for k := range w {
-		if k < emb {
-			w[k] = 0.5 * rng.NormFloat64()
-		} else {
-			w[k] = s * rng.NormFloat64()
+	for k := lay.Embed; k < lay.Pos; k++ {
+		w[k] = 0.5 * rng.NormFloat64()
+	}
+	for t := 0; t < lay.T; t++ {
+		for i := 0; 2*i < lay.D; i++ {
+			om := math.Pow(float64(lay.T), -2*float64(i)/float64(lay.D)) * math.Pi / 2
+			w[lay.Pos+t*lay.D+2*i] = 0.5 * math.Sin(float64(t)*om)
+			if 2*i+1 < lay.D {
+				w[lay.Pos+t*lay.D+2*i+1] = 0.5 * math.Cos(float64(t)*om)
+			}
 		}
+	}
+	s := 1 / math.Sqrt(float64(lay.D))
+	for k := lay.QKV[0]; k < lay.Dim; k++ {
+		w[k] = s * rng.NormFloat64()
 	}
 	return w
 }
