@@ -23,16 +23,20 @@ func randTokens(rng *rand.Rand, n, v int) []int {
 	return t
 }
 
-// smallModel returns a model with 5 windows of random tokens and parameters
-// at 1.5 times Init's scale, so that attention is far from uniform (every
-// term of the backward pass matters) but not saturated (which would make
-// the query and key gradients vanish).
+// smallModel returns a model with 5 windows of random tokens and random
+// parameters (E and P entries N(0, 0.75²), matrices N(0, 2.25/d)), so that
+// attention is far from uniform (every term of the backward pass matters)
+// but not saturated (which would make the query and key gradients vanish).
 func smallModel(seed uint64) (*Model, []float64) {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	m := New(small, smallV, randTokens(rng, 5*8+1, smallV))
-	w := m.Init(rng)
+	w := make([]float64, m.Dim())
 	for k := range w {
-		w[k] *= 1.5
+		s := 1.5 / math.Sqrt(float64(small.DModel))
+		if k < m.Layout().QKV[0] {
+			s = 0.75
+		}
+		w[k] = s * rng.NormFloat64()
 	}
 	return m, w
 }
