@@ -7,6 +7,17 @@ import (
 	"time"
 )
 
+// PlantedDefaults returns the settings with which training learns
+// induction on the planted corpus reliably and fast (see the package
+// documentation): the model (T = 32, d = 32, H = 2, L = 2), the planted
+// corpus (A = 32, repeats of 4..10 tokens, 2 per window, Skip 0.5) and
+// Adam (BatchWindows 16, LR 3e-3, Warmup 50, Steps 3000).
+func PlantedDefaults() (Config, PlantedConfig, TrainConfig) {
+	return Config{Context: 32, DModel: 32, Heads: 2, Layers: 2},
+		PlantedConfig{Alphabet: 32, Context: 32, MinLen: 4, MaxLen: 10, Repeats: 2, Skip: 0.5},
+		TrainConfig{Steps: 3000, LR: 3e-3, Warmup: 50, BatchWindows: 16}
+}
+
 // PlantedResult is the outcome of TrainPlanted.
 type PlantedResult struct {
 	W             []float64 // trained parameters

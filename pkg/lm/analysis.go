@@ -1,0 +1,101 @@
+// Copyright ©2026 The susclab Authors.
+
+package lm
+
+import (
+	"fmt"
+	"io"
+	"math"
+)
+
+// Windows returns the global windows that m's samples lie in, in order of
+// first appearance (for a Subset view: its windows, in its order).
+func (m *Model) Windows() []int {
+	seen := make(map[int]bool)
+	var ks []int
+	for i := 0; i < m.n; i++ {
+		k, _ := m.Sample(i)
+		if !seen[k] {
+			seen[k] = true
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
+
+// HeadScores measures on the given global windows, from the attention
+// patterns (Attention on each window's T inputs), for every head (index
+// l·H + h):
+//
+//   - prevToken: the mean over positions t >= 1 of A[t, t-1], the weight
+//     on the previous token (near 1 for a previous-token head);
+//   - induction: the mean over positions t at which the current token
+//     occurred before (x_{j-1} = x_t for some 1 <= j <= t) of Σ A[t, j]
+//     over those j, the weight on the tokens that followed earlier
+//     occurrences of the current token (near 1 for an induction head).
+func (m *Model) HeadScores(w []float64, windows []int) (prevToken, induction []float64) {
+	lay := m.lay
+	nh := lay.L * lay.H
+	prevToken, induction = make([]float64, nh), make([]float64, nh)
+	T := lay.T
+	att := make([]float64, nh*T*T)
+	var np, ni float64
+	for _, k := range windows {
+		x := m.Window(k)[:T]
+		m.Attention(att, w, x)
+		for t := 1; t < T; t++ {
+			np++
+			for q := 0; q < nh; q++ {
+				prevToken[q] += att[(q*T+t)*T+t-1]
+			}
+			matched := false
+			for j := 1; j <= t; j++ {
+				if x[j-1] == x[t] {
+					matched = true
+					break
+				}
+			}
+			if !matched {
+				continue
+			}
+			ni++
+			for q := 0; q < nh; q++ {
+				row := att[(q*T+t)*T:]
+				for j := 1; j <= t; j++ {
+					if x[j-1] == x[t] {
+						induction[q] += row[j]
+					}
+				}
+			}
+		}
+	}
+	for q := range prevToken {
+		prevToken[q] /= math.Max(np, 1)
+		induction[q] /= math.Max(ni, 1)
+	}
+	return prevToken, induction
+}
+
+// PrintInductionReport writes, for model m at parameters w, the mean loss
+// of all samples and of those labelled Induction (labels in m's sample
+// order), the latter with each head ablated, and each head's HeadScores on
+// m's windows.
+func PrintInductionReport(out io.Writer, m *Model, w []float64, labels []Label) {
+	idx := WithLabel(labels, Induction)
+	fmt.Fprintf(out, "probe: %d tokens, mean loss %.4f nats; %d induction-labelled tokens\n", m.NumData(), m.LossGrad(nil, w, nil), len(idx))
+	var abl []float64
+	var intact float64
+	if len(idx) > 0 {
+		abl, intact = m.AblationLosses(w, idx)
+		fmt.Fprintf(out, "induction-labelled loss %.4f nats intact\n", intact)
+	}
+	prev, ind := m.HeadScores(w, m.Windows())
+	fmt.Fprintf(out, "%-6s %14s %14s %14s\n", "head", "ablated loss", "prev-token", "induction")
+	for q := range prev {
+		a := "-"
+		if abl != nil {
+			a = fmt.Sprintf("%.4f (%+.3f)", abl[q], abl[q]-intact)
+		}
+		fmt.Fprintf(out, "%-6s %14s %14.3f %14.3f\n", HeadName(q/m.lay.H, q%m.lay.H), a, prev[q], ind[q])
+	}
+}
