@@ -40,7 +40,7 @@ func TestLabels(t *testing.T) {
 	if l := Induction | Whitespace | Comment; l.Primary() != Induction || l.String() != "induction+whitespace+comment" {
 		t.Errorf("Primary %v, String %q", l.Primary(), l.String())
 	}
-	if Comment.Primary() != 0 || Label(0).String() != "none" || (WordCont | PrevToken).Primary() != WordCont {
+	if Comment.Primary() != 0 || Label(0).String() != "none" || (WordCont|PrevToken).Primary() != WordCont {
 		t.Error("Primary of a comment-only or plain label")
 	}
 	var ind []string
