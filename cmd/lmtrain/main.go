@@ -42,6 +42,8 @@ func main() {
 	layers := flag.Int("layers", 0, "layers (0: default)")
 	out := flag.String("out", "", "checkpoint file to write (empty: none)")
 	logEvery := flag.Int("log", 100, "print the minibatch loss every this many steps")
+	eval := flag.String("eval", "", "instead of training, report on this checkpoint file (its model config)")
+	evalStep := flag.Int("step", -1, "with -eval: the checkpoint's step (-1: the last)")
 	flag.Parse()
 
 	var (
@@ -74,6 +76,30 @@ func main() {
 	if *lr != 0 {
 		tc.LR = *lr
 	}
+	var loaded []float64
+	if *eval != "" {
+		s, err := checkpoint.ReadFile(*eval)
+		if err == nil {
+			var sc lm.SeriesConfig
+			if sc, err = lm.ParseSeriesConfig(s); err == nil {
+				cfg = sc.Model
+				c, ok := s.Last()
+				if *evalStep >= 0 {
+					c, ok = s.Find(*evalStep)
+				}
+				if !ok {
+					err = fmt.Errorf("no checkpoint at step %d", *evalStep)
+				} else {
+					loaded = c.Params
+					fmt.Printf("%s: step %d, training loss %.4f\n", *eval, c.Step, c.Loss)
+				}
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "lmtrain:", err)
+			os.Exit(1)
+		}
+	}
 	cfg = cfg.WithDefaults()
 	tc.Steps, tc.Every, tc.Warmup, tc.Seed = *steps, *every, *warmup, *seed
 
@@ -96,6 +122,10 @@ func main() {
 		}
 	}
 	fmt.Printf("model %+v, V %d, %d parameters; %d training tokens, %d probe tokens\n", cfg, train.VocabSize(), train.Dim(), train.NumData(), probe.NumData())
+	if loaded != nil {
+		lm.PrintInductionReport(os.Stdout, probe, loaded, labels)
+		return
+	}
 	fmt.Printf("Adam: %d steps of %d windows, lr %g, warm-up %d, seed %d\n", tc.Steps, tc.BatchWindows, tc.LR, tc.Warmup, tc.Seed)
 
 	start := time.Now()

@@ -32,8 +32,11 @@ func (m *Model) Windows() []int {
 //   - induction: the mean over positions t at which the current token
 //     occurred before (x_{j-1} = x_t for some 1 <= j <= t) of Σ A[t, j]
 //     over those j, the weight on the tokens that followed earlier
-//     occurrences of the current token (near 1 for an induction head).
-func (m *Model) HeadScores(w []float64, windows []int) (prevToken, induction []float64) {
+//     occurrences of the current token (near 1 for an induction head);
+//   - base: the same two scores for uniform causal attention (weight
+//     1/(t+1) on each position j <= t), for comparison: base[0] for the
+//     previous token, base[1] for induction.
+func (m *Model) HeadScores(w []float64, windows []int) (prevToken, induction []float64, base [2]float64) {
 	lay := m.lay
 	nh := lay.L * lay.H
 	prevToken, induction = make([]float64, nh), make([]float64, nh)
@@ -45,20 +48,21 @@ func (m *Model) HeadScores(w []float64, windows []int) (prevToken, induction []f
 		m.Attention(att, w, x)
 		for t := 1; t < T; t++ {
 			np++
+			base[0] += 1 / float64(t+1)
 			for q := 0; q < nh; q++ {
 				prevToken[q] += att[(q*T+t)*T+t-1]
 			}
-			matched := false
+			matches := 0
 			for j := 1; j <= t; j++ {
 				if x[j-1] == x[t] {
-					matched = true
-					break
+					matches++
 				}
 			}
-			if !matched {
+			if matches == 0 {
 				continue
 			}
 			ni++
+			base[1] += float64(matches) / float64(t+1)
 			for q := 0; q < nh; q++ {
 				row := att[(q*T+t)*T:]
 				for j := 1; j <= t; j++ {
@@ -73,7 +77,9 @@ func (m *Model) HeadScores(w []float64, windows []int) (prevToken, induction []f
 		prevToken[q] /= math.Max(np, 1)
 		induction[q] /= math.Max(ni, 1)
 	}
-	return prevToken, induction
+	base[0] /= math.Max(np, 1)
+	base[1] /= math.Max(ni, 1)
+	return prevToken, induction, base
 }
 
 // PrintInductionReport writes, for model m at parameters w, the mean loss
@@ -89,13 +95,14 @@ func PrintInductionReport(out io.Writer, m *Model, w []float64, labels []Label) 
 		abl, intact = m.AblationLosses(w, idx)
 		fmt.Fprintf(out, "induction-labelled loss %.4f nats intact\n", intact)
 	}
-	prev, ind := m.HeadScores(w, m.Windows())
-	fmt.Fprintf(out, "%-6s %14s %14s %14s\n", "head", "ablated loss", "prev-token", "induction")
+	prev, ind, base := m.HeadScores(w, m.Windows())
+	fmt.Fprintf(out, "%-6s %22s %11s %11s\n", "head", "ablated loss", "prev-token", "induction")
 	for q := range prev {
 		a := "-"
 		if abl != nil {
 			a = fmt.Sprintf("%.4f (%+.3f)", abl[q], abl[q]-intact)
 		}
-		fmt.Fprintf(out, "%-6s %14s %14.3f %14.3f\n", HeadName(q/m.lay.H, q%m.lay.H), a, prev[q], ind[q])
+		fmt.Fprintf(out, "%-6s %22s %11.3f %11.3f\n", HeadName(q/m.lay.H, q%m.lay.H), a, prev[q], ind[q])
 	}
+	fmt.Fprintf(out, "%-6s %22s %11.3f %11.3f\n", "unif.", "(uniform attention)", base[0], base[1])
 }
