@@ -33,6 +33,7 @@ func main() {
 	maxLen := flag.Int("max", 10, "longest repeat")
 	repeats := flag.Int("repeats", 2, "repeats per window")
 	skipP := flag.Float64("skip", 0, "probability of the skip rule outside repeats")
+	cosine := flag.Bool("cosine", false, "cosine learning-rate decay after warm-up")
 	every := flag.Int("every", 0, "print the checkpoint loss every this many steps (0: never)")
 	flag.Parse()
 
@@ -41,7 +42,7 @@ func main() {
 	fmt.Printf("model %+v, planted %+v\ntrain: %d windows, %d steps of %d windows, lr %g, warm-up %d\n",
 		cfg, pc, *windows, *steps, *batch, *lr, *warmup)
 	for seed := uint64(1); seed <= uint64(*seeds); seed++ {
-		res, err := lm.TrainPlanted(cfg, pc, lm.TrainConfig{Steps: *steps, LR: *lr, Warmup: *warmup, BatchWindows: *batch, Seed: seed, Every: *every,
+		res, err := lm.TrainPlanted(cfg, pc, lm.TrainConfig{Steps: *steps, LR: *lr, Warmup: *warmup, BatchWindows: *batch, Seed: seed, Every: *every, Cosine: *cosine,
 			Progress: func(p lm.Progress) {
 				if p.Checkpoint && *every > 0 {
 					fmt.Printf("  step %d: loss %.3f\n", p.Step, p.EvalLoss)

@@ -17,6 +17,7 @@ type TrainConfig struct {
 	Steps        int     `json:"steps"`         // Adam updates; 0 means 1000
 	LR           float64 `json:"lr"`            // peak learning rate; 0 means 1e-3
 	Warmup       int     `json:"warmup"`        // steps of linear warm-up from LR/Warmup to LR (0: none)
+	Cosine       bool    `json:"cosine"`        // after warm-up, decay the learning rate to 0 along a half cosine
 	BatchWindows int     `json:"batch_windows"` // whole windows per minibatch; 0 means 4
 	Seed         uint64  `json:"seed"`          // seeds the window permutation
 	Beta1        float64 `json:"beta1"`         // Adam first-moment decay; 0 means 0.9
@@ -98,7 +99,8 @@ func (c TrainConfig) withDefaults(nwin int) TrainConfig {
 // minibatch is the next BatchWindows windows of the permutation, all their
 // T samples (reshuffled when fewer than BatchWindows remain). The update
 // at step t = 1, 2, ... with g = ∇L_B(w) is Adam with bias correction and
-// learning rate η_t = LR·min(1, t/Warmup):
+// learning rate η_t = LR·min(1, t/Warmup), times
+// (1 + cos(π (t-Warmup)/(Steps-Warmup)))/2 after the warm-up if Cosine:
 //
 //	m ← β1 m + (1-β1) g,  v ← β2 v + (1-β2) g²,
 //	w ← w - η_t m̂ / (√v̂ + Eps),  m̂ = m/(1-β1^t), v̂ = v/(1-β2^t).
@@ -168,6 +170,8 @@ func Train(m *Model, w0 []float64, cfg TrainConfig) ([]float64, *checkpoint.Seri
 		lr := cfg.LR
 		if cfg.Warmup > 0 && step < cfg.Warmup {
 			lr *= float64(step) / float64(cfg.Warmup)
+		} else if cfg.Cosine && cfg.Steps > cfg.Warmup {
+			lr *= (1 + math.Cos(math.Pi*float64(step-cfg.Warmup)/float64(cfg.Steps-cfg.Warmup))) / 2
 		}
 		b1t *= cfg.Beta1
 		b2t *= cfg.Beta2
