@@ -19,7 +19,8 @@ import (
 )
 
 func main() {
-	seeds := flag.Int("seeds", 3, "number of seeds (1..seeds)")
+	seeds := flag.Int("seeds", 3, "number of seeds (first..first+seeds-1)")
+	first := flag.Uint64("first", 1, "first seed")
 	steps := flag.Int("steps", 600, "Adam steps")
 	lr := flag.Float64("lr", 0.01, "peak learning rate")
 	warmup := flag.Int("warmup", 50, "warm-up steps")
@@ -32,16 +33,17 @@ func main() {
 	minLen := flag.Int("min", 4, "shortest repeat")
 	maxLen := flag.Int("max", 10, "longest repeat")
 	repeats := flag.Int("repeats", 2, "repeats per window")
+	filler := flag.Int("F", 0, "filler alphabet size (0: fillers from the main alphabet)")
 	skipP := flag.Float64("skip", 0, "probability of the skip rule outside repeats")
 	cosine := flag.Bool("cosine", false, "cosine learning-rate decay after warm-up")
 	every := flag.Int("every", 0, "print the checkpoint loss every this many steps (0: never)")
 	flag.Parse()
 
 	cfg := lm.Config{Context: *T, DModel: *d, Heads: *heads, Layers: 2}
-	pc := lm.PlantedConfig{Alphabet: *alpha, Context: *T, MinLen: *minLen, MaxLen: *maxLen, Repeats: *repeats, Skip: *skipP}
+	pc := lm.PlantedConfig{Alphabet: *alpha, Context: *T, MinLen: *minLen, MaxLen: *maxLen, Repeats: *repeats, Skip: *skipP, Filler: *filler}
 	fmt.Printf("model %+v, planted %+v\ntrain: %d windows, %d steps of %d windows, lr %g, warm-up %d\n",
 		cfg, pc, *windows, *steps, *batch, *lr, *warmup)
-	for seed := uint64(1); seed <= uint64(*seeds); seed++ {
+	for seed := *first; seed < *first+uint64(*seeds); seed++ {
 		res, err := lm.TrainPlanted(cfg, pc, lm.TrainConfig{Steps: *steps, LR: *lr, Warmup: *warmup, BatchWindows: *batch, Seed: seed, Every: *every, Cosine: *cosine,
 			Progress: func(p lm.Progress) {
 				if p.Checkpoint && *every > 0 {
@@ -57,6 +59,14 @@ func main() {
 		fmt.Printf("  ablated induction loss per head:")
 		for k, v := range res.Ablated {
 			fmt.Printf(" %s %.3f", lm.HeadName(k / *heads, k%*heads), v)
+		}
+		fmt.Printf("\n  attention on previous token:")
+		for k, v := range res.PrevScore {
+			fmt.Printf(" %s %.2f", lm.HeadName(k / *heads, k%*heads), v)
+		}
+		fmt.Printf("\n  attention on induction targets:")
+		for k, v := range res.InductScore {
+			fmt.Printf(" %s %.2f", lm.HeadName(k / *heads, k%*heads), v)
 		}
 		fmt.Printf("\n  largest: %s (+%.3f nats), next largest +%.3f\n", lm.HeadName(res.TopHead / *heads, res.TopHead%*heads), res.Ablated[res.TopHead]-res.InductionLoss, res.SecondRise)
 	}

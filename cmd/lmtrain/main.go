@@ -34,21 +34,24 @@ func main() {
 	every := flag.Int("every", 500, "checkpoint interval")
 	lr := flag.Float64("lr", 0, "peak learning rate (0: the corpus default)")
 	warmup := flag.Int("warmup", 100, "warm-up steps")
+	cosine := flag.Bool("cosine", false, "cosine learning-rate decay after warm-up")
 	batch := flag.Int("batch", 0, "windows per minibatch (0: the corpus default)")
 	seed := flag.Uint64("seed", 1, "seed of initialization and minibatches")
 	d := flag.Int("d", 0, "d_model (0: default)")
 	T := flag.Int("T", 0, "context (0: default)")
 	heads := flag.Int("heads", 0, "heads per layer (0: default)")
 	layers := flag.Int("layers", 0, "layers (0: default)")
-	out := flag.String("out", "", "checkpoint file to write (empty: none)")
+	out := flag.String("out", "", "checkpoint file to write, every checkpoint (empty: none)")
+	final := flag.String("final", "", "checkpoint file to write with the last checkpoint only (empty: none)")
 	logEvery := flag.Int("log", 100, "print the minibatch loss every this many steps")
-	eval := flag.String("eval", "", "instead of training, report on this checkpoint file (its model config)")
+	eval := flag.String("eval", "", "instead of training, report on this checkpoint file (its model config); with -final, copy that checkpoint alone there")
 	evalStep := flag.Int("step", -1, "with -eval: the checkpoint's step (-1: the last)")
 	flag.Parse()
 
 	var (
 		train, probe *lm.Model
 		labels       []lm.Label // of probe
+		scoreWins    []int      // windows for the attention scores
 		cfg          lm.Config
 		pc           lm.PlantedConfig
 		tc           lm.TrainConfig
@@ -92,6 +95,11 @@ func main() {
 				} else {
 					loaded = c.Params
 					fmt.Printf("%s: step %d, training loss %.4f\n", *eval, c.Step, c.Loss)
+					if *final != "" { // keep only this checkpoint
+						thin := &checkpoint.Series{Name: s.Name, Config: s.Config, Dim: s.Dim}
+						thin.Add(c.Step, c.Loss, c.Params)
+						err = checkpoint.WriteFile(*final, thin)
+					}
 				}
 			}
 		}
@@ -101,19 +109,26 @@ func main() {
 		}
 	}
 	cfg = cfg.WithDefaults()
-	tc.Steps, tc.Every, tc.Warmup, tc.Seed = *steps, *every, *warmup, *seed
+	tc.Steps, tc.Every, tc.Warmup, tc.Seed, tc.Cosine = *steps, *every, *warmup, *seed, *cosine
 
 	switch *corpus {
 	case "gosrc":
 		c := lm.GoCorpus()
 		train, probe = lm.GoSplit(c, cfg)
 		labels = c.Labels(probe, lm.NewBigram(train))
+		// Attention scores on 64 evenly spaced training windows as well as
+		// the 8 probe windows: more positions, less noise.
+		all := train.Windows()
+		for j := 0; j < 64; j++ {
+			scoreWins = append(scoreWins, all[(2*j+1)*len(all)/128])
+		}
+		scoreWins = append(scoreWins, probe.Windows()...)
 	case "planted":
 		pc.Context = cfg.Context
 		tok, _, _ := lm.Planted(rng, pc, tc.Steps*tc.BatchWindows)
-		train = lm.New(cfg, pc.Alphabet, tok)
+		train = lm.New(cfg, pc.VocabSize(), tok)
 		ptok, ind, _ := lm.Planted(rng, pc, 64)
-		probe = lm.New(cfg, pc.Alphabet, ptok)
+		probe = lm.New(cfg, pc.VocabSize(), ptok)
 		labels = make([]lm.Label, len(ind))
 		for i, b := range ind {
 			if b {
@@ -123,7 +138,7 @@ func main() {
 	}
 	fmt.Printf("model %+v, V %d, %d parameters; %d training tokens, %d probe tokens\n", cfg, train.VocabSize(), train.Dim(), train.NumData(), probe.NumData())
 	if loaded != nil {
-		lm.PrintInductionReport(os.Stdout, probe, loaded, labels)
+		lm.PrintInductionReport(os.Stdout, probe, loaded, labels, scoreWins)
 		return
 	}
 	fmt.Printf("Adam: %d steps of %d windows, lr %g, warm-up %d, seed %d\n", tc.Steps, tc.BatchWindows, tc.LR, tc.Warmup, tc.Seed)
@@ -158,5 +173,16 @@ func main() {
 		st, _ := os.Stat(*out)
 		fmt.Printf("wrote %s: %d checkpoints, %d bytes\n", *out, len(series.Checkpoints), st.Size())
 	}
-	lm.PrintInductionReport(os.Stdout, probe, w, labels)
+	if *final != "" {
+		last, _ := series.Last()
+		thin := &checkpoint.Series{Name: series.Name, Config: series.Config, Dim: series.Dim}
+		thin.Add(last.Step, last.Loss, last.Params)
+		if err := checkpoint.WriteFile(*final, thin); err != nil {
+			fmt.Fprintln(os.Stderr, "lmtrain:", err)
+			os.Exit(1)
+		}
+		st, _ := os.Stat(*final)
+		fmt.Printf("wrote %s: the last checkpoint, %d bytes\n", *final, st.Size())
+	}
+	lm.PrintInductionReport(os.Stdout, probe, w, labels, scoreWins)
 }

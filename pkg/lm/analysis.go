@@ -85,8 +85,8 @@ func (m *Model) HeadScores(w []float64, windows []int) (prevToken, induction []f
 // PrintInductionReport writes, for model m at parameters w, the mean loss
 // of all samples and of those labelled Induction (labels in m's sample
 // order), the latter with each head ablated, and each head's HeadScores on
-// m's windows.
-func PrintInductionReport(out io.Writer, m *Model, w []float64, labels []Label) {
+// the given global windows (nil: m's windows).
+func PrintInductionReport(out io.Writer, m *Model, w []float64, labels []Label, windows []int) {
 	idx := WithLabel(labels, Induction)
 	fmt.Fprintf(out, "probe: %d tokens, mean loss %.4f nats; %d induction-labelled tokens\n", m.NumData(), m.LossGrad(nil, w, nil), len(idx))
 	var abl []float64
@@ -95,7 +95,11 @@ func PrintInductionReport(out io.Writer, m *Model, w []float64, labels []Label) 
 		abl, intact = m.AblationLosses(w, idx)
 		fmt.Fprintf(out, "induction-labelled loss %.4f nats intact\n", intact)
 	}
-	prev, ind, base := m.HeadScores(w, m.Windows())
+	if windows == nil {
+		windows = m.Windows()
+	}
+	prev, ind, base := m.HeadScores(w, windows)
+	fmt.Fprintf(out, "attention scores on %d windows\n", len(windows))
 	fmt.Fprintf(out, "%-6s %22s %11s %11s\n", "head", "ablated loss", "prev-token", "induction")
 	for q := range prev {
 		a := "-"

@@ -3,6 +3,7 @@
 package lm
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -55,4 +56,41 @@ func BenchmarkLoss(b *testing.B) {
 		m.LossGrad(nil, w, batch)
 	}
 	b.ReportMetric(denseFlops(m.lay, 4)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkSGLDStep is one step of the SGLD loop of bench/lm_torch.py, on
+// the same model and batch shape (4 random whole windows of 64 tokens):
+//
+//	w ← w - (ε/2)[nβ ∇L_B(w) + γ(w - w*)] + √ε N(0, I),
+//
+// LossGrad plus the update with fresh Gaussian noise: steps/s = 1e9/(ns/op),
+// comparable with the script's "SGLD with autograd" figure.
+func BenchmarkSGLDStep(b *testing.B) {
+	m, w, _ := benchModel()
+	center := append([]float64(nil), w...)
+	g := make([]float64, m.Dim())
+	rng := rand.New(rand.NewPCG(2, 2))
+	const eps, nbeta, gamma = 1e-7, 1000.0, 100.0
+	sq := math.Sqrt(eps)
+	batch := make([]int, 4*64)
+	nw := m.NumData() / 64
+	step := func() {
+		for j := 0; j < 4; j++ {
+			k := rng.IntN(nw)
+			for p := 0; p < 64; p++ {
+				batch[j*64+p] = k*64 + p
+			}
+		}
+		m.LossGrad(g, w, batch)
+		for k := range w {
+			w[k] -= eps/2*(nbeta*g[k]+gamma*(w[k]-center[k])) - sq*rng.NormFloat64()
+		}
+	}
+	step()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		step()
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
 }

@@ -114,13 +114,26 @@
 //
 // Planted generates windows of random tokens with planted repeats whose
 // continuation only an induction circuit predicts, with ground-truth
-// labels, and a "skip" rule (a token equal to the token two back plus one)
-// that makes a previous-token head useful on its own. Without the skip rule
-// the 2-layer model stays on its loss plateau for thousands of steps: the
-// previous-token head is then useful only through the induction head that
-// reads it, and neither forms first. With it the previous-token head forms
-// within a few hundred steps and the induction head follows. PlantedDefaults
-// are settings that learn induction reliably in seconds (TestPlantedInduction).
+// labels. Between the repeats are fillers from a separate alphabet, most of
+// them following a "skip" rule (a filler is the successor of the filler two
+// back), which makes a previous-token head useful on its own. Without the
+// skip rule the 2-layer model stays on its loss plateau for thousands of
+// steps: a previous-token head is then useful only through the induction
+// head that reads it, and neither forms first. With it the previous-token
+// head forms within a few hundred steps and the induction head follows;
+// the separate filler alphabet keeps the two predictions apart and makes
+// chance repeats rare. PlantedDefaults (T = 32, d = 32, H = 2; A = 32
+// repeat tokens, 16 fillers, Skip 0.8; Adam with 16 windows per batch, LR
+// 6e-3, 200 warm-up steps, 3000 steps) learn induction in under a minute
+// of one core (TestPlantedInduction): on seeds 1, 2, 3 the mean loss on
+// planted induction tokens falls to 0.74, 0.68 and 0.53 nats, against
+// log 32 = 3.47 for the unigram distribution. One layer-0 head becomes a
+// previous-token head (0.87..0.94 of its attention on the previous token)
+// and ablating it raises that loss by 2.7..3.1 nats; at this width both
+// layer-1 heads become induction heads (0.72..0.80 of their attention on
+// the tokens after earlier occurrences of the current token), and ablating
+// either raises it by 0.7..1.6 nats. At the default width (d = 64, H = 4)
+// a single layer-1 head carries most of the induction.
 //
 // # Training
 //

@@ -39,18 +39,18 @@ func ExampleNew() {
 // with package checkpoint.
 func ExampleTrain() {
 	rng := rand.New(rand.NewPCG(1, 1))
-	pc := lm.PlantedConfig{Alphabet: 8, Context: 16, MinLen: 3, MaxLen: 5, Repeats: 2, Skip: 0.5}
+	pc := lm.PlantedConfig{Alphabet: 8, Filler: 4, Context: 16, MinLen: 3, MaxLen: 5, Repeats: 2, Skip: 0.8}
 	tokens, _, _ := lm.Planted(rng, pc, 100)
-	m := lm.New(lm.Config{Context: 16, DModel: 16, Heads: 2, Layers: 2}, pc.Alphabet, tokens)
+	m := lm.New(lm.Config{Context: 16, DModel: 16, Heads: 2, Layers: 2}, pc.VocabSize(), tokens)
 	w, series := lm.Train(m, m.Init(rng), lm.TrainConfig{Steps: 200, LR: 0.01, BatchWindows: 4, Every: 100, Seed: 1})
 	for _, c := range series.Checkpoints {
 		fmt.Printf("step %3d: loss %.2f\n", c.Step, c.Loss)
 	}
 	fmt.Println(len(w) == series.Dim)
 	// Output:
-	// step   0: loss 2.29
-	// step 100: loss 1.96
-	// step 200: loss 1.86
+	// step   0: loss 2.76
+	// step 100: loss 2.08
+	// step 200: loss 1.81
 	// true
 }
 
@@ -81,7 +81,8 @@ func ExampleGoCorpus() {
 // Planted induction data: which samples only an induction head predicts.
 func ExamplePlanted() {
 	rng := rand.New(rand.NewPCG(1, 1))
-	tokens, induction, skip := lm.Planted(rng, lm.PlantedConfig{Alphabet: 10, Context: 24, MinLen: 4, MaxLen: 6, Repeats: 2, Skip: 0.5}, 1)
+	pc := lm.PlantedConfig{Alphabet: 10, Filler: 5, Context: 32, MinLen: 4, MaxLen: 6, Repeats: 2, Skip: 0.8}
+	tokens, induction, skip := lm.Planted(rng, pc, 1) // tokens 0..9 in repeats, 10..14 fillers
 	fmt.Println(tokens)
 	var ind []int
 	for t, b := range induction {
@@ -98,9 +99,9 @@ func ExamplePlanted() {
 	}
 	fmt.Println("skip tokens:", n)
 	// Output:
-	// [1 9 5 9 5 7 0 5 0 1 0 2 1 0 1 0 2 9 5 9 5 7 0 0 8]
-	// planted induction samples: [13 14 15 17 18 19 20 21]
-	// skip tokens: 1
+	// [14 10 1 3 2 2 6 7 10 3 7 9 1 5 3 7 9 1 5 10 14 11 10 12 1 3 2 2 6 7 12 13 11]
+	// planted induction samples: [14 15 16 17 24 25 26 27 28]
+	// skip tokens: 3
 }
 
 // Components for restricted chains, head ablation and attention patterns.

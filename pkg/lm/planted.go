@@ -14,9 +14,19 @@ type PlantedConfig struct {
 	MinLen   int `json:"min_len"`  // shortest repeat; 0 means 4
 	MaxLen   int `json:"max_len"`  // longest repeat; 0 means 10
 	Repeats  int `json:"repeats"`  // repeats per window; 0 means 3
-	// Skip is the probability that a token outside the repeats is (token
-	// two back + 1) mod A; 0 means none (see Planted).
+	// Filler is the size F of a separate filler alphabet A..A+F-1 for the
+	// positions outside the repeats; 0 means none (fillers are drawn from
+	// the repeats' alphabet 0..A-1).
+	Filler int `json:"filler"`
+	// Skip is the probability that a filler follows the skip rule (see
+	// Planted); 0 means never.
 	Skip float64 `json:"skip"`
+}
+
+// VocabSize returns the number of tokens, A + F.
+func (c PlantedConfig) VocabSize() int {
+	c = c.withDefaults()
+	return c.Alphabet + c.Filler
 }
 
 func (c PlantedConfig) withDefaults() PlantedConfig {
@@ -46,11 +56,14 @@ func (c PlantedConfig) withDefaults() PlantedConfig {
 // placed: a source [o, o+ℓ) (ℓ uniform in MinLen..MaxLen) and a later copy
 // [s, s+ℓ), s ≥ o+ℓ, no two segments of a window overlapping (a pair that
 // does not fit after 1000 tries is skipped). Then the T positions are
-// filled from left to right: a source position with a uniform token from
-// 0..A-1, a copy position with the token of its source position, and any
-// other position q ≥ 2 with probability Skip with (x_{q-2} + 1) mod A (a
-// skip token), else (and for q < 2) with a uniform token. The last target
-// of a window is the first token of the next, unpredictable.
+// filled from left to right: a source position with a uniform token of the
+// alphabet 0..A-1, a copy position with the token of its source position,
+// and every other position with a filler: a uniform token of the filler
+// alphabet A..A+F-1 (of 0..A-1 if F = 0), except that with probability
+// Skip a filler at q ≥ 2 after a filler x_{q-2} follows the skip rule
+// x_q = next(x_{q-2}), the next token of the filler alphabet cyclically
+// (a skip token). The last target of a window is the first token of the
+// next, unpredictable.
 //
 // Sample t of a window (predicting x_{t+1}) is a planted induction token
 // when s ≤ t < s+ℓ-1 for one of its copies: it predicts the 2nd..ℓ-th
@@ -60,20 +73,25 @@ func (c PlantedConfig) withDefaults() PlantedConfig {
 // layer 1 find the token after the earlier occurrence of the current
 // token); unconditionally its entropy is log A nats. Sample t is a skip
 // token when x_{t+1} was drawn by the skip rule: a previous-token head
-// predicts it (with probability Skip + (1-Skip)/A). The skip rule gives the
-// previous-token head a use of its own, so that it forms early; with Skip
-// = 0 the windows are uniform tokens with repeats only, and the model
-// learns induction far more slowly (see the package documentation).
+// predicts it. The skip rule gives the previous-token head a use of its
+// own, so that it forms early; with Skip = 0 the model learns induction
+// far more slowly (see the package documentation). A separate filler
+// alphabet keeps the two apart: the current token tells whether the skip
+// rule or a repeat can apply, and repeated tokens rarely occur by chance.
 func Planted(rng *rand.Rand, cfg PlantedConfig, windows int) (tokens []int, induction, skip []bool) {
 	cfg = cfg.withDefaults()
-	T, A := cfg.Context, cfg.Alphabet
-	if A < 2 || cfg.MinLen < 2 || cfg.MaxLen < cfg.MinLen || 2*cfg.MaxLen > T || windows < 1 || cfg.Skip < 0 || cfg.Skip > 1 {
+	T, A, F := cfg.Context, cfg.Alphabet, cfg.Filler
+	if A < 2 || F < 0 || F == 1 || cfg.MinLen < 2 || cfg.MaxLen < cfg.MinLen || 2*cfg.MaxLen > T || windows < 1 || cfg.Skip < 0 || cfg.Skip > 1 {
 		panic("lm: Planted: invalid config")
+	}
+	f0, nf := A, F // the filler alphabet f0..f0+nf-1
+	if F == 0 {
+		f0, nf = 0, A
 	}
 	tokens = make([]int, windows*T+1)
 	induction = make([]bool, windows*T)
 	skip = make([]bool, windows*T)
-	src := make([]int, T) // position → source position for a copy, -1: none; -2: a source
+	src := make([]int, T) // position → source position for a copy, -1: filler; -2: a source
 	for k := 0; k < windows; k++ {
 		for i := range src {
 			src[i] = -1
@@ -99,19 +117,21 @@ func Planted(rng *rand.Rand, cfg PlantedConfig, windows int) (tokens []int, indu
 			switch {
 			case src[q] >= 0:
 				x[q] = x[src[q]]
-			case src[q] == -1 && q >= 2 && rng.Float64() < cfg.Skip:
-				x[q] = (x[q-2] + 1) % A
+			case src[q] == -2:
+				x[q] = rng.IntN(A)
+			case q >= 2 && src[q-2] == -1 && rng.Float64() < cfg.Skip:
+				x[q] = f0 + (x[q-2]-f0+1)%nf
 				skip[k*T+q-1] = true
 			default:
-				x[q] = rng.IntN(A)
+				x[q] = f0 + rng.IntN(nf)
 			}
 		}
 	}
-	tokens[windows*T] = rng.IntN(A)
+	tokens[windows*T] = f0 + rng.IntN(nf)
 	return tokens, induction, skip
 }
 
-func free(src []int, lo, hi int) bool {
+func free(src []int, lo, hi int) bool { // no segment in [lo, hi)
 	for _, v := range src[lo:hi] {
 		if v != -1 {
 			return false

@@ -10,12 +10,13 @@ import (
 // PlantedDefaults returns the settings with which training learns
 // induction on the planted corpus reliably and fast (see the package
 // documentation): the model (T = 32, d = 32, H = 2, L = 2), the planted
-// corpus (A = 32, repeats of 4..10 tokens, 2 per window, Skip 0.5) and
-// Adam (BatchWindows 16, LR 3e-3, Warmup 50, Steps 3000).
+// corpus (A = 32 repeat tokens, F = 16 fillers, 2 repeats of 4..10 tokens
+// per window, Skip 0.8) and Adam (16 windows per batch, LR 6e-3 after 200
+// warm-up steps, 3000 steps).
 func PlantedDefaults() (Config, PlantedConfig, TrainConfig) {
 	return Config{Context: 32, DModel: 32, Heads: 2, Layers: 2},
-		PlantedConfig{Alphabet: 32, Context: 32, MinLen: 4, MaxLen: 10, Repeats: 2, Skip: 0.5},
-		TrainConfig{Steps: 3000, LR: 3e-3, Warmup: 50, BatchWindows: 16}
+		PlantedConfig{Alphabet: 32, Filler: 16, Context: 32, MinLen: 4, MaxLen: 10, Repeats: 2, Skip: 0.8},
+		TrainConfig{Steps: 3000, LR: 6e-3, Warmup: 200, BatchWindows: 16}
 }
 
 // PlantedResult is the outcome of TrainPlanted.
@@ -28,6 +29,8 @@ type PlantedResult struct {
 	Ablated       []float64 // InductionLoss with head l·H+h ablated
 	TopHead       int       // the head whose ablation raises InductionLoss most
 	SecondRise    float64   // the largest rise from ablating any other head
+	PrevScore     []float64 // HeadScores on the held-out windows: weight on the previous token
+	InductScore   []float64 // and on tokens after earlier occurrences of the current token
 	Seconds       float64   // wall-clock training time (for reports only)
 }
 
@@ -41,14 +44,14 @@ func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, see
 	pc = pc.withDefaults()
 	rng := rand.New(rand.NewPCG(seed, 0x1a2b3c))
 	tokens, _, _ := Planted(rng, pc, windows)
-	m := New(cfg, pc.Alphabet, tokens)
+	m := New(cfg, pc.VocabSize(), tokens)
 	w0 := m.Init(rng)
 	start := time.Now()
 	w, _ := Train(m, w0, tc)
 	secs := time.Since(start).Seconds()
 
 	htok, hind, _ := Planted(rng, pc, 64)
-	hm := New(cfg, pc.Alphabet, htok)
+	hm := New(cfg, pc.VocabSize(), htok)
 	var idx []int
 	for i, b := range hind {
 		if b {
@@ -58,6 +61,7 @@ func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, see
 	r := &PlantedResult{W: w, Model: hm, Induction: idx, Seconds: secs}
 	r.Ablated, r.InductionLoss = hm.AblationLosses(w, idx)
 	r.AllLoss = hm.LossGrad(nil, w, nil)
+	r.PrevScore, r.InductScore, _ = hm.HeadScores(w, hm.Windows())
 	for k, v := range r.Ablated {
 		if v > r.Ablated[r.TopHead] {
 			r.TopHead = k

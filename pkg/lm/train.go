@@ -54,6 +54,24 @@ type SeriesConfig struct {
 	Train     TrainConfig `json:"train"` // with defaults filled in
 }
 
+// EvalBatch returns the samples of `windows` evenly spaced windows of the
+// window-aligned model m (its windows ⌊(2j+1)W/(2·windows)⌋, j = 0..
+// windows-1, of W): the fixed set on which Train measures a checkpoint's
+// loss, so that a checkpoint's Loss can be recomputed from its parameters.
+func EvalBatch(m *Model, windows int) []int {
+	T := m.WindowLen()
+	nw := m.NumData() / T
+	windows = min(windows, nw)
+	eval := make([]int, 0, windows*T)
+	for j := 0; j < windows; j++ {
+		k := (2*j + 1) * nw / (2 * windows)
+		for p := 0; p < T; p++ {
+			eval = append(eval, k*T+p)
+		}
+	}
+	return eval
+}
+
 // ParseSeriesConfig returns the SeriesConfig of a series written by Train.
 func ParseSeriesConfig(s *checkpoint.Series) (SeriesConfig, error) {
 	var c SeriesConfig
@@ -125,13 +143,7 @@ func Train(m *Model, w0 []float64, cfg TrainConfig) ([]float64, *checkpoint.Seri
 	}
 	series := &checkpoint.Series{Name: "lm", Config: blob, Dim: d}
 
-	eval := make([]int, 0, cfg.EvalWindows*T)
-	for j := 0; j < cfg.EvalWindows; j++ {
-		k := (2*j + 1) * nw / (2 * cfg.EvalWindows)
-		for p := 0; p < T; p++ {
-			eval = append(eval, k*T+p)
-		}
-	}
+	eval := EvalBatch(m, cfg.EvalWindows)
 	checkpointAt := func(step int, w []float64) float64 {
 		l := m.LossGrad(nil, w, eval)
 		series.Add(step, l, w)

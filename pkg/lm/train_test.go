@@ -82,14 +82,7 @@ func TestTrainCheckpoints(t *testing.T) {
 		// The checkpoint's loss is the loss of its parameters on the
 		// evaluation windows: recomputable from the file alone.
 		if k == 2 {
-			var eval []int
-			for j := 0; j < 6; j++ {
-				kk := (2*j + 1) * 40 / 12
-				for p := 0; p < 16; p++ {
-					eval = append(eval, kk*16+p)
-				}
-			}
-			if l := m.LossGrad(nil, rc.Params, eval); l != rc.Loss {
+			if l := m.LossGrad(nil, rc.Params, EvalBatch(m, 6)); l != rc.Loss {
 				t.Errorf("checkpoint loss %v, recomputed %v", rc.Loss, l)
 			}
 		}
