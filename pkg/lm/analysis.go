@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 )
 
 // Windows returns the global windows that m's samples lie in, in order of
@@ -109,4 +110,60 @@ func PrintInductionReport(out io.Writer, m *Model, w []float64, labels []Label, 
 		fmt.Fprintf(out, "%-6s %22s %11.3f %11.3f\n", HeadName(q/m.lay.H, q%m.lay.H), a, prev[q], ind[q])
 	}
 	fmt.Fprintf(out, "%-6s %22s %11.3f %11.3f\n", "unif.", "(uniform attention)", base[0], base[1])
+}
+
+// RepeatScores is the standard induction-head diagnostic of the model at
+// w: `windows` windows whose first T/2 tokens are drawn uniformly from pool
+// (with repetition; e.g. a corpus's tokens, for its unigram distribution)
+// and whose last T/2 tokens repeat them. It returns, for every head (index
+// l·H + h), the mean attention over positions t >= T/2 of the second half
+// on the previous token (prev) and on position t - T/2 + 1, the token after
+// the earlier occurrence of the current token (induction), and the mean
+// loss of the samples t = 0..T/2-2 of the first half (first) and t =
+// T/2..T-2 of the second half (second), whose targets only copying from
+// the first half predicts. A model with induction heads has second far
+// below first and induction near 1 for those heads. T must be even.
+func (m *Model) RepeatScores(w []float64, rng *rand.Rand, pool []int, windows int) (prev, induction []float64, first, second float64) {
+	lay := m.lay
+	T, half := lay.T, lay.T/2
+	if T%2 != 0 || T < 4 || windows < 1 || len(pool) == 0 {
+		panic("lm: RepeatScores: need an even T >= 4, windows >= 1 and a pool")
+	}
+	toks := make([]int, windows*T+1)
+	for k := 0; k < windows; k++ {
+		x := toks[k*T : k*T+T]
+		for t := 0; t < half; t++ {
+			x[t] = pool[rng.IntN(len(pool))]
+			x[t+half] = x[t]
+		}
+	}
+	toks[windows*T] = toks[0]
+	rm := New(m.cfg, lay.V, toks)
+	var idx1, idx2 []int
+	for k := 0; k < windows; k++ {
+		for t := 0; t <= half-2; t++ {
+			idx1 = append(idx1, k*T+t)
+		}
+		for t := half; t <= T-2; t++ {
+			idx2 = append(idx2, k*T+t)
+		}
+	}
+	first, second = rm.LossGrad(nil, w, idx1), rm.LossGrad(nil, w, idx2)
+	nh := lay.L * lay.H
+	prev, induction = make([]float64, nh), make([]float64, nh)
+	att := make([]float64, nh*T*T)
+	for k := 0; k < windows; k++ {
+		rm.Attention(att, w, toks[k*T:k*T+T])
+		for q := 0; q < nh; q++ {
+			for t := half; t < T; t++ {
+				prev[q] += att[(q*T+t)*T+t-1]
+				induction[q] += att[(q*T+t)*T+t-half+1]
+			}
+		}
+	}
+	for q := range prev {
+		prev[q] /= float64(windows * half)
+		induction[q] /= float64(windows * half)
+	}
+	return prev, induction, first, second
 }
