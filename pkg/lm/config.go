@@ -11,6 +11,10 @@ type Config struct {
 	DModel  int `json:"d_model"` // d, the width of the residual stream; 0 means 64
 	Heads   int `json:"heads"`   // H, attention heads per layer (d_head = d/H); 0 means 4
 	Layers  int `json:"layers"`  // L, attention layers; 0 means 2
+	// MLP is the hidden width of an MLP block after the attention of every
+	// layer, X ← X + GELU(X W_in) W_out (no biases); 0 means none
+	// (attention-only, the default).
+	MLP int `json:"mlp,omitempty"`
 }
 
 // WithDefaults returns c with every zero field replaced by its default.
@@ -32,7 +36,7 @@ func (c Config) WithDefaults() Config {
 
 // validate panics unless c (with defaults) describes a model.
 func (c Config) validate() {
-	if c.Context < 1 || c.DModel < 1 || c.Heads < 1 || c.Layers < 1 || c.DModel%c.Heads != 0 {
+	if c.Context < 1 || c.DModel < 1 || c.Heads < 1 || c.Layers < 1 || c.DModel%c.Heads != 0 || c.MLP < 0 {
 		panic(fmt.Sprintf("lm: invalid config %+v (sizes must be >= 1 and d_model a multiple of heads)", c))
 	}
 }
@@ -47,30 +51,41 @@ func (c Config) validate() {
 //	                                            W_K[i][j] = w[QKV[l] + 3d·i + d + j],
 //	                                            W_V[i][j] = w[QKV[l] + 3d·i + 2d + j]
 //	W_O_l = w[O[l] : O[l]+d·d]                  layer l's output projection, d×d
+//	W_in_l = w[In[l] : In[l]+d·M]               with an MLP block (Config.MLP = M > 0):
+//	W_out_l = w[Out[l] : Out[l]+M·d]            layer l's MLP, d×M and M×d, after W_O_l
 //	U   = w[Unembed : Unembed+d·V]              unembedding, d×V
 //
 // Head h of a layer owns columns h·d_head ≤ j < (h+1)·d_head of W_Q, W_K
 // and W_V and rows h·d_head ≤ i < (h+1)·d_head of W_O.
 type Layout struct {
 	V, T, D, H, L, DHead int
+	M                    int // MLP hidden width (0: no MLP)
 
 	Embed, Pos int   // offsets of E and P
 	QKV, O     []int // offsets of each layer's [W_Q | W_K | W_V] and W_O
+	In, Out    []int // offsets of each layer's W_in and W_out (nil without MLP)
 	Unembed    int   // offset of U
 	Dim        int   // the number of parameters
 }
 
 func newLayout(c Config, v int) Layout {
 	d, t := c.DModel, c.Context
-	lay := Layout{V: v, T: t, D: d, H: c.Heads, L: c.Layers, DHead: d / c.Heads}
+	lay := Layout{V: v, T: t, D: d, H: c.Heads, L: c.Layers, DHead: d / c.Heads, M: c.MLP}
 	lay.Embed = 0
 	lay.Pos = v * d
 	off := lay.Pos + t*d
 	lay.QKV, lay.O = make([]int, c.Layers), make([]int, c.Layers)
+	if c.MLP > 0 {
+		lay.In, lay.Out = make([]int, c.Layers), make([]int, c.Layers)
+	}
 	for l := range lay.QKV {
 		lay.QKV[l] = off
 		lay.O[l] = off + 3*d*d
 		off += 4 * d * d
+		if c.MLP > 0 {
+			lay.In[l], lay.Out[l] = off, off+d*c.MLP
+			off += 2 * d * c.MLP
+		}
 	}
 	lay.Unembed = off
 	lay.Dim = off + d*v

@@ -10,8 +10,9 @@
 //
 // Byte-level tokens (Vocab: the distinct bytes of a text, numbered 0..V-1)
 // in windows of T tokens, a residual stream of width d, L attention-only
-// layers of H heads each (d_head = d/H), no biases, no layer norm, no MLP
-// (Config; defaults T = 64, d = 64, H = 4, L = 2). For a window with input
+// layers of H heads each (d_head = d/H), no biases, no layer norm (Config;
+// defaults T = 64, d = 64, H = 4, L = 2; an MLP block of width M per layer
+// is an option, Config.MLP, off by default). For a window with input
 // tokens x_0..x_{T-1} (rows are positions):
 //
 //	X_0[t]   = E[x_t] + P[t]                                 (T×d)
@@ -20,6 +21,8 @@
 //	A_h[t,j] = exp(S_h[t,j]) / Σ_{j'≤t} exp(S_h[t,j'])  for j ≤ t, 0 for j > t
 //	Z        = [A_0 V_0 | ... | A_{H-1} V_{H-1}]
 //	X_{l+1}  = X_l + Z W_O_l
+//	           (with the MLP block: X_mid = X_l + Z W_O_l,
+//	            X_{l+1} = X_mid + GELU(X_mid W_in_l) W_out_l, GELU(u) = u Φ(u))
 //	logits   = X_L U,    l_t = log Σ_v exp(logits[t,v]) - logits[t, x_{t+1}]
 //
 // l_t is the per-sample loss: the negative log-likelihood, in nats, of the
@@ -39,6 +42,12 @@
 //	∂Wqkv_l = X_lᵀ [dQ|dK|dV],   dX_l = dX_{l+1} + [dQ|dK|dV] Wqkv_lᵀ
 //	∂E[x_t] += dX_0[t],          ∂P[t] += dX_0[t]
 //
+// and with the MLP block, first in each layer (pre = X_mid W_in, act =
+// GELU(pre)):
+//
+//	∂W_out_l += actᵀ dX_{l+1},   dpre = (dX_{l+1} W_out_lᵀ) ⊙ GELU'(pre)
+//	∂W_in_l  += X_midᵀ dpre,     dX_mid = dX_{l+1} + dpre W_in_lᵀ
+//
 // Every block of the gradient is checked against fourth-order central
 // differences in the tests (TestGradient), on partial-window,
 // window-aligned and duplicated batches.
@@ -48,7 +57,7 @@
 // A Model holds data and configuration, never parameters: those are one
 // flat []float64 w with the layout of Layout (offsets per block):
 //
-//	E (V×d) | P (T×d) | layer 0: [W_Q|W_K|W_V] (d×3d), W_O (d×d) | layer 1: ... | U (d×V)
+//	E (V×d) | P (T×d) | layer 0: [W_Q|W_K|W_V] (d×3d), W_O (d×d) [, W_in (d×M), W_out (M×d)] | layer 1: ... | U (d×V)
 //
 // all row-major; head h owns columns h·d_head..(h+1)·d_head-1 of W_Q, W_K,
 // W_V and the same rows of W_O. Init draws a starting point.

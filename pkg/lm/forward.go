@@ -13,7 +13,8 @@ import "math"
 //	[Q|K|V]  = X_l Wqkv_l
 //	S_h      = Q_h K_hᵀ / √d_head,  A_h = softmax over j ≤ t of S_h[t, j]
 //	Z_h      = A_h V_h,  Z = [Z_0 | ... | Z_{H-1}]
-//	X_{l+1}  = X_l + Z W_O_l
+//	X_{l+1}  = X_l + Z W_O_l          (attention-only)
+//	X_mid    = X_l + Z W_O_l,  X_{l+1} = X_mid + GELU(X_mid W_in_l) W_out_l   (with MLP)
 //	logits   = X_L U
 func (m *Model) forward(w []float64, ws []winRef, rows int) {
 	lay, sc := &m.lay, m.sc
@@ -45,10 +46,33 @@ func (m *Model) forward(w []float64, ws []winRef, rows int) {
 				gemm(false, false, mm, dh, mm, 1, A, T, v, d3, 0, Z[r*d+h*dh:], d)
 			}
 		}
-		copy(Xn, Xl)
-		gemm(false, false, rows, d, d, 1, Z, d, w[lay.O[l]:lay.O[l]+d*d], d, 1, Xn, d)
+		if lay.M == 0 {
+			copy(Xn, Xl)
+			gemm(false, false, rows, d, d, 1, Z, d, w[lay.O[l]:lay.O[l]+d*d], d, 1, Xn, d)
+			continue
+		}
+		// With the MLP block: X_mid = X_l + Z W_O, pre = X_mid W_in,
+		// act = GELU(pre), X_{l+1} = X_mid + act W_out.
+		M := lay.M
+		mid, pre, act := sc.mid[l][:rows*d], sc.pre[l][:rows*M], sc.act[l][:rows*M]
+		copy(mid, Xl)
+		gemm(false, false, rows, d, d, 1, Z, d, w[lay.O[l]:lay.O[l]+d*d], d, 1, mid, d)
+		gemm(false, false, rows, M, d, 1, mid, d, w[lay.In[l]:lay.In[l]+d*M], M, 0, pre, M)
+		for i, u := range pre {
+			act[i] = gelu(u)
+		}
+		copy(Xn, mid)
+		gemm(false, false, rows, d, M, 1, act, M, w[lay.Out[l]:lay.Out[l]+M*d], d, 1, Xn, d)
 	}
 	gemm(false, false, rows, V, d, 1, sc.x[lay.L][:rows*d], d, w[lay.Unembed:], V, 0, sc.lg, V)
+}
+
+// gelu is x Φ(x), Φ the standard normal distribution function.
+func gelu(x float64) float64 { return 0.5 * x * (1 + math.Erf(x/math.Sqrt2)) }
+
+// geluDeriv is GELU'(x) = Φ(x) + x φ(x).
+func geluDeriv(x float64) float64 {
+	return 0.5*(1+math.Erf(x/math.Sqrt2)) + x*math.Exp(-x*x/2)/math.Sqrt(2*math.Pi)
 }
 
 // softmaxCausal replaces row t of the m×m block A (stride ld) by the
@@ -129,6 +153,9 @@ func (m *Model) crossEntropy(ws []winRef, rows int, inv float64, wantGrad bool) 
 // its forward product:
 //
 //	∂U      += X_Lᵀ G,            dX_L = G Uᵀ
+//	with MLP: ∂W_out_l += actᵀ dX_{l+1},  dpre = (dX_{l+1} W_out_lᵀ) ⊙ GELU'(pre),
+//	          ∂W_in_l += X_midᵀ dpre,     dX_mid = dX_{l+1} + dpre W_in_lᵀ
+//	          (then the rules below with dX_mid for dX_{l+1})
 //	∂W_O_l  += Zᵀ dX_{l+1},       dZ = dX_{l+1} W_O_lᵀ
 //	per head: dA = dZ_h V_hᵀ,     dV_h = A_hᵀ dZ_h,
 //	          dS[t, j] = A[t, j] (dA[t, j] - Σ_{j'≤t} A[t, j'] dA[t, j']) / √d_head,
@@ -144,6 +171,20 @@ func (m *Model) backward(grad, w []float64, ws []winRef, rows int) {
 	gemm(true, false, d, V, rows, 1, sc.x[lay.L], d, G, V, 1, grad[lay.Unembed:], V)
 	gemm(false, true, rows, d, V, 1, G, V, w[lay.Unembed:], V, 0, dX, d)
 	for l := lay.L - 1; l >= 0; l-- {
+		if M := lay.M; M > 0 {
+			// MLP block backward: ∂W_out += actᵀ dX, dact = dX W_outᵀ,
+			// dpre = dact ⊙ GELU'(pre), ∂W_in += X_midᵀ dpre,
+			// dX_mid = dX + dpre W_inᵀ (in place).
+			pre, act, dact := sc.pre[l][:rows*M], sc.act[l][:rows*M], sc.dact[:rows*M]
+			win, wout := w[lay.In[l]:lay.In[l]+d*M], w[lay.Out[l]:lay.Out[l]+M*d]
+			gemm(true, false, M, d, rows, 1, act, M, dX, d, 1, grad[lay.Out[l]:], d)
+			gemm(false, true, rows, M, d, 1, dX, d, wout, d, 0, dact, M)
+			for i, u := range pre {
+				dact[i] *= geluDeriv(u)
+			}
+			gemm(true, false, d, M, rows, 1, sc.mid[l], d, dact, M, 1, grad[lay.In[l]:], M)
+			gemm(false, true, rows, d, M, 1, dact, M, win, M, 1, dX, d)
+		}
 		qkv, Z, att := sc.qkv[l], sc.z[l], sc.att[l]
 		wo := w[lay.O[l] : lay.O[l]+d*d]
 		gemm(true, false, d, d, rows, 1, Z, d, dX, d, 1, grad[lay.O[l]:], d)

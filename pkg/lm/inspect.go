@@ -10,8 +10,9 @@ func HeadName(l, h int) string { return fmt.Sprintf("l%dh%d", l, h) }
 // Components returns the model's components for restricted chains, each a
 // name and a mask over the Dim parameters: "embed" (E), "pos" (P), one per
 // head "l{layer}h{head}" in order of layer then head (its columns of W_Q,
-// W_K and W_V and its rows of W_O, see Layout), and "unembed" (U). The
-// masks are disjoint; together they cover every parameter.
+// W_K and W_V and its rows of W_O, see Layout), with an MLP block one
+// "l{layer}mlp" after the layer's heads (W_in and W_out), and "unembed"
+// (U). The masks are disjoint; together they cover every parameter.
 func (m *Model) Components() (names []string, masks [][]bool) {
 	lay := m.lay
 	block := func(lo, hi int) []bool {
@@ -36,6 +37,10 @@ func (m *Model) Components() (names []string, masks [][]bool) {
 			}
 			names = append(names, HeadName(l, h))
 			masks = append(masks, mask)
+		}
+		if lay.M > 0 {
+			names = append(names, fmt.Sprintf("l%dmlp", l))
+			masks = append(masks, block(lay.In[l], lay.Out[l]+lay.M*lay.D))
 		}
 	}
 	names = append(names, "unembed")

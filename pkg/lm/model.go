@@ -65,6 +65,10 @@ func (m *Model) Layout() Layout {
 	lay := m.lay
 	lay.QKV = append([]int(nil), lay.QKV...)
 	lay.O = append([]int(nil), lay.O...)
+	if lay.M > 0 {
+		lay.In = append([]int(nil), lay.In...)
+		lay.Out = append([]int(nil), lay.Out...)
+	}
 	return lay
 }
 
@@ -185,7 +189,8 @@ func (m *Model) Tokens() []int { return m.tokens }
 // per 4T positions), in which attending to the previous position is a
 // rotation, so that a previous-token head is within easy reach of a
 // low-rank query-key map (P is learned like every other parameter); and
-// W_Q, W_K, W_V, W_O, U entries N(0, 1/d). Residual-stream entries then
+// W_Q, W_K, W_V, W_O, U (and W_in) entries N(0, 1/d), W_out entries
+// N(0, 1/M). Residual-stream entries then
 // start at a scale of about 0.5, attention is nearly uniform and the
 // initial loss is about log V.
 func (m *Model) Init(rng *rand.Rand) []float64 {
@@ -207,6 +212,14 @@ func (m *Model) Init(rng *rand.Rand) []float64 {
 	for k := lay.QKV[0]; k < lay.Dim; k++ {
 		w[k] = s * rng.NormFloat64()
 	}
+	if lay.M > 0 { // W_out: N(0, 1/M)
+		r := math.Sqrt(float64(lay.D) / float64(lay.M))
+		for l := 0; l < lay.L; l++ {
+			for k := lay.Out[l]; k < lay.Out[l]+lay.M*lay.D; k++ {
+				w[k] *= r
+			}
+		}
+	}
 	return w
 }
 
@@ -221,6 +234,10 @@ type scratch struct {
 	dqkv []float64   // rows×3d
 	dz   []float64   // rows×d
 	ds   []float64   // T×T
+	mid  [][]float64 // with MLP: per layer X after attention, rows×d
+	pre  [][]float64 // with MLP: per layer X_mid W_in, rows×M
+	act  [][]float64 // with MLP: per layer GELU(pre), rows×M
+	dact []float64   // with MLP: rows×M
 	wins []winRef    // the windows of the current chunk
 
 	// grouping of a batch by window
@@ -257,6 +274,15 @@ func newScratch(m *Model) *scratch {
 		sc.qkv[l] = make([]float64, rows*3*d)
 		sc.att[l] = make([]float64, chunkWindows*lay.H*lay.T*lay.T)
 		sc.z[l] = make([]float64, rows*d)
+	}
+	if lay.M > 0 {
+		sc.mid, sc.pre, sc.act = make([][]float64, L), make([][]float64, L), make([][]float64, L)
+		for l := 0; l < L; l++ {
+			sc.mid[l] = make([]float64, rows*d)
+			sc.pre[l] = make([]float64, rows*lay.M)
+			sc.act[l] = make([]float64, rows*lay.M)
+		}
+		sc.dact = make([]float64, rows*lay.M)
 	}
 	for k := range sc.slotOf {
 		sc.slotOf[k] = -1

@@ -13,6 +13,9 @@ import (
 // small is the gradient-check configuration: T=8, d=8, H=2 (d_head 4), L=2.
 var small = Config{Context: 8, DModel: 8, Heads: 2, Layers: 2}
 
+// smallMLP adds the optional MLP block of hidden width 12.
+var smallMLP = Config{Context: 8, DModel: 8, Heads: 2, Layers: 2, MLP: 12}
+
 const smallV = 7
 
 func randTokens(rng *rand.Rand, n, v int) []int {
@@ -27,16 +30,32 @@ func randTokens(rng *rand.Rand, n, v int) []int {
 // parameters (E and P entries N(0, 0.75²), matrices N(0, 2.25/d)), so that
 // attention is far from uniform (every term of the backward pass matters)
 // but not saturated (which would make the query and key gradients vanish).
-func smallModel(seed uint64) (*Model, []float64) {
+// With the MLP block (smallModelOf(smallMLP, ...)) the scales are 2/3 of
+// these (W_out N(0, 1/M)): the block makes the residual stream larger and
+// attention sharper, and at the full scales fifth derivatives reach 1e13,
+// beyond what the finite differences of TestGradient resolve.
+func smallModel(seed uint64) (*Model, []float64) { return smallModelOf(small, seed) }
+
+func smallModelOf(cfg Config, seed uint64) (*Model, []float64) {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	m := New(small, smallV, randTokens(rng, 5*8+1, smallV))
+	m := New(cfg, smallV, randTokens(rng, 5*8+1, smallV))
+	lay := m.Layout()
+	f := 1.0
+	if cfg.MLP > 0 {
+		f = 2.0 / 3
+	}
 	w := make([]float64, m.Dim())
 	for k := range w {
-		s := 1.5 / math.Sqrt(float64(small.DModel))
-		if k < m.Layout().QKV[0] {
-			s = 0.75
+		s := f * 1.5 / math.Sqrt(float64(cfg.DModel))
+		if k < lay.QKV[0] {
+			s = f * 0.75
 		}
 		w[k] = s * rng.NormFloat64()
+	}
+	for l := 0; l < lay.L && lay.M > 0; l++ {
+		for k := lay.Out[l]; k < lay.Out[l]+lay.M*lay.D; k++ {
+			w[k] *= math.Sqrt(float64(lay.D)/float64(lay.M)) / (f * 1.5)
+		}
 	}
 	return m, w
 }
@@ -92,6 +111,23 @@ func naiveLoss(lay Layout, w []float64, win []int) []float64 {
 				}
 			}
 		}
+		if lay.M == 0 {
+			continue
+		}
+		for t := range x { // x += GELU(x W_in) W_out
+			h := make([]float64, lay.M)
+			for a := range h {
+				for i := 0; i < d; i++ {
+					h[a] += x[t][i] * w[lay.In[l]+i*lay.M+a]
+				}
+				h[a] = h[a] * (1 + math.Erf(h[a]/math.Sqrt2)) / 2
+			}
+			for j := 0; j < d; j++ {
+				for a := range h {
+					x[t][j] += h[a] * w[lay.Out[l]+a*d+j]
+				}
+			}
+		}
 	}
 	loss := make([]float64, T)
 	for t := range loss {
@@ -109,7 +145,12 @@ func naiveLoss(lay Layout, w []float64, win []int) []float64 {
 }
 
 func TestForwardAgainstNaive(t *testing.T) {
-	m, w := smallModel(1)
+	testForwardAgainstNaive(t, small)
+	testForwardAgainstNaive(t, smallMLP)
+}
+
+func testForwardAgainstNaive(t *testing.T, cfg Config) {
+	m, w := smallModelOf(cfg, 1)
 	pl := make([]float64, m.NumData())
 	m.PointLosses(pl, w, nil)
 	for k := 0; k < m.NumWindows(); k++ {
@@ -139,6 +180,10 @@ func blocks(lay Layout) []struct {
 			bs = append(bs, blk{fmt.Sprintf("l%d.%s", l, name), lay.QKV[l], lay.O[l], func(k int) bool { return (k%(3*d))/d == part }})
 		}
 		bs = append(bs, blk{fmt.Sprintf("l%d.O", l), lay.O[l], lay.O[l] + d*d, nil})
+		if lay.M > 0 {
+			bs = append(bs, blk{fmt.Sprintf("l%d.in", l), lay.In[l], lay.In[l] + d*lay.M, nil},
+				blk{fmt.Sprintf("l%d.out", l), lay.Out[l], lay.Out[l] + lay.M*d, nil})
+		}
 	}
 	return append(bs, blk{"unembed", lay.Unembed, lay.Dim, nil})
 }
@@ -158,7 +203,12 @@ func blocks(lay Layout) []struct {
 // backward pass (a gradient off by a fraction of itself, 1e-3..1 on
 // gradients of order 0.01..10) fails it by orders of magnitude.
 func TestGradient(t *testing.T) {
-	m, w := smallModel(2)
+	t.Run("attention-only", func(t *testing.T) { testGradient(t, small) })
+	t.Run("MLP", func(t *testing.T) { testGradient(t, smallMLP) })
+}
+
+func testGradient(t *testing.T, cfg Config) {
+	m, w := smallModelOf(cfg, 2)
 	lay := m.Layout()
 	batches := map[string][]int{
 		"all":            nil,
@@ -368,7 +418,11 @@ func TestNoAllocs(t *testing.T) {
 		random[i] = rng.IntN(m.NumData())
 	}
 	dst := make([]float64, len(random))
+	mm := New(Config{MLP: 128}, 60, m.Tokens())
+	wm := mm.Init(rng)
+	gm := make([]float64, mm.Dim())
 	for name, f := range map[string]func(){
+		"MLP":         func() { mm.LossGrad(gm, wm, aligned) },
 		"aligned":     func() { m.LossGrad(g, w, aligned) },
 		"random":      func() { m.LossGrad(g, w, random) },
 		"loss only":   func() { m.LossGrad(nil, w, aligned) },
