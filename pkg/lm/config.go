@@ -15,6 +15,10 @@ type Config struct {
 	// layer, X ← X + GELU(X W_in) W_out (no biases); 0 means none
 	// (attention-only, the default).
 	MLP int `json:"mlp,omitempty"`
+	// LayerNorm puts a layer norm with a learned gain (no bias) before the
+	// attention and the MLP block of every layer and before the
+	// unembedding (pre-LN); false means none (the default).
+	LayerNorm bool `json:"layer_norm,omitempty"`
 }
 
 // WithDefaults returns c with every zero field replaced by its default.
@@ -53,6 +57,8 @@ func (c Config) validate() {
 //	W_O_l = w[O[l] : O[l]+d·d]                  layer l's output projection, d×d
 //	W_in_l = w[In[l] : In[l]+d·M]               with an MLP block (Config.MLP = M > 0):
 //	W_out_l = w[Out[l] : Out[l]+M·d]            layer l's MLP, d×M and M×d, after W_O_l
+//	                                            (with LayerNorm: its gain g2_l = w[LN2[l] : LN2[l]+d] before W_in_l)
+//	g_f = w[LNF : LNF+d]                        with LayerNorm: the final gain, before U
 //	U   = w[Unembed : Unembed+d·V]              unembedding, d×V
 //
 // Head h of a layer owns columns h·d_head ≤ j < (h+1)·d_head of W_Q, W_K
@@ -64,6 +70,9 @@ type Layout struct {
 	Embed, Pos int   // offsets of E and P
 	QKV, O     []int // offsets of each layer's [W_Q | W_K | W_V] and W_O
 	In, Out    []int // offsets of each layer's W_in and W_out (nil without MLP)
+	LN1, LN2   []int // offsets of each layer's layer-norm gains (nil without LayerNorm; LN2 also without MLP)
+	LNF        int   // offset of the final layer-norm gain (-1 without LayerNorm)
+	PosEnd     int   // Pos + T·d, the end of P
 	Unembed    int   // offset of U
 	Dim        int   // the number of parameters
 }
@@ -73,19 +82,39 @@ func newLayout(c Config, v int) Layout {
 	lay := Layout{V: v, T: t, D: d, H: c.Heads, L: c.Layers, DHead: d / c.Heads, M: c.MLP}
 	lay.Embed = 0
 	lay.Pos = v * d
-	off := lay.Pos + t*d
+	lay.PosEnd = lay.Pos + t*d
+	off := lay.PosEnd
 	lay.QKV, lay.O = make([]int, c.Layers), make([]int, c.Layers)
 	if c.MLP > 0 {
 		lay.In, lay.Out = make([]int, c.Layers), make([]int, c.Layers)
 	}
+	lay.LNF = -1
+	if c.LayerNorm {
+		lay.LN1 = make([]int, c.Layers)
+		if c.MLP > 0 {
+			lay.LN2 = make([]int, c.Layers)
+		}
+	}
 	for l := range lay.QKV {
+		if c.LayerNorm {
+			lay.LN1[l] = off
+			off += d
+		}
 		lay.QKV[l] = off
 		lay.O[l] = off + 3*d*d
 		off += 4 * d * d
 		if c.MLP > 0 {
+			if c.LayerNorm {
+				lay.LN2[l] = off
+				off += d
+			}
 			lay.In[l], lay.Out[l] = off, off+d*c.MLP
 			off += 2 * d * c.MLP
 		}
+	}
+	if c.LayerNorm {
+		lay.LNF = off
+		off += d
 	}
 	lay.Unembed = off
 	lay.Dim = off + d*v

@@ -11,9 +11,11 @@
 // Byte-level tokens (Vocab: the distinct bytes of a text, numbered 0..V-1)
 // in windows of T tokens, a residual stream of width d, L attention-only
 // layers of H heads each (d_head = d/H), no biases, no layer norm (Config;
-// defaults T = 64, d = 64, H = 4, L = 2; an MLP block of width M per layer
-// is an option, Config.MLP, off by default). For a window with input
-// tokens x_0..x_{T-1} (rows are positions):
+// defaults T = 64, d = 64, H = 4, L = 2). Two options, off by default: an
+// MLP block of width M per layer (Config.MLP) and pre-LN layer norms with a
+// learned gain and no bias, LN(x) = g ⊙ (x - mean x)/√(var x + 1e-5), before
+// the attention, the MLP and the unembedding (Config.LayerNorm). For a
+// window with input tokens x_0..x_{T-1} (rows are positions):
 //
 //	X_0[t]   = E[x_t] + P[t]                                 (T×d)
 //	[Q|K|V]  = X_l Wqkv_l,  Q_h, K_h, V_h = columns h·d_head..(h+1)·d_head-1
@@ -48,6 +50,11 @@
 //	∂W_out_l += actᵀ dX_{l+1},   dpre = (dX_{l+1} W_out_lᵀ) ⊙ GELU'(pre)
 //	∂W_in_l  += X_midᵀ dpre,     dX_mid = dX_{l+1} + dpre W_in_lᵀ
 //
+// With layer norms, each product reads Y = LN(X) in place of X, and the
+// gradient dY it returns reaches X through (per row, ĥ = (x - mean)/σ)
+//
+//	∂g += dY ⊙ ĥ,   dX += (1/σ)(dĥ - mean(dĥ) - ĥ·mean(dĥ ⊙ ĥ)),   dĥ = dY ⊙ g.
+//
 // Every block of the gradient is checked against fourth-order central
 // differences in the tests (TestGradient), on partial-window,
 // window-aligned and duplicated batches.
@@ -57,7 +64,7 @@
 // A Model holds data and configuration, never parameters: those are one
 // flat []float64 w with the layout of Layout (offsets per block):
 //
-//	E (V×d) | P (T×d) | layer 0: [W_Q|W_K|W_V] (d×3d), W_O (d×d) [, W_in (d×M), W_out (M×d)] | layer 1: ... | U (d×V)
+//	E (V×d) | P (T×d) | layer 0: [g1,] [W_Q|W_K|W_V] (d×3d), W_O (d×d) [, g2, W_in (d×M), W_out (M×d)] | layer 1: ... | [g_f,] U (d×V)
 //
 // all row-major; head h owns columns h·d_head..(h+1)·d_head-1 of W_Q, W_K,
 // W_V and the same rows of W_O. Init draws a starting point.

@@ -16,12 +16,15 @@ import "math"
 //	X_{l+1}  = X_l + Z W_O_l          (attention-only)
 //	X_mid    = X_l + Z W_O_l,  X_{l+1} = X_mid + GELU(X_mid W_in_l) W_out_l   (with MLP)
 //	logits   = X_L U
+//
+// With layer norms, the attention reads LN(X_l), the MLP LN(X_mid) and the
+// unembedding LN(X_L) instead (layerNorm).
 func (m *Model) forward(w []float64, ws []winRef, rows int) {
 	lay, sc := &m.lay, m.sc
 	d, T, H, dh, V := lay.D, lay.T, lay.H, lay.DHead, lay.V
 	d3 := 3 * d
 	scale := 1 / math.Sqrt(float64(dh))
-	E, P := w[lay.Embed:lay.Pos], w[lay.Pos:lay.QKV[0]]
+	E, P := w[lay.Embed:lay.Pos], w[lay.Pos:lay.PosEnd]
 	X := sc.x[0][:rows*d]
 	for _, wr := range ws {
 		for p := 0; p < wr.m; p++ {
@@ -35,7 +38,12 @@ func (m *Model) forward(w []float64, ws []winRef, rows int) {
 	for l := 0; l < lay.L; l++ {
 		Xl, Xn := sc.x[l][:rows*d], sc.x[l+1][:rows*d]
 		qkv, Z, att := sc.qkv[l], sc.z[l], sc.att[l]
-		gemm(false, false, rows, d3, d, 1, Xl, d, w[lay.QKV[l]:lay.O[l]], d3, 0, qkv, d3)
+		in := Xl // the attention's input: X_l, or LN(X_l) with layer norms
+		if lay.LNF >= 0 {
+			layerNorm(sc.ln1[l], Xl, w[lay.LN1[l]:], rows, d)
+			in = sc.ln1[l].y[:rows*d]
+		}
+		gemm(false, false, rows, d3, d, 1, in, d, w[lay.QKV[l]:lay.O[l]], d3, 0, qkv, d3)
 		for s, wr := range ws {
 			mm, r := wr.m, wr.r
 			for h := 0; h < H; h++ {
@@ -57,14 +65,24 @@ func (m *Model) forward(w []float64, ws []winRef, rows int) {
 		mid, pre, act := sc.mid[l][:rows*d], sc.pre[l][:rows*M], sc.act[l][:rows*M]
 		copy(mid, Xl)
 		gemm(false, false, rows, d, d, 1, Z, d, w[lay.O[l]:lay.O[l]+d*d], d, 1, mid, d)
-		gemm(false, false, rows, M, d, 1, mid, d, w[lay.In[l]:lay.In[l]+d*M], M, 0, pre, M)
+		in2 := mid
+		if lay.LNF >= 0 {
+			layerNorm(sc.ln2[l], mid, w[lay.LN2[l]:], rows, d)
+			in2 = sc.ln2[l].y[:rows*d]
+		}
+		gemm(false, false, rows, M, d, 1, in2, d, w[lay.In[l]:lay.In[l]+d*M], M, 0, pre, M)
 		for i, u := range pre {
 			act[i] = gelu(u)
 		}
 		copy(Xn, mid)
 		gemm(false, false, rows, d, M, 1, act, M, w[lay.Out[l]:lay.Out[l]+M*d], d, 1, Xn, d)
 	}
-	gemm(false, false, rows, V, d, 1, sc.x[lay.L][:rows*d], d, w[lay.Unembed:], V, 0, sc.lg, V)
+	in := sc.x[lay.L][:rows*d]
+	if lay.LNF >= 0 {
+		layerNorm(sc.lnf, in, w[lay.LNF:], rows, d)
+		in = sc.lnf.y[:rows*d]
+	}
+	gemm(false, false, rows, V, d, 1, in, d, w[lay.Unembed:], V, 0, sc.lg, V)
 }
 
 // gelu is x Φ(x), Φ the standard normal distribution function.
@@ -162,14 +180,27 @@ func (m *Model) crossEntropy(ws []winRef, rows int, inv float64, wantGrad bool) 
 //	          dQ_h = dS K_h,      dK_h = dSᵀ Q_h
 //	∂Wqkv_l += X_lᵀ [dQ|dK|dV],   dX_l = dX_{l+1} + [dQ|dK|dV] Wqkv_lᵀ
 //	∂E[tok_t] += dX_0[t],         ∂P[t] += dX_0[t]
+//
+// With layer norms, each product that reads a norm's output Y = LN(X)
+// takes Y in place of X, and its input gradient dY goes through
+// lnBackward into dX.
 func (m *Model) backward(grad, w []float64, ws []winRef, rows int) {
 	lay, sc := &m.lay, m.sc
 	d, T, H, dh, V := lay.D, lay.T, lay.H, lay.DHead, lay.V
 	d3 := 3 * d
 	scale := 1 / math.Sqrt(float64(dh))
 	G, dX, dZ, dqkv, dS := sc.lg[:rows*V], sc.dx[:rows*d], sc.dz[:rows*d], sc.dqkv[:rows*d3], sc.ds
-	gemm(true, false, d, V, rows, 1, sc.x[lay.L], d, G, V, 1, grad[lay.Unembed:], V)
-	gemm(false, true, rows, d, V, 1, G, V, w[lay.Unembed:], V, 0, dX, d)
+	ln := lay.LNF >= 0
+	if !ln {
+		gemm(true, false, d, V, rows, 1, sc.x[lay.L], d, G, V, 1, grad[lay.Unembed:], V)
+		gemm(false, true, rows, d, V, 1, G, V, w[lay.Unembed:], V, 0, dX, d)
+	} else {
+		dY := sc.dy[:rows*d]
+		gemm(true, false, d, V, rows, 1, sc.lnf.y, d, G, V, 1, grad[lay.Unembed:], V)
+		gemm(false, true, rows, d, V, 1, G, V, w[lay.Unembed:], V, 0, dY, d)
+		clear(dX)
+		lnBackward(sc.lnf, dY, w[lay.LNF:], grad[lay.LNF:], dX, rows, d)
+	}
 	for l := lay.L - 1; l >= 0; l-- {
 		if M := lay.M; M > 0 {
 			// MLP block backward: ∂W_out += actᵀ dX, dact = dX W_outᵀ,
@@ -182,8 +213,15 @@ func (m *Model) backward(grad, w []float64, ws []winRef, rows int) {
 			for i, u := range pre {
 				dact[i] *= geluDeriv(u)
 			}
-			gemm(true, false, d, M, rows, 1, sc.mid[l], d, dact, M, 1, grad[lay.In[l]:], M)
-			gemm(false, true, rows, d, M, 1, dact, M, win, M, 1, dX, d)
+			if !ln {
+				gemm(true, false, d, M, rows, 1, sc.mid[l], d, dact, M, 1, grad[lay.In[l]:], M)
+				gemm(false, true, rows, d, M, 1, dact, M, win, M, 1, dX, d)
+			} else {
+				dY := sc.dy[:rows*d]
+				gemm(true, false, d, M, rows, 1, sc.ln2[l].y, d, dact, M, 1, grad[lay.In[l]:], M)
+				gemm(false, true, rows, d, M, 1, dact, M, win, M, 0, dY, d)
+				lnBackward(sc.ln2[l], dY, w[lay.LN2[l]:], grad[lay.LN2[l]:], dX, rows, d)
+			}
 		}
 		qkv, Z, att := sc.qkv[l], sc.z[l], sc.att[l]
 		wo := w[lay.O[l] : lay.O[l]+d*d]
@@ -212,10 +250,17 @@ func (m *Model) backward(grad, w []float64, ws []winRef, rows int) {
 				gemm(true, false, mm, dh, mm, 1, dS, T, q, d3, 0, dqkv[r*d3+d+h*dh:], d3) // dK
 			}
 		}
-		gemm(true, false, d, d3, rows, 1, sc.x[l], d, dqkv, d3, 1, grad[lay.QKV[l]:], d3)
-		gemm(false, true, rows, d, d3, 1, dqkv, d3, w[lay.QKV[l]:lay.O[l]], d3, 1, dX, d)
+		if !ln {
+			gemm(true, false, d, d3, rows, 1, sc.x[l], d, dqkv, d3, 1, grad[lay.QKV[l]:], d3)
+			gemm(false, true, rows, d, d3, 1, dqkv, d3, w[lay.QKV[l]:lay.O[l]], d3, 1, dX, d)
+		} else {
+			dY := sc.dy[:rows*d]
+			gemm(true, false, d, d3, rows, 1, sc.ln1[l].y, d, dqkv, d3, 1, grad[lay.QKV[l]:], d3)
+			gemm(false, true, rows, d, d3, 1, dqkv, d3, w[lay.QKV[l]:lay.O[l]], d3, 0, dY, d)
+			lnBackward(sc.ln1[l], dY, w[lay.LN1[l]:], grad[lay.LN1[l]:], dX, rows, d)
+		}
 	}
-	gE, gP := grad[lay.Embed:lay.Pos], grad[lay.Pos:lay.QKV[0]]
+	gE, gP := grad[lay.Embed:lay.Pos], grad[lay.Pos:lay.PosEnd]
 	for _, wr := range ws {
 		for p := 0; p < wr.m; p++ {
 			row := dX[(wr.r+p)*d : (wr.r+p+1)*d]

@@ -11,8 +11,10 @@ func HeadName(l, h int) string { return fmt.Sprintf("l%dh%d", l, h) }
 // name and a mask over the Dim parameters: "embed" (E), "pos" (P), one per
 // head "l{layer}h{head}" in order of layer then head (its columns of W_Q,
 // W_K and W_V and its rows of W_O, see Layout), with an MLP block one
-// "l{layer}mlp" after the layer's heads (W_in and W_out), and "unembed"
-// (U). The masks are disjoint; together they cover every parameter.
+// "l{layer}mlp" after the layer's heads (W_in and W_out), with layer norms
+// one "l{layer}ln" (the layer's gains) after those and "lnf" (the final
+// gain), and "unembed" (U). The masks are disjoint; together they cover
+// every parameter.
 func (m *Model) Components() (names []string, masks [][]bool) {
 	lay := m.lay
 	block := func(lo, hi int) []bool {
@@ -23,7 +25,7 @@ func (m *Model) Components() (names []string, masks [][]bool) {
 		return mask
 	}
 	names = append(names, "embed", "pos")
-	masks = append(masks, block(lay.Embed, lay.Pos), block(lay.Pos, lay.QKV[0]))
+	masks = append(masks, block(lay.Embed, lay.Pos), block(lay.Pos, lay.PosEnd))
 	for l := 0; l < lay.L; l++ {
 		for h := 0; h < lay.H; h++ {
 			mask := make([]bool, lay.Dim)
@@ -42,6 +44,20 @@ func (m *Model) Components() (names []string, masks [][]bool) {
 			names = append(names, fmt.Sprintf("l%dmlp", l))
 			masks = append(masks, block(lay.In[l], lay.Out[l]+lay.M*lay.D))
 		}
+		if lay.LNF >= 0 {
+			mask := block(lay.LN1[l], lay.LN1[l]+lay.D)
+			if lay.M > 0 {
+				for k := lay.LN2[l]; k < lay.LN2[l]+lay.D; k++ {
+					mask[k] = true
+				}
+			}
+			names = append(names, fmt.Sprintf("l%dln", l))
+			masks = append(masks, mask)
+		}
+	}
+	if lay.LNF >= 0 {
+		names = append(names, "lnf")
+		masks = append(masks, block(lay.LNF, lay.LNF+lay.D))
 	}
 	names = append(names, "unembed")
 	masks = append(masks, block(lay.Unembed, lay.Dim))

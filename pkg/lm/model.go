@@ -69,6 +69,12 @@ func (m *Model) Layout() Layout {
 		lay.In = append([]int(nil), lay.In...)
 		lay.Out = append([]int(nil), lay.Out...)
 	}
+	if lay.LN1 != nil {
+		lay.LN1 = append([]int(nil), lay.LN1...)
+	}
+	if lay.LN2 != nil {
+		lay.LN2 = append([]int(nil), lay.LN2...)
+	}
 	return lay
 }
 
@@ -190,7 +196,7 @@ func (m *Model) Tokens() []int { return m.tokens }
 // rotation, so that a previous-token head is within easy reach of a
 // low-rank query-key map (P is learned like every other parameter); and
 // W_Q, W_K, W_V, W_O, U (and W_in) entries N(0, 1/d), W_out entries
-// N(0, 1/M). Residual-stream entries then
+// N(0, 1/M), layer-norm gains 1. Residual-stream entries then
 // start at a scale of about 0.5, attention is nearly uniform and the
 // initial loss is about log V.
 func (m *Model) Init(rng *rand.Rand) []float64 {
@@ -209,8 +215,13 @@ func (m *Model) Init(rng *rand.Rand) []float64 {
 		}
 	}
 	s := 1 / math.Sqrt(float64(lay.D))
-	for k := lay.QKV[0]; k < lay.Dim; k++ {
+	for k := lay.PosEnd; k < lay.Dim; k++ {
 		w[k] = s * rng.NormFloat64()
+	}
+	for _, off := range lay.lnGains() { // layer-norm gains: 1
+		for k := off; k < off+lay.D; k++ {
+			w[k] = 1
+		}
 	}
 	if lay.M > 0 { // W_out: N(0, 1/M)
 		r := math.Sqrt(float64(lay.D) / float64(lay.M))
@@ -238,6 +249,10 @@ type scratch struct {
 	pre  [][]float64 // with MLP: per layer X_mid W_in, rows×M
 	act  [][]float64 // with MLP: per layer GELU(pre), rows×M
 	dact []float64   // with MLP: rows×M
+	ln1  []lnBuf     // with LayerNorm: per layer, the norm before the attention
+	ln2  []lnBuf     // with LayerNorm and MLP: per layer, the norm before the MLP
+	lnf  lnBuf       // with LayerNorm: the final norm
+	dy   []float64   // with LayerNorm: ∂/∂(a norm's output), rows×d
 	wins []winRef    // the windows of the current chunk
 
 	// grouping of a batch by window
@@ -283,6 +298,20 @@ func newScratch(m *Model) *scratch {
 			sc.act[l] = make([]float64, rows*lay.M)
 		}
 		sc.dact = make([]float64, rows*lay.M)
+	}
+	if lay.LNF >= 0 {
+		sc.ln1 = make([]lnBuf, L)
+		for l := range sc.ln1 {
+			sc.ln1[l] = newLNBuf(rows, d)
+		}
+		if lay.M > 0 {
+			sc.ln2 = make([]lnBuf, L)
+			for l := range sc.ln2 {
+				sc.ln2[l] = newLNBuf(rows, d)
+			}
+		}
+		sc.lnf = newLNBuf(rows, d)
+		sc.dy = make([]float64, rows*d)
 	}
 	for k := range sc.slotOf {
 		sc.slotOf[k] = -1

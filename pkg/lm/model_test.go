@@ -13,8 +13,13 @@ import (
 // small is the gradient-check configuration: T=8, d=8, H=2 (d_head 4), L=2.
 var small = Config{Context: 8, DModel: 8, Heads: 2, Layers: 2}
 
-// smallMLP adds the optional MLP block of hidden width 12.
-var smallMLP = Config{Context: 8, DModel: 8, Heads: 2, Layers: 2, MLP: 12}
+// smallMLP adds the optional MLP block of hidden width 12; smallLN the
+// optional layer norms, smallLNMLP both.
+var (
+	smallMLP   = Config{Context: 8, DModel: 8, Heads: 2, Layers: 2, MLP: 12}
+	smallLN    = Config{Context: 8, DModel: 8, Heads: 2, Layers: 2, LayerNorm: true}
+	smallLNMLP = Config{Context: 8, DModel: 8, Heads: 2, Layers: 2, MLP: 12, LayerNorm: true}
+)
 
 const smallV = 7
 
@@ -47,7 +52,7 @@ func smallModelOf(cfg Config, seed uint64) (*Model, []float64) {
 	w := make([]float64, m.Dim())
 	for k := range w {
 		s := f * 1.5 / math.Sqrt(float64(cfg.DModel))
-		if k < lay.QKV[0] {
+		if k < lay.PosEnd {
 			s = f * 0.75
 		}
 		w[k] = s * rng.NormFloat64()
@@ -55,6 +60,11 @@ func smallModelOf(cfg Config, seed uint64) (*Model, []float64) {
 	for l := 0; l < lay.L && lay.M > 0; l++ {
 		for k := lay.Out[l]; k < lay.Out[l]+lay.M*lay.D; k++ {
 			w[k] *= math.Sqrt(float64(lay.D)/float64(lay.M)) / (f * 1.5)
+		}
+	}
+	for _, off := range lay.lnGains() { // gains 1 + N(0, 0.3²)
+		for k := off; k < off+lay.D; k++ {
+			w[k] = 1 + 0.3*rng.NormFloat64()
 		}
 	}
 	return m, w
@@ -72,15 +82,39 @@ func naiveLoss(lay Layout, w []float64, win []int) []float64 {
 			x[t][j] = w[lay.Embed+win[t]*d+j] + w[lay.Pos+t*d+j]
 		}
 	}
+	// norm returns row x layer-normed with the gain at off (x itself
+	// without layer norms).
+	norm := func(x []float64, off int) []float64 {
+		if lay.LNF < 0 {
+			return x
+		}
+		var mu, v2 float64
+		for _, v := range x {
+			mu += v / float64(d)
+		}
+		for _, v := range x {
+			v2 += (v - mu) * (v - mu) / float64(d)
+		}
+		y := make([]float64, d)
+		for c, v := range x {
+			y[c] = w[off+c] * (v - mu) / math.Sqrt(v2+1e-5)
+		}
+		return y
+	}
 	for l := 0; l < lay.L; l++ {
 		q, k, v := make([][]float64, T), make([][]float64, T), make([][]float64, T)
 		for t := range x {
 			q[t], k[t], v[t] = make([]float64, d), make([]float64, d), make([]float64, d)
+			var g1 int
+			if lay.LNF >= 0 {
+				g1 = lay.LN1[l]
+			}
+			xn := norm(x[t], g1)
 			for j := 0; j < d; j++ {
 				for i := 0; i < d; i++ {
-					q[t][j] += x[t][i] * w[lay.WQ(l, i, j)]
-					k[t][j] += x[t][i] * w[lay.WK(l, i, j)]
-					v[t][j] += x[t][i] * w[lay.WV(l, i, j)]
+					q[t][j] += xn[i] * w[lay.WQ(l, i, j)]
+					k[t][j] += xn[i] * w[lay.WK(l, i, j)]
+					v[t][j] += xn[i] * w[lay.WV(l, i, j)]
 				}
 			}
 		}
@@ -116,9 +150,14 @@ func naiveLoss(lay Layout, w []float64, win []int) []float64 {
 		}
 		for t := range x { // x += GELU(x W_in) W_out
 			h := make([]float64, lay.M)
+			var g2 int
+			if lay.LNF >= 0 {
+				g2 = lay.LN2[l]
+			}
+			xn := norm(x[t], g2)
 			for a := range h {
 				for i := 0; i < d; i++ {
-					h[a] += x[t][i] * w[lay.In[l]+i*lay.M+a]
+					h[a] += xn[i] * w[lay.In[l]+i*lay.M+a]
 				}
 				h[a] = h[a] * (1 + math.Erf(h[a]/math.Sqrt2)) / 2
 			}
@@ -133,9 +172,10 @@ func naiveLoss(lay Layout, w []float64, win []int) []float64 {
 	for t := range loss {
 		lg := make([]float64, V)
 		var sum float64
+		xn := norm(x[t], lay.LNF)
 		for u := range lg {
 			for i := 0; i < d; i++ {
-				lg[u] += x[t][i] * w[lay.Unembed+i*V+u]
+				lg[u] += xn[i] * w[lay.Unembed+i*V+u]
 			}
 			sum += math.Exp(lg[u])
 		}
@@ -145,8 +185,9 @@ func naiveLoss(lay Layout, w []float64, win []int) []float64 {
 }
 
 func TestForwardAgainstNaive(t *testing.T) {
-	testForwardAgainstNaive(t, small)
-	testForwardAgainstNaive(t, smallMLP)
+	for _, cfg := range []Config{small, smallMLP, smallLN, smallLNMLP} {
+		testForwardAgainstNaive(t, cfg)
+	}
 }
 
 func testForwardAgainstNaive(t *testing.T, cfg Config) {
@@ -173,7 +214,7 @@ func blocks(lay Layout) []struct {
 		lo, hi int
 		cols   func(k int) bool
 	}
-	bs := []blk{{"embed", lay.Embed, lay.Pos, nil}, {"pos", lay.Pos, lay.QKV[0], nil}}
+	bs := []blk{{"embed", lay.Embed, lay.Pos, nil}, {"pos", lay.Pos, lay.PosEnd, nil}}
 	d := lay.D
 	for l := 0; l < lay.L; l++ {
 		for part, name := range []string{"Q", "K", "V"} {
@@ -184,6 +225,15 @@ func blocks(lay Layout) []struct {
 			bs = append(bs, blk{fmt.Sprintf("l%d.in", l), lay.In[l], lay.In[l] + d*lay.M, nil},
 				blk{fmt.Sprintf("l%d.out", l), lay.Out[l], lay.Out[l] + lay.M*d, nil})
 		}
+		if lay.LNF >= 0 {
+			bs = append(bs, blk{fmt.Sprintf("l%d.ln1", l), lay.LN1[l], lay.LN1[l] + d, nil})
+			if lay.M > 0 {
+				bs = append(bs, blk{fmt.Sprintf("l%d.ln2", l), lay.LN2[l], lay.LN2[l] + d, nil})
+			}
+		}
+	}
+	if lay.LNF >= 0 {
+		bs = append(bs, blk{"lnf", lay.LNF, lay.LNF + d, nil})
 	}
 	return append(bs, blk{"unembed", lay.Unembed, lay.Dim, nil})
 }
@@ -205,6 +255,8 @@ func blocks(lay Layout) []struct {
 func TestGradient(t *testing.T) {
 	t.Run("attention-only", func(t *testing.T) { testGradient(t, small) })
 	t.Run("MLP", func(t *testing.T) { testGradient(t, smallMLP) })
+	t.Run("LayerNorm", func(t *testing.T) { testGradient(t, smallLN) })
+	t.Run("LayerNorm+MLP", func(t *testing.T) { testGradient(t, smallLNMLP) })
 }
 
 func testGradient(t *testing.T, cfg Config) {
@@ -418,11 +470,11 @@ func TestNoAllocs(t *testing.T) {
 		random[i] = rng.IntN(m.NumData())
 	}
 	dst := make([]float64, len(random))
-	mm := New(Config{MLP: 128}, 60, m.Tokens())
+	mm := New(Config{MLP: 128, LayerNorm: true}, 60, m.Tokens())
 	wm := mm.Init(rng)
 	gm := make([]float64, mm.Dim())
 	for name, f := range map[string]func(){
-		"MLP":         func() { mm.LossGrad(gm, wm, aligned) },
+		"MLP+LN":      func() { mm.LossGrad(gm, wm, aligned) },
 		"aligned":     func() { m.LossGrad(g, w, aligned) },
 		"random":      func() { m.LossGrad(g, w, random) },
 		"loss only":   func() { m.LossGrad(nil, w, aligned) },
