@@ -128,3 +128,35 @@ func ExampleModel_Components() {
 	// embed:6144 pos:4096 l0h0:4096 l0h1:4096 l0h2:4096 l0h3:4096 l1h0:4096 l1h1:4096 l1h2:4096 l1h3:4096 unembed:6144
 	// true
 }
+
+// One replica per goroutine (a sampler's chains), and a fixed evaluation
+// subset of windows.
+func ExampleModel_Replicate() {
+	rng := rand.New(rand.NewPCG(1, 1))
+	cfg, pc, _ := lm.PlantedDefaults()
+	tokens, _, _ := lm.Planted(rng, pc, 40)
+	m := lm.New(cfg, pc.VocabSize(), tokens)
+	w := m.Init(rng)
+
+	T := m.WindowLen()
+	losses := make([]float64, 2)
+	done := make(chan bool)
+	for c := range losses {
+		r := m.Replicate() // own scratch, shared tokens
+		go func() {
+			batch := make([]int, T) // window 10+c, window-aligned
+			for p := range batch {
+				batch[p] = (10+c)*T + p
+			}
+			grad := make([]float64, r.Dim())
+			losses[c] = r.LossGrad(grad, w, batch)
+			done <- true
+		}()
+	}
+	<-done
+	<-done
+	eval := m.Subset([]int{10, 11}) // the same two windows as one model
+	fmt.Printf("%.4f %.4f\n", (losses[0]+losses[1])/2, eval.LossGrad(nil, w, nil))
+	// Output:
+	// 4.1582 4.1582
+}
