@@ -38,7 +38,7 @@ type PlantedResult struct {
 // the planted corpus pc (data and initialization from seed, minibatches
 // from tc.Seed) and evaluates it on 64 fresh held-out windows: loss on the
 // planted induction tokens, on all tokens, and with each head ablated.
-func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, seed uint64) (*PlantedResult, error) {
+func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, seed uint64) *PlantedResult {
 	cfg = cfg.WithDefaults()
 	pc.Context = cfg.Context
 	pc = pc.withDefaults()
@@ -72,5 +72,5 @@ func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, see
 			r.SecondRise = max(r.SecondRise, v-r.InductionLoss)
 		}
 	}
-	return r, nil
+	return r
 }
