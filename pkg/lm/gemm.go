@@ -12,8 +12,9 @@ import (
 // m×k, op(B) k×n) through blas64, so that blas64.Use swaps the engine for
 // the whole package. gonum's own Dgemm starts goroutines (and allocates)
 // once C has four or more 64×64 blocks; the sampler already runs one chain
-// per core, so for that implementation C is cut into 64×64 tiles, each of
-// which gonum computes serially. Other implementations (OpenBLAS through
+// per core, so for that implementation C is cut into tiles of 64 rows and
+// up to 192 columns (three blocks), each of which gonum computes serially.
+// Other implementations (OpenBLAS through
 // gonum.org/v1/netlib, with OPENBLAS_NUM_THREADS=1) get the whole product.
 func gemm(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	if m == 0 || n == 0 {
@@ -27,19 +28,22 @@ func gemm(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []flo
 		tb = blas.Trans
 	}
 	impl := blas64.Implementation()
-	const tile = 64 // gonum's blockSize: a 64×64 tile never goes parallel
-	if _, native := impl.(gonum.Implementation); !native || ((m+tile-1)/tile)*((n+tile-1)/tile) < 4 {
+	// gonum computes C serially when it has fewer than 4 blocks of 64×64:
+	// tiles of 64 rows × 192 columns (3 blocks) keep it serial with rows
+	// as long as possible (its kernels are axpys along the rows of C).
+	const tileM, tileN, block = 64, 192, 64
+	if _, native := impl.(gonum.Implementation); !native || ((m+block-1)/block)*((n+block-1)/block) < 4 {
 		impl.Dgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	for i0 := 0; i0 < m; i0 += tile {
-		mi := min(tile, m-i0)
+	for i0 := 0; i0 < m; i0 += tileM {
+		mi := min(tileM, m-i0)
 		ai := a[i0*lda:]
 		if tA {
 			ai = a[i0:]
 		}
-		for j0 := 0; j0 < n; j0 += tile {
-			nj := min(tile, n-j0)
+		for j0 := 0; j0 < n; j0 += tileN {
+			nj := min(tileN, n-j0)
 			bj := b[j0:]
 			if tB {
 				bj = b[j0*ldb:]
