@@ -10,8 +10,8 @@
 //
 // Byte-level tokens (Vocab: the distinct bytes of a text, numbered 0..V-1)
 // in windows of T tokens, a residual stream of width d, L attention-only
-// layers of H heads each (d_head = d/H), no biases, no layer norm (Config;
-// defaults T = 64, d = 64, H = 4, L = 2). Two options, off by default: an
+// layers of H heads each (d_head = d/H), no biases (Config; defaults
+// T = 64, d = 64, H = 4, L = 2). Two options, off by default: an
 // MLP block of width M per layer (Config.MLP) and pre-LN layer norms with a
 // learned gain and no bias, LN(x) = g ⊙ (x - mean x)/√(var x + 1e-5), before
 // the attention, the MLP and the unembedding (Config.LayerNorm). For a
