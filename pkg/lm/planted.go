@@ -1,0 +1,141 @@
+// Copyright ©2026 The susclab Authors.
+
+package lm
+
+import (
+	"math/rand/v2"
+)
+
+// PlantedConfig configures Planted. The zero value of each field means the
+// default in its comment.
+type PlantedConfig struct {
+	Alphabet int `json:"alphabet"` // A, the number of distinct tokens; 0 means 24
+	Context  int `json:"context"`  // T, tokens per window; 0 means 64
+	MinLen   int `json:"min_len"`  // shortest repeat; 0 means 4
+	MaxLen   int `json:"max_len"`  // longest repeat; 0 means 10
+	Repeats  int `json:"repeats"`  // repeats per window; 0 means 3
+	// Filler is the size F of a separate filler alphabet A..A+F-1 for the
+	// positions outside the repeats; 0 means none (fillers are drawn from
+	// the repeats' alphabet 0..A-1).
+	Filler int `json:"filler"`
+	// Skip is the probability that a filler follows the skip rule (see
+	// Planted); 0 means never.
+	Skip float64 `json:"skip"`
+}
+
+// VocabSize returns the number of tokens, A + F.
+func (c PlantedConfig) VocabSize() int {
+	c = c.withDefaults()
+	return c.Alphabet + c.Filler
+}
+
+func (c PlantedConfig) withDefaults() PlantedConfig {
+	if c.Alphabet == 0 {
+		c.Alphabet = 24
+	}
+	if c.Context == 0 {
+		c.Context = 64
+	}
+	if c.MinLen == 0 {
+		c.MinLen = 4
+	}
+	if c.MaxLen == 0 {
+		c.MaxLen = 10
+	}
+	if c.Repeats == 0 {
+		c.Repeats = 3
+	}
+	return c
+}
+
+// Planted returns a token stream of windows·T+1 tokens with planted
+// structure, and for each of its windows·T samples (the indexing of New)
+// whether it is a planted induction token and whether it is a skip token.
+//
+// Each window is generated as follows. First Repeats segment pairs are
+// placed: a source [o, o+ℓ) (ℓ uniform in MinLen..MaxLen) and a later copy
+// [s, s+ℓ), s ≥ o+ℓ, no two segments of a window overlapping (a pair that
+// does not fit after 1000 tries is skipped). Then the T positions are
+// filled from left to right: a source position with a uniform token of the
+// alphabet 0..A-1, a copy position with the token of its source position,
+// and every other position with a filler: a uniform token of the filler
+// alphabet A..A+F-1 (of 0..A-1 if F = 0), except that with probability
+// Skip a filler at q ≥ 2 after a filler x_{q-2} follows the skip rule
+// x_q = next(x_{q-2}), the next token of the filler alphabet cyclically
+// (a skip token). The last target of a window is the first token of the
+// next, unpredictable.
+//
+// Sample t of a window (predicting x_{t+1}) is a planted induction token
+// when s ≤ t < s+ℓ-1 for one of its copies: it predicts the 2nd..ℓ-th
+// token of the copy, uniform and independent of everything but its source
+// earlier in the window, so that only an induction mechanism predicts it
+// (a previous-token head in layer 0 whose output lets an induction head in
+// layer 1 find the token after the earlier occurrence of the current
+// token); unconditionally its entropy is log A nats. Sample t is a skip
+// token when x_{t+1} was drawn by the skip rule: a previous-token head
+// predicts it. The skip rule gives the previous-token head a use of its
+// own, so that it forms early; with Skip = 0 the model learns induction
+// far more slowly (see the package documentation). A separate filler
+// alphabet keeps the two apart: the current token tells whether the skip
+// rule or a repeat can apply, and repeated tokens rarely occur by chance.
+func Planted(rng *rand.Rand, cfg PlantedConfig, windows int) (tokens []int, induction, skip []bool) {
+	cfg = cfg.withDefaults()
+	T, A, F := cfg.Context, cfg.Alphabet, cfg.Filler
+	if A < 2 || F < 0 || F == 1 || cfg.MinLen < 2 || cfg.MaxLen < cfg.MinLen || 2*cfg.MaxLen > T || windows < 1 || cfg.Skip < 0 || cfg.Skip > 1 {
+		panic("lm: Planted: invalid config")
+	}
+	f0, nf := A, F // the filler alphabet f0..f0+nf-1
+	if F == 0 {
+		f0, nf = 0, A
+	}
+	tokens = make([]int, windows*T+1)
+	induction = make([]bool, windows*T)
+	skip = make([]bool, windows*T)
+	src := make([]int, T) // position → source position for a copy, -1: filler; -2: a source
+	for k := 0; k < windows; k++ {
+		for i := range src {
+			src[i] = -1
+		}
+		for r := 0; r < cfg.Repeats; r++ {
+			for try := 0; try < 1000; try++ {
+				l := cfg.MinLen + rng.IntN(cfg.MaxLen-cfg.MinLen+1)
+				o := rng.IntN(T - 2*l + 1)
+				s := o + l + rng.IntN(T-2*l-o+1)
+				if free(src, o, o+l) && free(src, s, s+l) {
+					for i := 0; i < l; i++ {
+						src[o+i], src[s+i] = -2, o+i
+					}
+					for t := s; t < s+l-1; t++ {
+						induction[k*T+t] = true
+					}
+					break
+				}
+			}
+		}
+		x := tokens[k*T : k*T+T]
+		for q := range x {
+			switch {
+			case src[q] >= 0:
+				x[q] = x[src[q]]
+			case src[q] == -2:
+				x[q] = rng.IntN(A)
+			case q >= 2 && src[q-2] == -1 && rng.Float64() < cfg.Skip:
+				x[q] = f0 + (x[q-2]-f0+1)%nf
+				skip[k*T+q-1] = true
+			default:
+				x[q] = f0 + rng.IntN(nf)
+			}
+		}
+	}
+	tokens[windows*T] = f0 + rng.IntN(nf)
+	return tokens, induction, skip
+}
+
+func free(src []int, lo, hi int) bool { // no segment in [lo, hi)
+	for _, v := range src[lo:hi] {
+		if v != -1 {
+			return false
+		}
+	}
+	return true
+}

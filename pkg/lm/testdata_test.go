@@ -1,0 +1,61 @@
+// Copyright ©2026 The susclab Authors.
+
+package lm
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"susclab/pkg/checkpoint"
+)
+
+func loadShipped(t *testing.T, name string) (SeriesConfig, *checkpoint.Checkpoint) {
+	t.Helper()
+	s, err := checkpoint.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ParseSeriesConfig(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := s.Last()
+	if !ok {
+		t.Fatal("no checkpoint")
+	}
+	return cfg, c
+}
+
+// TestShippedCheckpoints checks the trained checkpoints of testdata: the
+// Go-source model's recorded loss is recomputed from its parameters (the
+// format, the layout and the forward pass have not changed), and the
+// planted model has induction heads on repeated random tokens.
+func TestShippedCheckpoints(t *testing.T) {
+	cfg, c := loadShipped(t, "gosrc.ckpt")
+	corpus := GoCorpus()
+	train, probe := GoSplit(corpus, cfg.Model)
+	if cfg.VocabSize != train.VocabSize() || len(c.Params) != train.Dim() || c.Step != 20000 {
+		t.Fatalf("gosrc.ckpt: vocabulary %d, %d parameters, step %d", cfg.VocabSize, len(c.Params), c.Step)
+	}
+	// Bit for bit on amd64; 1e-12 allows fused multiply-adds elsewhere.
+	if l := train.LossGrad(nil, c.Params, EvalBatch(train, cfg.Train.EvalWindows)); math.Abs(l-c.Loss) > 1e-12*c.Loss {
+		t.Errorf("gosrc.ckpt: recorded loss %v, recomputed %v", c.Loss, l)
+	}
+	if l := probe.LossGrad(nil, c.Params, nil); l > 1.7 {
+		t.Errorf("gosrc.ckpt: probe loss %v nats, want < 1.7", l)
+	}
+
+	pcfg, pc := loadShipped(t, "planted.ckpt")
+	m := New(pcfg.Model, pcfg.VocabSize, make([]int, pcfg.Model.Context+1))
+	pool := make([]int, 32) // the repeat alphabet of PlantedDefaults
+	for a := range pool {
+		pool[a] = a
+	}
+	_, ind, first, second := m.RepeatScores(pc.Params, rand.New(rand.NewPCG(1, 1)), pool, 16)
+	t.Logf("planted.ckpt on repeated random tokens: loss %.3f then %.3f; induction attention %.2f", first, second, ind)
+	H := pcfg.Model.Heads
+	if second > 0.3*first || math.Max(ind[H], ind[H+1]) < 0.5 {
+		t.Errorf("planted.ckpt: no induction on repeated random tokens: loss %.3f then %.3f, layer-1 attention %.2f", first, second, ind[H:])
+	}
+}

@@ -1,0 +1,206 @@
+// Copyright ©2026 The susclab Authors.
+
+package lm
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"susclab/pkg/checkpoint"
+)
+
+// TrainConfig configures Train. The zero value of each field means the
+// default in its comment.
+type TrainConfig struct {
+	Steps        int     `json:"steps"`         // Adam updates; 0 means 1000
+	LR           float64 `json:"lr"`            // peak learning rate; 0 means 1e-3
+	Warmup       int     `json:"warmup"`        // steps of linear warm-up from LR/Warmup to LR (0: none)
+	Cosine       bool    `json:"cosine"`        // after warm-up, decay the learning rate to 0 along a half cosine
+	BatchWindows int     `json:"batch_windows"` // whole windows per minibatch; 0 means 4
+	Seed         uint64  `json:"seed"`          // seeds the window permutation
+	Beta1        float64 `json:"beta1"`         // Adam first-moment decay; 0 means 0.9
+	Beta2        float64 `json:"beta2"`         // Adam second-moment decay; 0 means 0.999
+	Eps          float64 `json:"eps"`           // Adam denominator offset; 0 means 1e-8
+	// Every is the checkpoint interval in steps: checkpoints are taken at
+	// step 0, at every multiple of Every and at the last step. 0 means
+	// only the first and the last.
+	Every int `json:"every"`
+	// EvalWindows is the number of the model's windows, evenly spaced, on
+	// which a checkpoint's loss is measured (the same windows every time);
+	// 0 means 32 (or all if there are fewer).
+	EvalWindows int `json:"eval_windows"`
+	// Data describes the training data in the checkpoint config (free text).
+	Data string `json:"data,omitempty"`
+	// Progress, if not nil, is called after every step (and once for step
+	// 0): see Progress.
+	Progress func(Progress) `json:"-"`
+}
+
+// Progress reports one step of Train.
+type Progress struct {
+	Step, Steps int
+	BatchLoss   float64 // the minibatch loss at this step, before its update (NaN at step 0)
+	Checkpoint  bool    // whether a checkpoint was taken after this step
+	EvalLoss    float64 // the checkpoint's loss (NaN if Checkpoint is false)
+}
+
+// SeriesConfig is the config stored in the checkpoint series that Train
+// returns.
+type SeriesConfig struct {
+	Model     Config      `json:"model"`
+	VocabSize int         `json:"vocab_size"`
+	Train     TrainConfig `json:"train"` // with defaults filled in
+}
+
+// EvalBatch returns the samples of `windows` evenly spaced windows of the
+// window-aligned model m (its windows ⌊(2j+1)W/(2·windows)⌋, j = 0..
+// windows-1, of W): the fixed set on which Train measures a checkpoint's
+// loss, so that a checkpoint's Loss can be recomputed from its parameters.
+func EvalBatch(m *Model, windows int) []int {
+	T := m.WindowLen()
+	nw := m.NumData() / T
+	windows = min(windows, nw)
+	eval := make([]int, 0, windows*T)
+	for j := 0; j < windows; j++ {
+		k := (2*j + 1) * nw / (2 * windows)
+		for p := 0; p < T; p++ {
+			eval = append(eval, k*T+p)
+		}
+	}
+	return eval
+}
+
+// ParseSeriesConfig returns the SeriesConfig of a series written by Train.
+func ParseSeriesConfig(s *checkpoint.Series) (SeriesConfig, error) {
+	var c SeriesConfig
+	if s.Name != "lm" {
+		return c, fmt.Errorf("lm: series of model %q, not lm", s.Name)
+	}
+	err := json.Unmarshal(s.Config, &c)
+	return c, err
+}
+
+func (c TrainConfig) withDefaults(nwin int) TrainConfig {
+	if c.Steps == 0 {
+		c.Steps = 1000
+	}
+	if c.LR == 0 {
+		c.LR = 1e-3
+	}
+	if c.BatchWindows == 0 {
+		c.BatchWindows = 4
+	}
+	if c.Beta1 == 0 {
+		c.Beta1 = 0.9
+	}
+	if c.Beta2 == 0 {
+		c.Beta2 = 0.999
+	}
+	if c.Eps == 0 {
+		c.Eps = 1e-8
+	}
+	if c.EvalWindows == 0 {
+		c.EvalWindows = 32
+	}
+	c.EvalWindows = min(c.EvalWindows, nwin)
+	c.BatchWindows = min(c.BatchWindows, nwin)
+	return c
+}
+
+// Train runs cfg.Steps Adam updates on m from a copy of w0 and returns the
+// final parameters and the checkpoints (name "lm", config a SeriesConfig).
+//
+// m must be window-aligned (a full model or a Subset view): its NumData()/T
+// windows are shuffled by a PCG generator seeded with cfg.Seed, and each
+// minibatch is the next BatchWindows windows of the permutation, all their
+// T samples (reshuffled when fewer than BatchWindows remain). The update
+// at step t = 1, 2, ... with g = ∇L_B(w) is Adam with bias correction and
+// learning rate η_t = LR·min(1, t/Warmup), times
+// (1 + cos(π (t-Warmup)/(Steps-Warmup)))/2 after the warm-up if Cosine:
+//
+//	m ← β1 m + (1-β1) g,  v ← β2 v + (1-β2) g²,
+//	w ← w - η_t m̂ / (√v̂ + Eps),  m̂ = m/(1-β1^t), v̂ = v/(1-β2^t).
+//
+// A checkpoint's Loss is the mean loss over EvalWindows fixed windows of m.
+// The result is a deterministic function of (m, w0, cfg).
+func Train(m *Model, w0 []float64, cfg TrainConfig) ([]float64, *checkpoint.Series) {
+	T := m.WindowLen()
+	if m.NumData()%T != 0 {
+		panic("lm: Train needs a window-aligned model (full or Subset)")
+	}
+	m.checkW(w0)
+	nw := m.NumData() / T
+	cfg = cfg.withDefaults(nw)
+	if cfg.Steps < 0 || cfg.BatchWindows < 0 || cfg.Every < 0 || cfg.Warmup < 0 {
+		panic("lm: Train: negative setting")
+	}
+	d := m.Dim()
+	blob, err := json.Marshal(SeriesConfig{Model: m.cfg, VocabSize: m.lay.V, Train: cfg})
+	if err != nil {
+		panic(err)
+	}
+	series := &checkpoint.Series{Name: "lm", Config: blob, Dim: d}
+
+	eval := EvalBatch(m, cfg.EvalWindows)
+	checkpointAt := func(step int, w []float64) float64 {
+		l := m.LossGrad(nil, w, eval)
+		series.Add(step, l, w)
+		return l
+	}
+
+	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+	perm := make([]int, nw)
+	for i := range perm {
+		perm[i] = i
+	}
+	pos := nw
+	batch := make([]int, cfg.BatchWindows*T)
+	w := append([]float64(nil), w0...)
+	g := make([]float64, d)
+	mom, vel := make([]float64, d), make([]float64, d)
+	b1t, b2t := 1.0, 1.0
+
+	l0 := checkpointAt(0, w)
+	if cfg.Progress != nil {
+		cfg.Progress(Progress{Step: 0, Steps: cfg.Steps, BatchLoss: math.NaN(), Checkpoint: true, EvalLoss: l0})
+	}
+	for step := 1; step <= cfg.Steps; step++ {
+		if pos+cfg.BatchWindows > nw {
+			rng.Shuffle(nw, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+			pos = 0
+		}
+		for b, k := range perm[pos : pos+cfg.BatchWindows] {
+			for p := 0; p < T; p++ {
+				batch[b*T+p] = k*T + p
+			}
+		}
+		pos += cfg.BatchWindows
+		loss := m.LossGrad(g, w, batch)
+
+		lr := cfg.LR
+		if cfg.Warmup > 0 && step < cfg.Warmup {
+			lr *= float64(step) / float64(cfg.Warmup)
+		} else if cfg.Cosine && cfg.Steps > cfg.Warmup {
+			lr *= (1 + math.Cos(math.Pi*float64(step-cfg.Warmup)/float64(cfg.Steps-cfg.Warmup))) / 2
+		}
+		b1t *= cfg.Beta1
+		b2t *= cfg.Beta2
+		c1, c2 := 1/(1-b1t), 1/(1-b2t)
+		for k, gk := range g {
+			mom[k] = cfg.Beta1*mom[k] + (1-cfg.Beta1)*gk
+			vel[k] = cfg.Beta2*vel[k] + (1-cfg.Beta2)*gk*gk
+			w[k] -= lr * mom[k] * c1 / (math.Sqrt(vel[k]*c2) + cfg.Eps)
+		}
+
+		p := Progress{Step: step, Steps: cfg.Steps, BatchLoss: loss, EvalLoss: math.NaN()}
+		if (cfg.Every > 0 && step%cfg.Every == 0) || step == cfg.Steps {
+			p.Checkpoint, p.EvalLoss = true, checkpointAt(step, w)
+		}
+		if cfg.Progress != nil {
+			cfg.Progress(p)
+		}
+	}
+	return w, series
+}
