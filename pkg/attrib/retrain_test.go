@@ -275,6 +275,9 @@ func TestJSONRoundTrip(t *testing.T) {
 // the allocations of a Scores call do not depend on how many iterations
 // the tolerance asks for.
 func TestCGAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector; the test runs in the plain go test")
+	}
 	m, test, w0 := smallMLP()
 	w, _ := toy.Minimize(m, w0, toy.Optimizer{Method: toy.Adam, Steps: 500, LR: 0.02})
 	count := func(tol float64) float64 {
