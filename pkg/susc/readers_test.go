@@ -119,8 +119,24 @@ func TestInconsistentJSONRefused(t *testing.T) {
 // A labelled matrix with a long first row and empty later rows used to
 // allocate rows × first-row length before noticing (80 GB for 500 KB).
 func TestRaggedMatrixJSONAllocatesNothingBig(t *testing.T) {
+	// Labels of the right sizes, so that only the shape check stands
+	// between the file and an allocation of rows × first-row length.
 	var b strings.Builder
-	b.WriteString(`{"nbeta": 1, "cov": {"rows": [], "cols": [], "data": [[`)
+	b.WriteString(`{"nbeta": 1, "cov": {"rows": [`)
+	for i := range 20001 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"r"`)
+	}
+	b.WriteString(`], "cols": [`)
+	for i := range 20000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"c"`)
+	}
+	b.WriteString(`], "data": [[`)
 	for i := range 20000 {
 		if i > 0 {
 			b.WriteString(",")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"reflect"
+	"strings"
 	"susclab/pkg/susc"
 	"testing"
 
@@ -148,5 +149,17 @@ func TestPatternWeightsSumZeroSolution(t *testing.T) {
 	// A J that only sees the total mass cannot be moved by Σ dh = 0 moves.
 	if _, err := Solve(mat.NewDense(1, 3, []float64{1, 1, 1}), []float64{0.01}, Config{Weights: pi}); err == nil {
 		t.Error("J = (1,1,1) with weights: want an error, no move reaches the target")
+	}
+}
+
+// A response matrix or target with a NaN is refused with an error that
+// says so (it used to be reported as "J is zero").
+func TestSolveRefusesNonFinite(t *testing.T) {
+	j := mat.NewDense(2, 2, []float64{1, 0, math.NaN(), 1})
+	if _, err := Solve(j, []float64{1, 0}, Config{}); err == nil || !strings.Contains(err.Error(), "not finite") {
+		t.Errorf("NaN in J: %v", err)
+	}
+	if _, err := Solve(mat.NewDense(1, 1, []float64{1}), []float64{math.Inf(1)}, Config{}); err == nil || !strings.Contains(err.Error(), "not finite") {
+		t.Errorf("infinite target: %v", err)
 	}
 }
