@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """SGLD steps per second in PyTorch (CPU), the reference for cmd/bench.
 
-The update is THEORY.md section 7 (devinterp's convention), full batch:
+The update is docs/theory.md §2.1 (devinterp's convention), full batch:
 
     w <- w - (eps/2) [ nbeta grad L_n(w) + gamma (w - w*) ] + sqrt(eps) N(0, I)
 

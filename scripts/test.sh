@@ -3,8 +3,10 @@
 #   1. scripts/setup.sh --test   (Jupyter, GoNB kernel, goimports, chromium, gcc; fast when done)
 #   2. go vet ./...
 #   3. go test ./...             (the browser test of tools/nbrun must run: no skip)
-#   4. go test -race -short ./pkg/susc/ ./pkg/lm/ ./pkg/checkpoint/  (long tests run in step 3)
-#   5. go run ./tools/nbrun      (executes notebooks/*.ipynb, fails on errors, panics and
+#   4. go test -race -short ./...  (every package, the toy models under the sampler
+#                                   included; long statistical tests run in step 3)
+#   5. every Fuzz target for a few seconds (the file readers must never panic)
+#   6. go run ./tools/nbrun      (executes notebooks/*.ipynb, fails on errors, panics and
 #                                 undrawn charts; pages go to build/notebooks/)
 # Idempotent; needs no stdin. Extra arguments are passed to nbrun (e.g. -screenshot).
 set -euo pipefail
@@ -25,13 +27,16 @@ go vet ./...
 step "go test ./..."
 NBRUN_REQUIRE_BROWSER=1 go test ./...
 
-if compgen -G "pkg/susc/*.go" >/dev/null; then
-  step "go test -race -short ./pkg/susc/"
-  go test -race -short ./pkg/susc/
-fi
+step "go test -race -short ./..."
+go test -race -short ./...
 
-step "go test -race -short ./pkg/lm/ ./pkg/checkpoint/"
-go test -race -short ./pkg/lm/ ./pkg/checkpoint/
+step "fuzz the readers (${FUZZTIME:=5s} each)"
+for pkg in $(go list ./...); do
+  for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+    # -fuzzminimizetime 0: minimizing every new input can take a minute each.
+    go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 0 "$pkg"
+  done
+done
 
 step "notebooks (tools/nbrun)"
 go run ./tools/nbrun "$@"

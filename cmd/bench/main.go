@@ -257,7 +257,7 @@ func main() {
 	fmt.Printf("susclab speed benchmark — %s, %s/%s, %d CPUs, GOMAXPROCS %d\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0))
 	fmt.Printf("load average at start: %s (other work on the machine slows every figure; see the arithmetic-loop row below)\n", loadavg())
-	fmt.Printf("SGLD (THEORY §7), full batch, float64; Go: susc.Sample, 1 chain on 1 core; wall clock, best of %d alternating runs of ≈%.2f s per figure.\n\n", *reps, *seconds/float64(*reps))
+	fmt.Printf("SGLD (docs/theory.md §2.1), full batch, float64; Go: susc.Sample, 1 chain on 1 core; wall clock, best of %d alternating runs of ≈%.2f s per figure.\n\n", *reps, *seconds/float64(*reps))
 
 	// PyTorch first, alone on the machine.
 	tr, why := runTorch()

@@ -20,7 +20,7 @@ type NormalCrossing12 struct {
 	W0, W1, DLossSum float64 // state, and a sum the compiler cannot drop
 }
 
-// New prepares the loop for data x, y and step ε of THEORY §7 at nβ, γ,
+// New prepares the loop for data x, y and step ε of docs/theory.md §2.1 at nβ, γ,
 // centred at w* = 0.
 func New(x, y []float64, nb, gamma, eps float64) *NormalCrossing12 {
 	var sxx, sxy float64

@@ -1,7 +1,7 @@
 package susc_test
 
-// Acceptance tests: every estimator against an exact answer (THEORY.md §6
-// and §8). Tolerances are stated in standard errors (SE) of the estimate,
+// Acceptance tests: every estimator against an exact answer
+// (docs/theory.md §7 and §9). Tolerances are stated in standard errors (SE) of the estimate,
 // computed from the spread between independent units (chains × batches);
 // the runs are seeded, hence deterministic. Where SGLD's own O(ε) bias
 // matters, ε is chosen so that the bias is a small fraction of the SE, and
@@ -102,7 +102,7 @@ func TestLLCNormalCrossingApproachesLambda(t *testing.T) {
 }
 
 // TestLLCReducedRank checks the Aoyagi–Watanabe learning coefficients of
-// reduced-rank regression (THEORY §6): (5,3,5) → 6.5 and (3,2,3) → 2.5, on
+// reduced-rank regression (docs/theory.md §7.3): (5,3,5) → 6.5 and (3,2,3) → 2.5, on
 // idealized pure-noise data (Sxx = nI, Syx = 0, w* = 0). There is no
 // quadrature in 30 dimensions, so the tolerance is the finite-nβ bias plus
 // 3 SE: the estimand depends only on nβ/γ² (the loss is homogeneous of degree
@@ -157,7 +157,7 @@ func maxZ(est, se, exact mat.Symmetric) (z float64, rel float64) {
 	return z, math.Sqrt(num / den)
 }
 
-// TestInfluenceLinearRegression checks THEORY 8.2: the posterior of Bayesian
+// TestInfluenceLinearRegression checks docs/theory.md §9.2: the posterior of Bayesian
 // linear regression is exactly N(w*, V), V = (β XᵀX + γ I)⁻¹, so
 // Cov(l_i, l_j) = r_i r_j c_ij + c_ij²/2 with c_ij = x_iᵀ V x_j. The influence
 // matrix is I = -Cov, the correlation +Corr, and BIF(z_i, w_k) = -Cov(l_i, w_k)
@@ -221,7 +221,7 @@ func TestInfluenceLinearRegression(t *testing.T) {
 }
 
 // TestFDTAnharmonicPotential checks the fluctuation–dissipation theorem
-// (THEORY 2 and 8.3) on the anharmonic potential V = x²/2 + x³/6 + x⁴/24
+// (docs/theory.md §3.1 and §9.3) on the anharmonic potential V = x²/2 + x³/6 + x⁴/24
 // perturbed by ΔL = D(x) = x - x²/4: the sampled -nβ Cov(φ, D) must match the
 // central finite difference of the exact <φ>_h (quadrature) at h = 0, for
 // φ = x and φ = x². It also checks Cov(L, φ) = -∂<φ>/∂nβ.

@@ -63,7 +63,7 @@ func BenchmarkKernelStepNormalCrossing(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		k.Step(s, m, nil, rng)
+		s.Step(m, nil, rng)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
 }

@@ -3,7 +3,7 @@ package susc
 import "math"
 
 // Budget is an SGLD schedule chosen from the curvature range of the
-// posterior's potential U = nβ L + (γ/2)||w - w*||² (THEORY.md §7): with kMax
+// posterior's potential U = nβ L + (γ/2)||w - w*||² (docs/theory.md §2.7): with kMax
 // the stiffest and kMin the flattest curvature that the chains meet, the step
 // ε = c/kMax keeps the unadjusted step stable (ε kMax < 4) and its relative
 // bias on variances about c/4, and the slowest mode relaxes in τ = 2/(ε kMin)

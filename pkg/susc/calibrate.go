@@ -9,8 +9,8 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
-// CalibrationGrid is the ε × nβ grid of a step-size calibration (THEORY.md
-// §7; devinterp's epsilon–beta analysis): every nβ is sampled with every ε.
+// CalibrationGrid is the ε × nβ grid of a step-size calibration
+// (docs/theory.md §2.7; devinterp's epsilon–beta analysis): every nβ is sampled with every ε.
 type CalibrationGrid struct {
 	// NBetas are the values of nβ (rows). Required, each finite and > 0.
 	NBetas []float64

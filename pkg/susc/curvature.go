@@ -82,7 +82,7 @@ func hessian(dst *mat.SymDense, m Model, w []float64, fn string) *mat.SymDense {
 // of the empirical loss L_n at w: the data's curvatures. The posterior's
 // potential U = nβ L_n + (γ/2)||w - w*||² has curvatures nβλ + γ near w*, so
 // comparing nβλ with γ says in how many directions the data, rather than the
-// localizing prior, set the posterior's width (THEORY.md §1, §7).
+// localizing prior, set the posterior's width (docs/theory.md §1.2, §2.7).
 //
 // H is the finite-difference Hessian of Hessian (its cost and accuracy).
 // Curvatures panics if len(w) != Dim(), if a gradient is not finite (the

@@ -3,6 +3,7 @@ package susc
 import (
 	"errors"
 	"math"
+	"slices"
 )
 
 // RHat returns the Gelman–Rubin potential scale reduction factor of
@@ -20,7 +21,7 @@ func (r *Result) RHat(name string, i int) (float64, error) {
 	}
 	var means, vars []float64
 	n := math.MaxInt
-	for c := range r.Chains {
+	for _, c := range r.Used() {
 		m := r.ChainMoments(c)
 		if m.N < 2 {
 			continue
@@ -52,7 +53,8 @@ func (r *Result) RHat(name string, i int) (float64, error) {
 // with γ_c the biased autocovariance, W the mean within-chain variance and
 // var⁺ = (N-1)/N W + B/N; ρ_0 = 1, pairs are summed while positive (Geyer's
 // initial positive sequence) and made non-increasing (initial monotone
-// sequence), and τ ≥ 1/log₁₀(MN).
+// sequence), and τ ≥ 1/log₁₀(MN). It is NaN for fewer than 4 draws, a
+// constant trace, or a trace with a NaN or infinite value.
 func ESS(chains [][]float64) float64 {
 	m := len(chains)
 	if m == 0 {
@@ -64,6 +66,13 @@ func ESS(chains [][]float64) float64 {
 	}
 	if n < 4 {
 		return nan
+	}
+	for _, c := range chains {
+		for _, v := range c[:n] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nan // no effective sample size for a trace that is not finite
+			}
+		}
 	}
 	means := make([]float64, m)
 	for c, x := range chains {
@@ -140,31 +149,26 @@ func ESS(chains [][]float64) float64 {
 	return total / math.Max(tau, 1/math.Log10(total))
 }
 
-// RunningMean writes the running mean of x, (1/k) Σ_{s<k} x_s, into dst
-// (nil allocates) and returns it.
-func RunningMean(dst, x []float64) []float64 {
-	if dst == nil {
-		dst = make([]float64, len(x))
-	}
-	if len(dst) != len(x) {
-		panic("susc: RunningMean: length mismatch")
-	}
-	var s float64
-	for i, v := range x {
-		s += v
-		dst[i] = s / float64(i+1)
-	}
-	return dst
-}
-
-// MALA returns each chain's mean MALA acceptance probability (Run.MALA).
+// MALA returns each chain's mean MALA acceptance probability (Run.MALA):
+// NaN for a chain without draws or left out as diverged (see Result.Used).
 func (r *Result) MALA() ([]float64, error) {
 	out := make([]float64, len(r.Chains))
+	used := r.Used()
+	for c := range out {
+		out[c] = nan
+	}
+	recorded := false
 	for c, ch := range r.Chains {
-		if ch.MALACount == 0 {
+		recorded = recorded || ch.MALACount > 0
+		if ch.MALACount > 0 && slices.Contains(used, c) {
+			out[c] = ch.MALASum / float64(ch.MALACount)
+		}
+	}
+	if !recorded {
+		if r.NumDraws() > 0 {
 			return nil, errors.New("susc: no MALA acceptance recorded; set Run.MALA")
 		}
-		out[c] = ch.MALASum / float64(ch.MALACount)
+		return out, errors.New("susc: no MALA acceptance: no chain has draws")
 	}
 	return out, nil
 }

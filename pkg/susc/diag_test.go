@@ -40,7 +40,7 @@ func TestESSOfAR1(t *testing.T) {
 
 func TestRHat(t *testing.T) {
 	res := func(shift float64) *Result {
-		r := &Result{D: 1, Observables: []ObservableInfo{{Name: LossName, Dim: 1}}}
+		r := &Result{DrawDim: 1, Observables: []ObservableInfo{{Name: LossName, Dim: 1}}}
 		for _, tr := range ar1(4, 2000, 0.5, shift, 3) {
 			mo := NewMoments(1)
 			for _, x := range tr {
@@ -66,7 +66,7 @@ func TestMALAAcceptanceFormula(t *testing.T) {
 	s, _ := SGLD{Epsilon: 0.3}.Init(&p, []float64{0.1})
 	ms := newMALAScratch(1)
 	ms.prev[0] = 0.1
-	s.W[0] = 0.9
+	s.Position()[0] = 0.9
 	U := func(w float64) float64 { return p.NBeta*m.LossGrad(nil, []float64{w}, nil) + p.Gamma/2*(w-0.5)*(w-0.5) }
 	dU := func(w float64) float64 { return p.NBeta*(w-7.0/3) + p.Gamma*(w-0.5) }
 	logq := func(to, from float64) float64 { // N(from - ε/2 U'(from), ε)
@@ -74,7 +74,7 @@ func TestMALAAcceptanceFormula(t *testing.T) {
 		return -(to - mu) * (to - mu) / (2 * 0.3)
 	}
 	want := math.Min(1, math.Exp(U(0.1)-U(0.9)+logq(0.1, 0.9)-logq(0.9, 0.1)))
-	if got := ms.acceptance(s, m); math.Abs(got-want) > 1e-12 {
+	if got := ms.acceptance(s.(langevin), m); math.Abs(got-want) > 1e-12 {
 		t.Errorf("acceptance %v, want %v", got, want)
 	}
 	// Small steps are nearly exact, large ones are not.

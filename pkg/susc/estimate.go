@@ -53,35 +53,27 @@ func covSE(units []*Moments, i, j int) float64 {
 // Cov returns the covariance of draw coordinates i and j over all draws
 // (see Coord), with its standard error.
 func (r *Result) Cov(i, j int) Estimate {
-	return Estimate{r.Pooled().Cov(i, j), covSE(r.units(), i, j)}
+	return Estimate{r.Pooled().Cov(i, j), covSE(r.Units(), i, j)}
 }
 
 // Mean returns the posterior mean of draw coordinate i with its standard
 // error (spread of unit means).
 func (r *Result) Mean(i int) Estimate {
-	var sum float64
-	var n int
-	for _, c := range r.Chains {
-		for _, u := range c.Units {
-			sum += float64(u.N) * u.Mean[i]
-			n += u.N
-		}
-	}
-	us := r.units()
+	pooled, us := r.Pooled(), r.Units()
 	xs := make([]float64, len(us))
 	for k, u := range us {
 		xs[k] = u.Mean[i]
 	}
 	_, se := meanSE(xs)
-	if n == 0 {
+	if pooled.N == 0 {
 		return Estimate{nan, se}
 	}
-	return Estimate{sum / float64(n), se}
+	return Estimate{pooled.Mean[i], se}
 }
 
 // Susceptibility is the linear response of a posterior expectation <φ> to a
 // data perturbation q → q_h = (1-h) q + h q' with loss change ΔL = L' - L
-// (THEORY.md §2). It stores the raw covariance; the susceptibility and the
+// (docs/theory.md §3.2). It stores the raw covariance; the susceptibility and the
 // response are derived from it so that sign and factor cannot drift apart:
 //
 //	C = Cov(φ, ΔL),   χ = -C,   J = ∂<φ>_h/∂h = nβ χ = -nβ C.
@@ -135,7 +127,7 @@ func (r *Result) SusceptibilityMatrix(phi, dL string) (*SusceptibilityMatrix, er
 	if r.NumDraws() < 2 {
 		return nil, errors.New("susc: fewer than two draws")
 	}
-	pooled, us := r.Pooled(), r.units()
+	pooled, us := r.Pooled(), r.Units()
 	s := &SusceptibilityMatrix{NBeta: r.NBeta, Cov: mat.NewDense(po.Dim, do.Dim, nil), CovSE: mat.NewDense(po.Dim, do.Dim, nil)}
 	for i := range po.Dim {
 		s.Rows = append(s.Rows, po.label(i))
@@ -173,7 +165,7 @@ func (s *SusceptibilityMatrix) scaled(a float64) (value, se *mat.Dense) {
 
 // BIF returns the Bayesian influence function of each sample of the
 // per-sample loss observable losses on the scalar observable phi:
-// BIF(z_i, φ) = -Cov(l_i, φ) (THEORY.md §3; ∂<φ>/∂ε_i = β BIF with ε_i the
+// BIF(z_i, φ) = -Cov(l_i, φ) (docs/theory.md §4.1; ∂<φ>/∂ε_i = β BIF with ε_i the
 // weight change of sample i).
 func (r *Result) BIF(losses, phi string) ([]Estimate, error) {
 	m, err := r.SusceptibilityMatrix(losses, phi)
@@ -264,39 +256,58 @@ func (r *Result) lossBlock(name string) (ObservableInfo, *Moments, []*Moments, e
 	if r.NumDraws() < 2 {
 		return o, nil, nil, errors.New("susc: fewer than two draws")
 	}
-	return o, r.Pooled(), r.units(), nil
+	return o, r.Pooled(), r.Units(), nil
 }
 
-// LLC is the local learning coefficient estimate (THEORY.md §6):
+// LLC is the local learning coefficient estimate (docs/theory.md §7.1):
 //
 //	λ̂_c = nβ ( mean over chain c's draws of L_n(w) - L_n(w*) )
 //
-// per chain; Mean and SE are over chains (SE = Std/√chains).
+// per chain; Mean and SE are over the used chains (SE = Std/√Used).
 type LLC struct {
-	NBeta    float64
+	NBeta float64
+	// PerChain[c] is chain c's estimate: NaN for a chain without draws or
+	// left out as diverged (see Result.Used).
 	PerChain []float64
 	Mean     float64
 	SE       float64
 	Std      float64
+	// Used and Excluded count the chains averaged and the chains with draws
+	// left out (diverged).
+	Used, Excluded int
 }
 
-// LLC returns the local learning coefficient per chain and over chains.
+// LLC returns the local learning coefficient per chain and over the used
+// chains.
 func (r *Result) LLC() (LLC, error) {
 	if r.PriorOnly {
 		return LLC{}, errors.New("susc: the LLC needs nβ > 0 (this is a PriorOnly run)")
 	}
-	l := LLC{NBeta: r.NBeta}
-	for c := range r.Chains {
-		m := r.ChainMoments(c)
-		if m.N == 0 {
-			continue
-		}
-		l.PerChain = append(l.PerChain, r.NBeta*(m.Mean[0]-r.LossAtCenter))
+	l := LLC{NBeta: r.NBeta, PerChain: make([]float64, len(r.Chains))}
+	var used []float64
+	for c := range l.PerChain {
+		l.PerChain[c] = nan
 	}
-	if len(l.PerChain) == 0 {
+	for _, c := range r.Used() {
+		m := r.ChainMoments(c)
+		l.PerChain[c] = r.NBeta * (m.Mean[0] - r.LossAtCenter)
+		used = append(used, l.PerChain[c])
+	}
+	l.Used = len(used)
+	for _, ch := range r.Chains {
+		if ch.Draws > 0 {
+			l.Excluded++
+		}
+	}
+	l.Excluded -= l.Used
+	if l.Used == 0 {
+		l.Mean, l.SE, l.Std = nan, nan, nan
+		if l.Excluded > 0 {
+			return l, fmt.Errorf("susc: no draws: all %d chains with draws diverged (set IncludeDiverged to use their draws)", l.Excluded)
+		}
 		return l, errors.New("susc: no draws")
 	}
-	l.Mean, l.SE = meanSE(l.PerChain)
-	l.Std = l.SE * math.Sqrt(float64(len(l.PerChain)))
+	l.Mean, l.SE = meanSE(used)
+	l.Std = l.SE * math.Sqrt(float64(l.Used))
 	return l, nil
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // The susceptibility of the posterior mean of a Gaussian-mean model to moving
-// the data mean, against its closed form χ = (μ' - μ)/(nβ + γ) (THEORY 8.1).
+// the data mean, against its closed form χ = (μ' - μ)/(nβ + γ) (docs/theory.md §9.1).
 func ExampleResult_Susceptibility() {
 	rng := rand.New(rand.NewPCG(1, 2))
 	data := toy.GaussianMeanData(rng, 100, []float64{0}, 1)  // q: mean ≈ 0
@@ -54,16 +54,16 @@ func ExampleResult_LLC() {
 }
 
 // A kernel can also be driven by hand, one step at a time.
-func ExampleSGLD_Step() {
+func ExampleSGLD_Init() {
 	data := toy.GaussianMeanData(rand.New(rand.NewPCG(5, 6)), 50, []float64{2}, 1)
 	post := susc.Posterior{NBeta: 50, Gamma: 0, Center: []float64{0}}
 	k := susc.SGLD{Epsilon: 0.01, NoNoise: true} // gradient descent with step (ε/2)·nβ
 	s, _ := k.Init(&post, post.Center)
 	rng := rand.New(rand.NewPCG(1, 1))
 	for range 100 {
-		k.Step(s, data, nil, rng)
+		s.Step(data, nil, rng)
 	}
-	fmt.Printf("w = %.4f, data mean = %.4f\n", s.W[0], data.Mean()[0])
+	fmt.Printf("w = %.4f, data mean = %.4f\n", s.Position()[0], data.Mean()[0])
 	// Output:
 	// w = 1.8936, data mean = 1.8936
 }
@@ -77,7 +77,7 @@ func abs(x float64) float64 {
 
 // Calibrate runs the ε × nβ sweep: here a one-parameter Gaussian mean, whose
 // loss has curvature 1, so the potential nβL + γ/2‖w‖² has curvature nβ + γ
-// and SGLD diverges once ε(nβ + γ) > 4 (THEORY.md §7).
+// and SGLD diverges once ε(nβ + γ) > 4 (docs/theory.md §2.7).
 func ExampleCalibrate() {
 	data := toy.GaussianMeanData(rand.New(rand.NewPCG(1, 2)), 100, []float64{0}, 1)
 	cal, err := susc.Calibrate(context.Background(), data, susc.Posterior{Gamma: 1, Center: data.Mean()},

@@ -3,10 +3,12 @@ package susc
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
+
+	"susclab/internal/jsonx"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -16,48 +18,14 @@ import (
 // written as the strings "NaN", "+Inf" and "-Inf" in JSON, and as Go's
 // float formatting in CSV; the readers accept them back.
 
-// jsonFloat is a float64 that survives JSON with NaN and ±Inf.
-type jsonFloat float64
-
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	x := float64(f)
-	switch {
-	case math.IsNaN(x):
-		return []byte(`"NaN"`), nil
-	case math.IsInf(x, 1):
-		return []byte(`"+Inf"`), nil
-	case math.IsInf(x, -1):
-		return []byte(`"-Inf"`), nil
-	}
-	return strconv.AppendFloat(nil, x, 'g', -1, 64), nil
-}
-
-func (f *jsonFloat) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		x, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return fmt.Errorf("susc: bad number %q", s)
-		}
-		*f = jsonFloat(x)
-		return nil
-	}
-	var x float64
-	if err := json.Unmarshal(b, &x); err != nil {
-		return err
-	}
-	*f = jsonFloat(x)
-	return nil
-}
-
 type jsonEstimate struct {
-	Value jsonFloat `json:"value"`
-	SE    jsonFloat `json:"se"`
+	Value jsonx.Float `json:"value"`
+	SE    jsonx.Float `json:"se"`
 }
 
 // MarshalJSON writes {"value": v, "se": s}.
 func (e Estimate) MarshalJSON() ([]byte, error) {
-	return json.Marshal(jsonEstimate{jsonFloat(e.Value), jsonFloat(e.SE)})
+	return json.Marshal(jsonEstimate{jsonx.Float(e.Value), jsonx.Float(e.SE)})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -95,69 +63,15 @@ func (s *Susceptibility) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// jsonMatrix is a labelled dense matrix.
-type jsonMatrix struct {
-	Rows []string      `json:"rows,omitempty"`
-	Cols []string      `json:"cols,omitempty"`
-	Data [][]jsonFloat `json:"data"`
-}
-
-func toJSONMatrix(rows, cols []string, m mat.Matrix) jsonMatrix {
-	r, c := m.Dims()
-	j := jsonMatrix{Rows: rows, Cols: cols, Data: make([][]jsonFloat, r)}
-	for i := range r {
-		j.Data[i] = make([]jsonFloat, c)
-		for k := range c {
-			j.Data[i][k] = jsonFloat(m.At(i, k))
-		}
-	}
-	return j
-}
-
-func (j jsonMatrix) dense() (*mat.Dense, error) {
-	if len(j.Data) == 0 || len(j.Data[0]) == 0 {
-		return nil, fmt.Errorf("susc: empty matrix")
-	}
-	r, c := len(j.Data), len(j.Data[0])
-	m := mat.NewDense(r, c, nil)
-	for i, row := range j.Data {
-		if len(row) != c {
-			return nil, fmt.Errorf("susc: ragged matrix: row %d has %d entries, want %d", i, len(row), c)
-		}
-		for k, x := range row {
-			m.Set(i, k, float64(x))
-		}
-	}
-	return m, nil
-}
-
-func (j jsonMatrix) sym() (*mat.SymDense, error) {
-	d, err := j.dense()
-	if err != nil {
-		return nil, err
-	}
-	r, c := d.Dims()
-	if r != c {
-		return nil, fmt.Errorf("susc: matrix is %d×%d, want square", r, c)
-	}
-	s := mat.NewSymDense(r, nil)
-	for i := range r {
-		for k := i; k < r; k++ {
-			s.SetSym(i, k, d.At(i, k))
-		}
-	}
-	return s, nil
-}
-
 type jsonSuscMatrix struct {
-	NBeta float64    `json:"nbeta"`
-	Cov   jsonMatrix `json:"cov"`
-	CovSE jsonMatrix `json:"cov_se"`
+	NBeta float64      `json:"nbeta"`
+	Cov   jsonx.Matrix `json:"cov"`
+	CovSE jsonx.Matrix `json:"cov_se"`
 }
 
 // MarshalJSON writes the labelled covariance matrix and its standard errors.
 func (s *SusceptibilityMatrix) MarshalJSON() ([]byte, error) {
-	return json.Marshal(jsonSuscMatrix{s.NBeta, toJSONMatrix(s.Rows, s.Cols, s.Cov), toJSONMatrix(nil, nil, s.CovSE)})
+	return json.Marshal(jsonSuscMatrix{s.NBeta, jsonx.FromMatrix(s.Rows, s.Cols, s.Cov), jsonx.FromMatrix(nil, nil, s.CovSE)})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -166,12 +80,18 @@ func (s *SusceptibilityMatrix) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	cov, err := j.Cov.dense()
-	if err != nil {
-		return err
+	if j.Cov.Rows == nil || j.Cov.Cols == nil {
+		return errors.New("susc: susceptibility matrix JSON without row or column labels")
 	}
-	se, err := j.CovSE.dense()
+	cov, err := j.Cov.Dense()
 	if err != nil {
+		return fmt.Errorf("susc: cov: %w", err)
+	}
+	se, err := j.CovSE.Dense()
+	if err != nil {
+		return fmt.Errorf("susc: cov_se: %w", err)
+	}
+	if err := jsonx.SameShape("susc: cov_se", cov, se); err != nil {
 		return err
 	}
 	*s = SusceptibilityMatrix{NBeta: j.NBeta, Rows: j.Cov.Rows, Cols: j.Cov.Cols, Cov: cov, CovSE: se}
@@ -179,14 +99,14 @@ func (s *SusceptibilityMatrix) UnmarshalJSON(b []byte) error {
 }
 
 type jsonSampleMatrix struct {
-	Kind    string     `json:"kind"`
-	Samples []int      `json:"samples"`
-	Value   jsonMatrix `json:"value"`
-	SE      jsonMatrix `json:"se"`
+	Kind    string       `json:"kind"`
+	Samples []int        `json:"samples"`
+	Value   jsonx.Matrix `json:"value"`
+	SE      jsonx.Matrix `json:"se"`
 }
 
 func marshalSampleMatrix(kind string, samples []int, v, se *mat.SymDense) ([]byte, error) {
-	return json.Marshal(jsonSampleMatrix{kind, samples, toJSONMatrix(nil, nil, v), toJSONMatrix(nil, nil, se)})
+	return json.Marshal(jsonSampleMatrix{kind, samples, jsonx.FromMatrix(nil, nil, v), jsonx.FromMatrix(nil, nil, se)})
 }
 
 func unmarshalSampleMatrix(b []byte, kind string) ([]int, *mat.SymDense, *mat.SymDense, error) {
@@ -197,13 +117,19 @@ func unmarshalSampleMatrix(b []byte, kind string) ([]int, *mat.SymDense, *mat.Sy
 	if j.Kind != kind {
 		return nil, nil, nil, fmt.Errorf("susc: JSON holds %q, not %q", j.Kind, kind)
 	}
-	v, err := j.Value.sym()
+	v, err := j.Value.Sym()
 	if err != nil {
+		return nil, nil, nil, fmt.Errorf("susc: %s value: %w", kind, err)
+	}
+	se, err := j.SE.Sym()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("susc: %s se: %w", kind, err)
+	}
+	if err := jsonx.SameShape("susc: "+kind+" se", v, se); err != nil {
 		return nil, nil, nil, err
 	}
-	se, err := j.SE.sym()
-	if err != nil {
-		return nil, nil, nil, err
+	if n := v.SymmetricDim(); len(j.Samples) != n {
+		return nil, nil, nil, fmt.Errorf("susc: %s has %d samples for a %d×%d matrix", kind, len(j.Samples), n, n)
 	}
 	return j.Samples, v, se, nil
 }
@@ -236,20 +162,19 @@ func (m *LossCorrelation) UnmarshalJSON(b []byte) (err error) {
 }
 
 type jsonLLC struct {
-	NBeta    float64     `json:"nbeta"`
-	PerChain []jsonFloat `json:"per_chain"`
-	Mean     jsonFloat   `json:"mean"`
-	SE       jsonFloat   `json:"se"`
-	Std      jsonFloat   `json:"std"`
+	NBeta    float64       `json:"nbeta"`
+	PerChain []jsonx.Float `json:"per_chain"`
+	Mean     jsonx.Float   `json:"mean"`
+	SE       jsonx.Float   `json:"se"`
+	Std      jsonx.Float   `json:"std"`
+	Used     int           `json:"used"`
+	Excluded int           `json:"excluded"`
 }
 
 // MarshalJSON writes the LLC with NaN-safe numbers.
 func (l LLC) MarshalJSON() ([]byte, error) {
-	j := jsonLLC{NBeta: l.NBeta, Mean: jsonFloat(l.Mean), SE: jsonFloat(l.SE), Std: jsonFloat(l.Std)}
-	for _, x := range l.PerChain {
-		j.PerChain = append(j.PerChain, jsonFloat(x))
-	}
-	return json.Marshal(j)
+	return json.Marshal(jsonLLC{NBeta: l.NBeta, PerChain: jsonx.Floats(l.PerChain), Mean: jsonx.Float(l.Mean),
+		SE: jsonx.Float(l.SE), Std: jsonx.Float(l.Std), Used: l.Used, Excluded: l.Excluded})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -258,10 +183,8 @@ func (l *LLC) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*l = LLC{NBeta: j.NBeta, Mean: float64(j.Mean), SE: float64(j.SE), Std: float64(j.Std)}
-	for _, x := range j.PerChain {
-		l.PerChain = append(l.PerChain, float64(x))
-	}
+	*l = LLC{NBeta: j.NBeta, PerChain: jsonx.Plain(j.PerChain), Mean: float64(j.Mean), SE: float64(j.SE),
+		Std: float64(j.Std), Used: j.Used, Excluded: j.Excluded}
 	return nil
 }
 
@@ -311,9 +234,10 @@ func labelAt(l []string, i int) string {
 	return l[i]
 }
 
-// ReadMatrixCSV reads what WriteMatrixCSV writes.
+// ReadMatrixCSV reads what WriteMatrixCSV writes. A file that does not end
+// with a newline (cut short) is an error.
 func ReadMatrixCSV(r io.Reader) (rows, cols []string, m *mat.Dense, err error) {
-	recs, err := csv.NewReader(r).ReadAll()
+	recs, err := readCSV(r, "matrix")
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -333,6 +257,36 @@ func ReadMatrixCSV(r io.Reader) (rows, cols []string, m *mat.Dense, err error) {
 		}
 	}
 	return rows, cols, m, nil
+}
+
+// lastByte remembers the last byte read through it.
+type lastByte struct {
+	r    io.Reader
+	last byte
+	n    int64
+}
+
+func (l *lastByte) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	if n > 0 {
+		l.last = p[n-1]
+		l.n += int64(n)
+	}
+	return n, err
+}
+
+// readCSV reads every record and checks that the input ended with a
+// newline, as every file the writers make does.
+func readCSV(r io.Reader, what string) ([][]string, error) {
+	lb := &lastByte{r: r}
+	recs, err := csv.NewReader(lb).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("susc: %s CSV: %w", what, err)
+	}
+	if lb.n > 0 && lb.last != '\n' {
+		return nil, fmt.Errorf("susc: %s CSV does not end with a newline: the file was cut short", what)
+	}
+	return recs, nil
 }
 
 // WriteTraceCSV writes every kept draw (Run.KeepTrace) as one row:
@@ -356,7 +310,7 @@ func WriteTraceCSV(w io.Writer, r *Result) error {
 		}
 		for k := range ch.Draws {
 			rec[0], rec[1] = strconv.Itoa(c), strconv.Itoa(k)
-			for j, x := range ch.Trace[k*r.D : (k+1)*r.D] {
+			for j, x := range ch.Trace[k*r.DrawDim : (k+1)*r.DrawDim] {
 				rec[j+2] = strconv.FormatFloat(x, 'g', -1, 64)
 			}
 			if err := cw.Write(rec); err != nil {
@@ -375,9 +329,10 @@ type TraceTable struct {
 	Values [][][]float64
 }
 
-// ReadTraceCSV reads what WriteTraceCSV writes.
+// ReadTraceCSV reads what WriteTraceCSV writes. A file that does not end
+// with a newline (cut short, perhaps inside its last number) is an error.
 func ReadTraceCSV(r io.Reader) (*TraceTable, error) {
-	recs, err := csv.NewReader(r).ReadAll()
+	recs, err := readCSV(r, "trace")
 	if err != nil {
 		return nil, err
 	}
@@ -403,97 +358,4 @@ func ReadTraceCSV(r io.Reader) (*TraceTable, error) {
 		t.Values[c] = append(t.Values[c], row)
 	}
 	return t, nil
-}
-
-type jsonStructural struct {
-	NBeta float64    `json:"nbeta"`
-	Chi   jsonMatrix `json:"chi"` // rows: patterns, columns: components
-	SE    jsonMatrix `json:"se"`
-}
-
-// MarshalJSON writes the labelled matrix χ̂ (rows: patterns, columns:
-// components) and its standard errors.
-func (s *StructuralMatrix) MarshalJSON() ([]byte, error) {
-	return json.Marshal(jsonStructural{s.NBeta, toJSONMatrix(s.Patterns, s.Components, s.Chi), toJSONMatrix(nil, nil, s.SE)})
-}
-
-// UnmarshalJSON reads what MarshalJSON writes.
-func (s *StructuralMatrix) UnmarshalJSON(b []byte) error {
-	var j jsonStructural
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	chi, err := j.Chi.dense()
-	if err != nil {
-		return err
-	}
-	se, err := j.SE.dense()
-	if err != nil {
-		return err
-	}
-	*s = StructuralMatrix{NBeta: j.NBeta, Patterns: j.Chi.Rows, Components: j.Chi.Cols, Chi: chi, SE: se}
-	return nil
-}
-
-type jsonModes struct {
-	S         []jsonFloat `json:"s"`
-	Explained []jsonFloat `json:"explained"`
-	U         jsonMatrix  `json:"u"`
-	V         jsonMatrix  `json:"v"`
-}
-
-// MarshalJSON writes the singular values, explained fractions and vectors.
-func (m *Modes) MarshalJSON() ([]byte, error) {
-	j := jsonModes{U: toJSONMatrix(nil, nil, m.U), V: toJSONMatrix(nil, nil, m.V)}
-	for k := range m.S {
-		j.S = append(j.S, jsonFloat(m.S[k]))
-		j.Explained = append(j.Explained, jsonFloat(m.Explained[k]))
-	}
-	return json.Marshal(j)
-}
-
-// UnmarshalJSON reads what MarshalJSON writes.
-func (m *Modes) UnmarshalJSON(b []byte) error {
-	var j jsonModes
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	u, err := j.U.dense()
-	if err != nil {
-		return err
-	}
-	v, err := j.V.dense()
-	if err != nil {
-		return err
-	}
-	*m = Modes{U: u, V: v}
-	for k := range j.S {
-		m.S = append(m.S, float64(j.S[k]))
-		m.Explained = append(m.Explained, float64(j.Explained[k]))
-	}
-	return nil
-}
-
-// MarshalJSON writes the design; Scale is NaN-safe (it is NaN when Project
-// was used).
-func (p *PatternResult) MarshalJSON() ([]byte, error) {
-	type plain PatternResult
-	return json.Marshal(struct {
-		*plain
-		Scale jsonFloat
-	}{(*plain)(p), jsonFloat(p.Scale)})
-}
-
-// UnmarshalJSON reads what MarshalJSON writes.
-func (p *PatternResult) UnmarshalJSON(b []byte) error {
-	type plain PatternResult
-	v := struct {
-		*plain
-		Scale jsonFloat
-	}{plain: (*plain)(p)}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	p.Scale = float64(v.Scale)
-	return nil
 }

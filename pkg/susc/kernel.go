@@ -6,49 +6,31 @@ import (
 	"math/rand/v2"
 )
 
-// Kernel is a sampling kernel in the blackjax sense: Init makes a chain state,
-// Step advances it by one step and returns an Info record. Kernels hold only
-// hyperparameters; everything that changes lives in the State.
+// Kernel is a sampling kernel in the blackjax sense: a value holding only
+// hyperparameters, whose Init makes the State of one chain. The state owns
+// everything that changes (position, scratch, adaptive averages) and takes
+// the steps; the driver (Sample) only asks it to step and reads its
+// position. A new kernel is a type with these three methods and a state type
+// of its own, nothing else.
 type Kernel interface {
 	// Init validates the hyperparameters for p and returns a fresh state at
 	// w0 (copied). It allocates all the memory Step will ever need.
-	Init(p *Posterior, w0 []float64) (*State, error)
-	// Step advances s by one step using the mean loss of batch (nil = full
-	// batch) and the normal draws of rng. It must not allocate.
-	Step(s *State, m Model, batch []int, rng *rand.Rand) Info
+	Init(p *Posterior, w0 []float64) (State, error)
+	// Masked reports whether the kernel moves only part of the coordinates.
+	Masked() bool
+	// WithMask returns the same kernel moving only the coordinates where
+	// mask is true (the restricted chain of a component).
+	WithMask(mask []bool) Kernel
 }
 
-// State is the state of one chain. W is the current position; the other
-// fields are set by Kernel.Init and read by diagnostics.
-type State struct {
-	// W is the current position w.
-	W []float64
-	// Grad is scratch for ∇L_B, the gradient of the mean batch loss.
-	Grad []float64
-	// Posterior is the target the kernel was initialised for.
-	Posterior *Posterior
-	// Epsilon is the step size ε of the Langevin proposal
-	// w' ~ N(w - (ε/2) P ∇U(w), ε P) with P = diag(Precond).
-	Epsilon float64
-	// Precond is the current diagonal preconditioner P; nil means identity.
-	Precond []float64
-	// Active lists the coordinates that move; nil means all of them.
-	Active []int
-	// SquareAvg is RMSProp's running average V of the squared raw gradient
-	// (nil for plain SGLD).
-	SquareAvg []float64
-	// Steps counts the steps taken.
-	Steps int
-
-	sqrtEps, sqrtOf float64 // √ε cached for sqrtOf = ε
-}
-
-// sqrtEpsilon returns √Epsilon, recomputed only when Epsilon changes.
-func (s *State) sqrtEpsilon() float64 {
-	if s.Epsilon != s.sqrtOf {
-		s.sqrtEps, s.sqrtOf = math.Sqrt(s.Epsilon), s.Epsilon
-	}
-	return s.sqrtEps
+// State is the state of one chain of a kernel. It is used by one goroutine.
+type State interface {
+	// Position returns the current w: the state's own slice, to be read,
+	// not kept or modified.
+	Position() []float64
+	// Step advances the chain by one step, using the mean loss of batch (nil
+	// = full batch) and the normal draws of rng. It must not allocate.
+	Step(m Model, batch []int, rng *rand.Rand) Info
 }
 
 // Info records one step.
@@ -57,8 +39,67 @@ type Info struct {
 	Loss float64
 }
 
+// multiStepper is implemented by states that take many steps in one call,
+// without an interface call and an Info record per step (see advance). steps
+// takes up to n steps and returns how many it took and the batch loss of the
+// last one; it stops early, after the step, at a NaN or infinite loss.
+type multiStepper interface {
+	steps(m Model, batches *batcher, rng *rand.Rand, n int) (taken int, loss float64)
+}
+
+// langevin is implemented by states whose step is a (preconditioned)
+// Langevin proposal w' ~ N(w - (ε/2) P ∇U(w), ε P) on the moving
+// coordinates, P = diag(precond) (nil: identity); the MALA diagnostic
+// needs exactly this (docs/theory.md §2.5).
+type langevin interface {
+	proposal() (p *Posterior, eps float64, precond []float64, active []int)
+}
+
+// langevinCore is what SGLD and RMSProp-SGLD states share.
+type langevinCore struct {
+	post    *Posterior
+	eps     float64
+	sqrtEps float64
+	w, grad []float64
+	active  []int // nil: all coordinates move
+}
+
+func (c *langevinCore) Position() []float64 { return c.w }
+
+func newLangevinCore(eps float64, mask []bool, p *Posterior, w0 []float64) (langevinCore, error) {
+	if !(eps > 0) || math.IsInf(eps, 0) {
+		return langevinCore{}, fmt.Errorf("susc: step size ε = %v, want a finite ε > 0", eps)
+	}
+	d := len(w0)
+	if err := p.Validate(d); err != nil {
+		return langevinCore{}, err
+	}
+	for i, x := range w0 {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return langevinCore{}, fmt.Errorf("susc: start w0[%d] = %v is not finite", i, x)
+		}
+	}
+	c := langevinCore{post: p, eps: eps, sqrtEps: math.Sqrt(eps),
+		w: append([]float64(nil), w0...), grad: make([]float64, d)}
+	if mask != nil {
+		if len(mask) != d {
+			return langevinCore{}, fmt.Errorf("susc: Mask has length %d, model dimension is %d", len(mask), d)
+		}
+		c.active = make([]int, 0, d)
+		for i, on := range mask {
+			if on {
+				c.active = append(c.active, i)
+			}
+		}
+		if len(c.active) == 0 {
+			return langevinCore{}, fmt.Errorf("susc: Mask selects no coordinate")
+		}
+	}
+	return c, nil
+}
+
 // SGLD is stochastic gradient Langevin dynamics in the devinterp convention
-// (THEORY.md §7): with L_B the MEAN loss of the minibatch,
+// (docs/theory.md §2.1): with L_B the MEAN loss of the minibatch,
 //
 //	w ← w - (ε/2) [ nβ ∇L_B(w) + γ (w - w*) ] + √ε · N(0, I)
 //
@@ -76,22 +117,45 @@ type SGLD struct {
 }
 
 // Init implements Kernel.
-func (k SGLD) Init(p *Posterior, w0 []float64) (*State, error) {
-	return initLangevin(k.Epsilon, k.Mask, p, w0)
+func (k SGLD) Init(p *Posterior, w0 []float64) (State, error) {
+	c, err := newLangevinCore(k.Epsilon, k.Mask, p, w0)
+	if err != nil {
+		return nil, err
+	}
+	s := &sgldState{langevinCore: c}
+	if k.NoNoise {
+		s.sd = 0
+	} else {
+		s.sd = c.sqrtEps
+	}
+	return s, nil
 }
 
-// Step implements Kernel. It allocates nothing.
-func (k SGLD) Step(s *State, m Model, batch []int, rng *rand.Rand) Info {
-	loss := m.LossGrad(s.Grad, s.W, batch)
-	p := s.Posterior
+// Masked implements Kernel.
+func (k SGLD) Masked() bool { return k.Mask != nil }
+
+// WithMask implements Kernel.
+func (k SGLD) WithMask(mask []bool) Kernel { k.Mask = mask; return k }
+
+type sgldState struct {
+	langevinCore
+	sd float64 // noise scale: √ε, or 0 without noise
+}
+
+var _ multiStepper = (*sgldState)(nil) // the driver's fast path; a signature change must not silently disable it
+
+func (s *sgldState) proposal() (*Posterior, float64, []float64, []int) {
+	return s.post, s.eps, nil, s.active
+}
+
+// Step implements State. It allocates nothing.
+func (s *sgldState) Step(m Model, batch []int, rng *rand.Rand) Info {
+	loss := m.LossGrad(s.grad, s.w, batch)
+	p := s.post
 	nb, gamma, c := p.NBeta, p.Gamma, p.Center
-	half := 0.5 * s.Epsilon
-	sd := s.sqrtEpsilon()
-	if k.NoNoise {
-		sd = 0
-	}
-	w, g := s.W, s.Grad
-	if s.Active == nil {
+	half, sd := 0.5*s.eps, s.sd
+	w, g := s.w, s.grad
+	if s.active == nil {
 		c = c[:len(w)]
 		g = g[:len(w)]
 		for i := range w {
@@ -99,46 +163,34 @@ func (k SGLD) Step(s *State, m Model, batch []int, rng *rand.Rand) Info {
 			w[i] += -half*drift + sd*rng.NormFloat64()
 		}
 	} else {
-		for _, i := range s.Active {
+		for _, i := range s.active {
 			drift := nb*g[i] + gamma*(w[i]-c[i])
 			w[i] += -half*drift + sd*rng.NormFloat64()
 		}
 	}
-	s.Steps++
 	return Info{Loss: loss}
 }
 
-var _ stepRunner = SGLD{} // runChain's fast path; a signature change must not silently disable it
-
-// stepRunner is implemented by kernels that can take many steps in one call,
-// without an interface call and an Info record per step; runChain uses it
-// for the steps between draws. steps takes up to n steps and returns how
-// many it took and the last loss; it stops early, after the step, at a NaN
-// or infinite loss.
-type stepRunner interface {
-	steps(s *State, m Model, batches *batcher, rng *rand.Rand, n int) (taken int, loss float64)
-}
-
-// steps implements stepRunner: Step n times, with the unmasked update inlined.
-// The update loop repeats Step's on purpose: a shared function is not
-// inlined and costs about 15% on normal crossing. TestMultiStepPathMatchesPerStep
-// keeps the two bit-identical.
-func (k SGLD) steps(s *State, m Model, batches *batcher, rng *rand.Rand, n int) (int, float64) {
+// steps implements multiStepper: Step n times, with the unmasked noisy
+// update inlined. The update loop repeats Step's on purpose: a shared
+// function is not inlined and costs about 15% on normal crossing.
+// TestMultiStepPathMatchesPerStep keeps the two bit-identical.
+func (s *sgldState) steps(m Model, batches *batcher, rng *rand.Rand, n int) (int, float64) {
 	loss := 0.0
-	if s.Active != nil || k.NoNoise {
+	if s.active != nil || s.sd == 0 {
 		for t := range n {
-			loss = k.Step(s, m, batches.next(), rng).Loss
+			loss = s.Step(m, batches.next(), rng).Loss
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
 				return t + 1, loss
 			}
 		}
 		return n, loss
 	}
-	p := s.Posterior
+	p := s.post
 	nb, gamma := p.NBeta, p.Gamma
-	half, sd := 0.5*s.Epsilon, s.sqrtEpsilon()
-	w := s.W
-	g, c := s.Grad[:len(w)], p.Center[:len(w)]
+	half, sd := 0.5*s.eps, s.sd
+	w := s.w
+	g, c := s.grad[:len(w)], p.Center[:len(w)]
 	for t := range n {
 		loss = m.LossGrad(g, w, batches.next())
 		for i := range w {
@@ -146,16 +198,14 @@ func (k SGLD) steps(s *State, m Model, batches *batcher, rng *rand.Rand, n int) 
 			w[i] += -half*drift + sd*rng.NormFloat64()
 		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			s.Steps += t + 1
 			return t + 1, loss
 		}
 	}
-	s.Steps += n
 	return n, loss
 }
 
 // RMSPropSGLD is SGLD with the diagonal RMSProp preconditioner of devinterp
-// (THEORY.md §7): with g = ∇L_B the raw (unscaled) gradient,
+// (docs/theory.md §2.2): with g = ∇L_B the raw (unscaled) gradient,
 //
 //	V ← α V + (1-α) g²,   G = 1 / (√V + δ)
 //	w ← w - (ε/2) G [ nβ g + γ (w - w*) ] + √(ε G) · N(0, I)
@@ -173,47 +223,59 @@ type RMSPropSGLD struct {
 	Mask []bool
 }
 
-func (k RMSPropSGLD) params() (alpha, delta float64) {
-	alpha, delta = k.Alpha, k.Stability
+// Init implements Kernel.
+func (k RMSPropSGLD) Init(p *Posterior, w0 []float64) (State, error) {
+	alpha, delta := k.Alpha, k.Stability
 	if alpha == 0 {
 		alpha = 0.99
 	}
 	if delta == 0 {
 		delta = 0.1
 	}
-	return alpha, delta
-}
-
-// Init implements Kernel.
-func (k RMSPropSGLD) Init(p *Posterior, w0 []float64) (*State, error) {
-	alpha, delta := k.params()
 	if !(alpha > 0 && alpha < 1) {
 		return nil, fmt.Errorf("susc: RMSPropSGLD.Alpha = %v, want 0 < α < 1", k.Alpha)
 	}
 	if !(delta > 0) || math.IsInf(delta, 0) {
 		return nil, fmt.Errorf("susc: RMSPropSGLD.Stability = %v, want a finite δ > 0", k.Stability)
 	}
-	s, err := initLangevin(k.Epsilon, k.Mask, p, w0)
+	c, err := newLangevinCore(k.Epsilon, k.Mask, p, w0)
 	if err != nil {
 		return nil, err
 	}
-	s.SquareAvg = make([]float64, len(w0))
-	s.Precond = make([]float64, len(w0))
-	for i := range s.Precond {
-		s.Precond[i] = 1 / delta
+	s := &rmspropState{langevinCore: c, alpha: alpha, delta: delta,
+		squareAvg: make([]float64, len(w0)), precond: make([]float64, len(w0))}
+	for i := range s.precond {
+		s.precond[i] = 1 / delta
 	}
 	return s, nil
 }
 
-// Step implements Kernel. It allocates nothing.
-func (k RMSPropSGLD) Step(s *State, m Model, batch []int, rng *rand.Rand) Info {
-	alpha, delta := k.params()
-	loss := m.LossGrad(s.Grad, s.W, batch)
-	p := s.Posterior
+// Masked implements Kernel.
+func (k RMSPropSGLD) Masked() bool { return k.Mask != nil }
+
+// WithMask implements Kernel.
+func (k RMSPropSGLD) WithMask(mask []bool) Kernel { k.Mask = mask; return k }
+
+type rmspropState struct {
+	langevinCore
+	alpha, delta float64
+	// squareAvg is V, the running average of the squared raw gradient;
+	// precond is the current G = 1/(√V + δ).
+	squareAvg, precond []float64
+}
+
+func (s *rmspropState) proposal() (*Posterior, float64, []float64, []int) {
+	return s.post, s.eps, s.precond, s.active
+}
+
+// Step implements State. It allocates nothing.
+func (s *rmspropState) Step(m Model, batch []int, rng *rand.Rand) Info {
+	loss := m.LossGrad(s.grad, s.w, batch)
+	p := s.post
 	nb, gamma, c := p.NBeta, p.Gamma, p.Center
-	half := 0.5 * s.Epsilon
-	sqEps := s.sqrtEpsilon()
-	w, g, v, pre := s.W, s.Grad, s.SquareAvg, s.Precond
+	alpha, delta := s.alpha, s.delta
+	half, sqEps := 0.5*s.eps, s.sqrtEps
+	w, g, v, pre := s.w, s.grad, s.squareAvg, s.precond
 	update := func(i int) {
 		v[i] = alpha*v[i] + (1-alpha)*g[i]*g[i]
 		G := 1 / (math.Sqrt(v[i]) + delta)
@@ -221,51 +283,14 @@ func (k RMSPropSGLD) Step(s *State, m Model, batch []int, rng *rand.Rand) Info {
 		drift := nb*g[i] + gamma*(w[i]-c[i])
 		w[i] += -half*G*drift + sqEps*math.Sqrt(G)*rng.NormFloat64()
 	}
-	if s.Active == nil {
+	if s.active == nil {
 		for i := range w {
 			update(i)
 		}
 	} else {
-		for _, i := range s.Active {
+		for _, i := range s.active {
 			update(i)
 		}
 	}
-	s.Steps++
 	return Info{Loss: loss}
-}
-
-func initLangevin(eps float64, mask []bool, p *Posterior, w0 []float64) (*State, error) {
-	if !(eps > 0) || math.IsInf(eps, 0) {
-		return nil, fmt.Errorf("susc: step size ε = %v, want a finite ε > 0", eps)
-	}
-	d := len(w0)
-	if err := p.Validate(d); err != nil {
-		return nil, err
-	}
-	s := &State{
-		W:         append([]float64(nil), w0...),
-		Grad:      make([]float64, d),
-		Posterior: p,
-		Epsilon:   eps,
-	}
-	if mask != nil {
-		if len(mask) != d {
-			return nil, fmt.Errorf("susc: Mask has length %d, model dimension is %d", len(mask), d)
-		}
-		s.Active = make([]int, 0, d)
-		for i, on := range mask {
-			if on {
-				s.Active = append(s.Active, i)
-			}
-		}
-		if len(s.Active) == 0 {
-			return nil, fmt.Errorf("susc: Mask selects no coordinate")
-		}
-	}
-	for i, x := range w0 {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("susc: start w0[%d] = %v is not finite", i, x)
-		}
-	}
-	return s, nil
 }

@@ -18,14 +18,14 @@ func TestSGLDNoNoiseIsGradientDescent(t *testing.T) {
 	for step := range 20 {
 		want := make([]float64, 3)
 		g := make([]float64, 3)
-		m.LossGrad(g, s.W, nil)
+		m.LossGrad(g, s.Position(), nil)
 		for i := range want {
-			want[i] = s.W[i] - (k.Epsilon/2)*(p.NBeta*g[i]+p.Gamma*(s.W[i]-p.Center[i]))
+			want[i] = s.Position()[i] - (k.Epsilon/2)*(p.NBeta*g[i]+p.Gamma*(s.Position()[i]-p.Center[i]))
 		}
-		k.Step(s, m, nil, rng)
+		s.Step(m, nil, rng)
 		for i := range want {
-			if math.Abs(s.W[i]-want[i]) > 1e-15 {
-				t.Fatalf("step %d coord %d: got %v want %v", step, i, s.W[i], want[i])
+			if math.Abs(s.Position()[i]-want[i]) > 1e-15 {
+				t.Fatalf("step %d coord %d: got %v want %v", step, i, s.Position()[i], want[i])
 			}
 		}
 	}
@@ -42,13 +42,13 @@ func TestMaskFreezesWeights(t *testing.T) {
 		}
 		rng := rand.New(rand.NewPCG(3, 4))
 		for range 500 {
-			k.Step(s, m, nil, rng)
+			s.Step(m, nil, rng)
 		}
 		for i, on := range mask {
-			if !on && s.W[i] != 0 {
-				t.Errorf("%T: masked coordinate %d moved to %v", k, i, s.W[i])
+			if !on && s.Position()[i] != 0 {
+				t.Errorf("%T: masked coordinate %d moved to %v", k, i, s.Position()[i])
 			}
-			if on && s.W[i] == 0 {
+			if on && s.Position()[i] == 0 {
 				t.Errorf("%T: active coordinate %d never moved", k, i)
 			}
 		}
@@ -60,18 +60,18 @@ func TestRMSPropFirstStep(t *testing.T) {
 	p := Posterior{NBeta: 5, Gamma: 2, Center: []float64{0.5, 0}}
 	k := RMSPropSGLD{Epsilon: 0.01}
 	s, _ := k.Init(&p, []float64{0.2, 0.3})
-	w0 := append([]float64(nil), s.W...)
+	w0 := append([]float64(nil), s.Position()...)
 	g := make([]float64, 2)
 	m.LossGrad(g, w0, nil)
 	rng := rand.New(rand.NewPCG(5, 6))
 	ref := rand.New(rand.NewPCG(5, 6))
-	k.Step(s, m, nil, rng)
+	s.Step(m, nil, rng)
 	for i := range 2 {
 		v := 0.01 * g[i] * g[i] // α = 0.99, V starts at 0
 		G := 1 / (math.Sqrt(v) + 0.1)
 		want := w0[i] - 0.005*G*(p.NBeta*g[i]+p.Gamma*(w0[i]-p.Center[i])) + math.Sqrt(0.01*G)*ref.NormFloat64()
-		if math.Abs(s.W[i]-want) > 1e-14 {
-			t.Errorf("coord %d: got %v want %v", i, s.W[i], want)
+		if math.Abs(s.Position()[i]-want) > 1e-14 {
+			t.Errorf("coord %d: got %v want %v", i, s.Position()[i], want)
 		}
 	}
 }
@@ -83,7 +83,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 	batch := []int{1, 5, 7}
 	for _, k := range []Kernel{SGLD{Epsilon: 1e-3}, SGLD{Epsilon: 1e-3, Mask: []bool{true, false, true}}, RMSPropSGLD{Epsilon: 1e-3}} {
 		s, _ := k.Init(&p, p.Center)
-		if a := testing.AllocsPerRun(100, func() { k.Step(s, m, batch, rng) }); a != 0 {
+		if a := testing.AllocsPerRun(100, func() { s.Step(m, batch, rng) }); a != 0 {
 			t.Errorf("%T.Step allocates %v per step", k, a)
 		}
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 // Laplace is the regular (Laplace) approximation of the localized posterior
-// of THEORY.md §1 around w*: a Gaussian with precision nβ H + γ I, H the
-// Hessian of L_n at w*. For smooth observables φ, ψ (THEORY.md §3, §8.5)
+// of docs/theory.md §1.2 around w*: a Gaussian with precision nβ H + γ I, H the
+// Hessian of L_n at w*. For smooth observables φ, ψ (docs/theory.md §4.3, §9.5)
 //
 //	Cov(φ, ψ) ≈ ∇φᵀ (nβ H + γ I)⁻¹ ∇ψ,
 //

@@ -3,7 +3,7 @@ package susc
 import "math"
 
 // malaScratch computes the Metropolis-adjusted acceptance probability of a
-// Langevin step from prev to s.W (THEORY.md §7):
+// Langevin step from prev to s.W (docs/theory.md §2.5):
 //
 //	a = min(1, exp( U(x) - U(x') + log q(x | x') - log q(x' | x) ))
 //
@@ -19,30 +19,33 @@ func newMALAScratch(d int) *malaScratch {
 	return &malaScratch{prev: make([]float64, d), gPrev: make([]float64, d), gNew: make([]float64, d)}
 }
 
-func (ms *malaScratch) acceptance(s *State, m Model) float64 {
-	p := s.Posterior
+// acceptance returns the acceptance probability of the step from ms.prev to
+// the state's current position.
+func (ms *malaScratch) acceptance(s langevin, m Model) float64 {
+	p, eps, precond, active := s.proposal()
+	w := s.(State).Position()
 	uPrev := ms.potentialGrad(ms.gPrev, ms.prev, m, p)
-	uNew := ms.potentialGrad(ms.gNew, s.W, m, p)
-	half := 0.5 * s.Epsilon
+	uNew := ms.potentialGrad(ms.gNew, w, m, p)
+	half := 0.5 * eps
 	// log q(x'|x) - log q(x|x'); normalizers cancel since P is shared.
 	var fwd, bwd float64
 	term := func(i int) {
 		pi := 1.0
-		if s.Precond != nil {
-			pi = s.Precond[i]
+		if precond != nil {
+			pi = precond[i]
 		}
-		x, y := ms.prev[i], s.W[i]
+		x, y := ms.prev[i], w[i]
 		a := y - x + half*pi*ms.gPrev[i]
 		b := x - y + half*pi*ms.gNew[i]
-		fwd += a * a / (2 * s.Epsilon * pi)
-		bwd += b * b / (2 * s.Epsilon * pi)
+		fwd += a * a / (2 * eps * pi)
+		bwd += b * b / (2 * eps * pi)
 	}
-	if s.Active == nil {
-		for i := range s.W {
+	if active == nil {
+		for i := range w {
 			term(i)
 		}
 	} else {
-		for _, i := range s.Active {
+		for _, i := range active {
 			term(i)
 		}
 	}
@@ -59,5 +62,5 @@ func (ms *malaScratch) potentialGrad(g, w []float64, m Model, p *Posterior) floa
 	for i := range g {
 		g[i] = p.NBeta*g[i] + p.Gamma*(w[i]-p.Center[i])
 	}
-	return p.Potential(loss, w)
+	return p.potential(loss, w)
 }

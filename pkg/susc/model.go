@@ -1,16 +1,21 @@
 package susc
 
-import "reflect"
+import (
+	"fmt"
+	"reflect"
+)
 
 // Model is the contract between a learning machine and the sampler.
 //
 // A model has Dim() parameters and NumData() samples z_1..z_n with per-sample
 // losses l_i(w) (negative log-likelihoods). The empirical loss is the mean
-// L_n(w) = (1/n) Σ_i l_i(w).
+// L_n(w) = (1/n) Σ_i l_i(w) (docs/theory.md §1.1).
 //
-// LossGrad must be safe for concurrent use by several goroutines and must not
-// allocate. A model that needs scratch memory should also implement Replicator
-// so that every chain gets its own copy.
+// LossGrad must not allocate. A model that needs scratch memory gives itself
+// a method Replicate() T, with T a Model (usually its own pointer type),
+// returning a copy that shares the read-only data and owns its scratch: the
+// sampler calls it once per chain, so each copy is used by one goroutine. A
+// model without such a method must be safe for concurrent use.
 type Model interface {
 	// Dim returns the number of parameters d.
 	Dim() int
@@ -31,30 +36,41 @@ type PointLosser interface {
 	PointLosses(dst, w []float64, idx []int)
 }
 
-// Replicator is implemented by models that hold scratch memory. Replicate
-// returns an independent copy that shares the read-only data but owns its
-// scratch buffers; the runner calls it once per chain, so the copy is used by
-// a single goroutine without locks.
-//
-// A model in a package that does not import susc can satisfy this
-// structurally: any method Replicate() returning its own concrete type (or
-// any other Model) is found and used (see replicate).
-type Replicator interface {
-	Replicate() Model
+var modelType = reflect.TypeFor[Model]()
+
+// Replicate returns the per-chain copy of m made by its Replicate method, or
+// m itself if it has none. A model in a package that does not import susc
+// satisfies the convention structurally: any method Replicate() T with T a
+// Model. A method named Replicate of any other shape (for example one that
+// also returns an error), or one that returns nil, is an error, since
+// chains would otherwise silently share scratch memory.
+func Replicate(m Model) (Model, error) {
+	meth := reflect.ValueOf(m).MethodByName("Replicate")
+	if !meth.IsValid() {
+		return m, nil
+	}
+	t := meth.Type()
+	if t.NumIn() != 0 || t.NumOut() != 1 || !t.Out(0).Implements(modelType) {
+		return nil, fmt.Errorf("susc: model %T has a method Replicate of type %v; want func() T with T a Model (a copy with its own scratch), or no method of that name", m, t)
+	}
+	out := meth.Call(nil)[0]
+	if isNil(out) {
+		return nil, fmt.Errorf("susc: %T.Replicate returned nil", m)
+	}
+	return out.Interface().(Model), nil
 }
 
-// replicate returns a per-chain copy of m if m has a Replicate method (of
-// type func() Model, or func() T with T a Model), and m itself otherwise.
-func replicate(m Model) Model {
-	if r, ok := m.(Replicator); ok {
-		return r.Replicate()
+// isNil reports whether v is a nil interface or a nil pointer, map, slice,
+// func or channel (a typed nil in an interface).
+func isNil(v reflect.Value) bool {
+	if !v.IsValid() {
+		return true
 	}
-	meth := reflect.ValueOf(m).MethodByName("Replicate")
-	if !meth.IsValid() || meth.Type().NumIn() != 0 || meth.Type().NumOut() != 1 {
-		return m
+	switch v.Kind() {
+	case reflect.Interface:
+		return v.IsNil() || isNil(v.Elem())
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:
+		return v.IsNil()
 	}
-	if c, ok := meth.Call(nil)[0].Interface().(Model); ok && c != nil {
-		return c
-	}
-	return m
+	return false
 }

@@ -66,9 +66,6 @@ func NewMoments(d int) *Moments {
 	return &Moments{Mean: make([]float64, d), M: make([]float64, d*d), delta: make([]float64, d)}
 }
 
-// Dim returns D.
-func (m *Moments) Dim() int { return len(m.Mean) }
-
 // Add adds one vector. It allocates nothing (but the first Add of an
 // accumulator with D ≥ 48 allocates its block buffer).
 func (m *Moments) Add(x []float64) {

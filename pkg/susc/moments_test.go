@@ -269,7 +269,7 @@ func TestSampleFlushesBlockMoments(t *testing.T) {
 			t.Errorf("%d workers differ from 1 worker", workers)
 		}
 	}
-	d := ref.D
+	d := ref.DrawDim
 	for c, ch := range ref.Chains {
 		for u, mo := range ch.Units {
 			if mo.nbuf != 0 {

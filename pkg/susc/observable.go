@@ -2,6 +2,7 @@ package susc
 
 import (
 	"fmt"
+	"reflect"
 )
 
 // Observable is a vector of functions of w evaluated at every draw of every
@@ -20,15 +21,23 @@ type Observable interface {
 }
 
 // ObservableReplicator is implemented by observables with scratch memory;
-// the runner calls Replicate once per chain.
+// the runner calls Replicate once per chain and uses the copy from that
+// chain's goroutine only.
 type ObservableReplicator interface {
 	Replicate() Observable
 }
 
-// Sampled is implemented by observables made of per-sample losses; it names
+// binder is implemented by observables that depend on the sampled model:
+// bind checks them against m and returns a copy for this Sample call, so
+// that one value can be passed to concurrent calls.
+type binder interface {
+	bind(m Model) (Observable, error)
+}
+
+// sampled is implemented by observables made of per-sample losses; it names
 // the fixed samples, in order.
-type Sampled interface {
-	Samples() []int
+type sampled interface {
+	samples() []int
 }
 
 // Func returns a scalar observable φ(w). f must be safe for concurrent use.
@@ -61,9 +70,25 @@ func (o vecObs) Name() string                      { return o.name }
 func (o vecObs) Dim() int                          { return o.dim }
 func (o vecObs) Observe(dst, w []float64, _ Model) { o.f(dst, w) }
 
-// Param returns the observable w_i (one parameter coordinate).
+// Param returns the observable w_i (one parameter coordinate); Sample checks
+// that i is a coordinate of the model.
 func Param(name string, i int) Observable {
-	return Func(name, func(w []float64) float64 { return w[i] })
+	return paramObs{name: name, i: i}
+}
+
+type paramObs struct {
+	name string
+	i    int
+}
+
+func (o paramObs) Name() string                      { return o.name }
+func (o paramObs) Dim() int                          { return 1 }
+func (o paramObs) Observe(dst, w []float64, _ Model) { dst[0] = w[o.i] }
+func (o paramObs) bind(m Model) (Observable, error) {
+	if o.i < 0 || o.i >= m.Dim() {
+		return nil, fmt.Errorf("susc: observable %q: parameter index %d out of range [0, %d)", o.name, o.i, m.Dim())
+	}
+	return o, nil
 }
 
 // PointLosses returns the per-sample losses l_i(w) of the sampled model on
@@ -77,39 +102,46 @@ type lossObs struct {
 	name string
 	idx  []int
 	all  bool
-	n    int
 }
 
-func (o *lossObs) Name() string { return o.name }
-func (o *lossObs) Dim() int     { return len(o.idx) }
-func (o *lossObs) Samples() []int {
-	return o.idx
-}
+func (o *lossObs) Name() string   { return o.name }
+func (o *lossObs) Dim() int       { return len(o.idx) }
+func (o *lossObs) samples() []int { return o.idx }
 func (o *lossObs) Observe(dst, w []float64, m Model) {
 	m.(PointLosser).PointLosses(dst, w, o.idx)
 }
 
-// bind resolves idx == nil to all samples of m and checks m can report them.
-func (o *lossObs) bind(m Model) error {
+// bind returns a copy with idx == nil resolved to all samples of m, after
+// checking that m can report them.
+func (o *lossObs) bind(m Model) (Observable, error) {
+	c, err := o.bound(m)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (o *lossObs) bound(m Model) (*lossObs, error) {
 	if _, ok := m.(PointLosser); !ok {
-		return fmt.Errorf("susc: observable %q needs per-sample losses but the model is not a PointLosser", o.name)
+		return nil, fmt.Errorf("susc: observable %q needs per-sample losses but the model is not a PointLosser", o.name)
 	}
 	n := m.NumData()
+	c := &lossObs{name: o.name, idx: o.idx}
 	if o.all {
-		o.idx = make([]int, n)
-		for i := range o.idx {
-			o.idx[i] = i
+		c.idx = make([]int, n)
+		for i := range c.idx {
+			c.idx[i] = i
 		}
 	}
-	if len(o.idx) == 0 {
-		return fmt.Errorf("susc: observable %q has no samples", o.name)
+	if len(c.idx) == 0 {
+		return nil, fmt.Errorf("susc: observable %q has no samples", o.name)
 	}
-	for _, i := range o.idx {
+	for _, i := range c.idx {
 		if i < 0 || i >= n {
-			return fmt.Errorf("susc: observable %q: sample index %d out of range [0, %d)", o.name, i, n)
+			return nil, fmt.Errorf("susc: observable %q: sample index %d out of range [0, %d)", o.name, i, n)
 		}
 	}
-	return nil
+	return c, nil
 }
 
 // LossDelta returns ΔL(w) = L'(w) - L(w), the mean loss of a probe model
@@ -131,13 +163,18 @@ func (o lossDelta) Observe(dst, w []float64, m Model) {
 	dst[0] = o.probe.LossGrad(nil, w, nil) - m.LossGrad(nil, w, nil)
 }
 func (o lossDelta) Replicate() Observable {
-	return lossDelta{name: o.name, probe: replicate(o.probe)}
+	return lossDelta{name: o.name, probe: mustReplicate(o.probe)}
 }
 
 // LossDeltas returns the vector ΔL_k(w) = L_k(w) - L(w) for several probes
-// q_1..q_K, the columns of the Jacobian J_ik = -nβ Cov(φ_i, L_k - L).
-func LossDeltas(name string, probes ...Model) Observable {
-	return lossDeltas{name: name, probes: probes}
+// q_1..q_K, the columns of the Jacobian J_ik = -nβ Cov(φ_i, L_k - L). The
+// probes may be of any one model type (a []*toy.TMS, say).
+func LossDeltas[M Model](name string, probes ...M) Observable {
+	ps := make([]Model, len(probes))
+	for k, p := range probes {
+		ps[k] = p
+	}
+	return lossDeltas{name: name, probes: ps}
 }
 
 type lossDeltas struct {
@@ -156,28 +193,40 @@ func (o lossDeltas) Observe(dst, w []float64, m Model) {
 func (o lossDeltas) Replicate() Observable {
 	ps := make([]Model, len(o.probes))
 	for k, p := range o.probes {
-		ps[k] = replicate(p)
+		ps[k] = mustReplicate(p)
 	}
 	return lossDeltas{name: o.name, probes: ps}
 }
 
-func (o lossDelta) bind(m Model) error { return checkProbe(o.name, m, o.probe) }
+func (o lossDelta) bind(m Model) (Observable, error) { return o, checkProbe(o.name, m, o.probe) }
 
-func (o lossDeltas) bind(m Model) error {
+func (o lossDeltas) bind(m Model) (Observable, error) {
 	if len(o.probes) == 0 {
-		return fmt.Errorf("susc: observable %q has no probes", o.name)
+		return nil, fmt.Errorf("susc: observable %q has no probes", o.name)
 	}
 	for _, p := range o.probes {
 		if err := checkProbe(o.name, m, p); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return o, nil
+}
+
+// mustReplicate is Replicate for a probe that bind has already checked.
+func mustReplicate(m Model) Model {
+	c, err := Replicate(m)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
 
 func checkProbe(name string, m, probe Model) error {
-	if probe == nil {
+	if probe == nil || isNil(reflect.ValueOf(probe)) {
 		return fmt.Errorf("susc: observable %q: probe model is nil", name)
+	}
+	if _, err := Replicate(probe); err != nil {
+		return fmt.Errorf("susc: observable %q: probe: %w", name, err)
 	}
 	if probe.Dim() != m.Dim() {
 		return fmt.Errorf("susc: observable %q: probe has dimension %d, sampled model %d", name, probe.Dim(), m.Dim())
@@ -197,6 +246,14 @@ func SampleLossDeltas(name string, idx []int) Observable {
 }
 
 type sampleDeltaObs struct{ lossObs }
+
+func (o *sampleDeltaObs) bind(m Model) (Observable, error) {
+	c, err := o.lossObs.bound(m)
+	if err != nil {
+		return nil, err
+	}
+	return &sampleDeltaObs{*c}, nil
+}
 
 func (o *sampleDeltaObs) Observe(dst, w []float64, m Model) {
 	m.(PointLosser).PointLosses(dst, w, o.idx)

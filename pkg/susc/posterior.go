@@ -58,8 +58,8 @@ func (p *Posterior) Validate(dim int) error {
 	return nil
 }
 
-// Potential returns U(w) = nβ L + (γ/2)||w - w*||² given L = L_n(w).
-func (p *Posterior) Potential(loss float64, w []float64) float64 {
+// potential returns U(w) = nβ L + (γ/2)||w - w*||² given L = L_n(w).
+func (p *Posterior) potential(loss float64, w []float64) float64 {
 	var r2 float64
 	for i, c := range p.Center {
 		d := w[i] - c

@@ -3,6 +3,8 @@ package susc
 import (
 	"fmt"
 	"math"
+	"reflect"
+	"sync"
 )
 
 var nan = math.NaN()
@@ -21,49 +23,126 @@ type ObservableInfo struct {
 
 // Settings records the run that produced a Result.
 type Settings struct {
-	Chains    int    `json:"chains"`
-	Draws     int    `json:"draws"`
-	BurnIn    int    `json:"burn_in"`
-	Thin      int    `json:"thin"`
-	BatchSize int    `json:"batch_size"`
-	Seed      uint64 `json:"seed"`
-	Batches   int    `json:"batches"`
+	Chains     int    `json:"chains"`
+	Draws      int    `json:"draws"`
+	BurnIn     int    `json:"burn_in"`
+	Thin       int    `json:"thin"`
+	BatchSize  int    `json:"batch_size"`
+	BatchBlock int    `json:"batch_block,omitempty"`
+	Seed       uint64 `json:"seed"`
+	BatchSeed  uint64 `json:"batch_seed,omitempty"`
+	Batches    int    `json:"batches"`
+	// LossSubset is Run.LossSubset: the samples of the "loss" coordinate
+	// (nil: all).
+	LossSubset []int `json:"loss_subset,omitempty"`
+}
+
+// KernelSettings records the kernel that produced a Result: its type name
+// and its exported hyperparameters (numbers and flags by field name; a mask
+// as the number of moving coordinates, "MaskActive").
+type KernelSettings struct {
+	Name     string             `json:"name"`
+	Settings map[string]float64 `json:"settings,omitempty"`
+}
+
+// kernelSettings reads k's exported numeric and boolean fields.
+func kernelSettings(k Kernel) KernelSettings {
+	v := reflect.Indirect(reflect.ValueOf(k))
+	ks := KernelSettings{Name: v.Type().Name(), Settings: map[string]float64{}}
+	if v.Kind() != reflect.Struct {
+		return ks
+	}
+	for i := range v.NumField() {
+		f, t := v.Field(i), v.Type().Field(i)
+		if !t.IsExported() {
+			continue
+		}
+		switch f.Kind() {
+		case reflect.Float32, reflect.Float64:
+			ks.Settings[t.Name] = f.Float()
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			ks.Settings[t.Name] = float64(f.Int())
+		case reflect.Bool:
+			if f.Bool() {
+				ks.Settings[t.Name] = 1
+			} else {
+				ks.Settings[t.Name] = 0
+			}
+		case reflect.Slice:
+			if mask, ok := f.Interface().([]bool); ok && mask != nil {
+				n := 0
+				for _, on := range mask {
+					if on {
+						n++
+					}
+				}
+				ks.Settings[t.Name+"Active"] = float64(n)
+			}
+		}
+	}
+	return ks
 }
 
 // Chain holds what one chain produced.
 type Chain struct {
 	// Draws is the number of draws taken (less than Settings.Draws if the
-	// chain diverged or was cancelled) and Steps the number of steps.
+	// chain stopped early) and Steps the number of steps.
 	Draws, Steps int
 	// Units are the streaming moments of the draw vector, one per batch of
 	// consecutive draws (Settings.Batches of them).
 	Units []*Moments
-	// Trace holds the draw vectors row by row (Draws × D) when KeepTrace.
+	// Trace holds the draw vectors row by row (Draws × DrawDim) when
+	// KeepTrace.
 	Trace []float64
 	// MALASum / MALACount is the mean MALA acceptance probability; MALATrace
 	// holds each draw's value when KeepTrace.
 	MALASum   float64
 	MALACount int
 	MALATrace []float64
+	// Diverged marks a chain stopped by a non-finite loss; estimators leave
+	// it out unless Result.IncludeDiverged is set.
+	Diverged bool `json:",omitempty"`
 	// Err describes why the chain stopped early ("" if it did not).
 	Err string
 }
 
 // Result is the output of Sample: per-chain streaming statistics of the
-// draw vector (coordinate 0 is "loss", then the observables in order).
-// Estimators are methods and functions of a Result.
+// draw vector (coordinate 0 is "loss", then the observables in order), with
+// the posterior, kernel and run that made them. Estimators are methods and
+// functions of a Result.
+//
+// A Result is read-only after Sample returns: its pooled statistics are
+// computed once, on first use, and reused (so estimators in a loop cost
+// little); changing Chains afterwards leaves them stale.
 type Result struct {
 	NBeta, Gamma float64
 	PriorOnly    bool
-	Dim, NumData int
-	Center       []float64
-	// LossAtCenter is L_n(w*).
+	// ModelDim is the model's number of parameters, NumData its number of
+	// samples.
+	ModelDim, NumData int
+	Center            []float64
+	// LossAtCenter is L_n(w*) (on Settings.LossSubset if set).
 	LossAtCenter float64
-	// D is the length of the draw vector.
-	D           int
+	// DrawDim is the length of the draw vector: 1 (the loss) plus the
+	// dimensions of the observables.
+	DrawDim     int
 	Observables []ObservableInfo
+	Kernel      KernelSettings
 	Settings    Settings
 	Chains      []Chain
+	// IncludeDiverged makes the estimators use the draws that diverged
+	// chains took before they diverged; by default those chains are left
+	// out (see Used).
+	IncludeDiverged bool `json:",omitempty"`
+
+	cache [2]pooledCache // by IncludeDiverged
+}
+
+// pooledCache holds what the estimators share, computed once.
+type pooledCache struct {
+	once   sync.Once
+	pooled *Moments
+	units  []*Moments
 }
 
 // Observable returns the layout of the named observable.
@@ -117,51 +196,69 @@ func (r *Result) Labels(name string) ([]string, error) {
 	return l, nil
 }
 
-// Pooled returns the moments of all draws of all chains together.
-func (r *Result) Pooled() *Moments {
-	all := NewMoments(r.D)
-	for _, c := range r.Chains {
-		for _, u := range c.Units {
-			all.Merge(u)
+// Used returns the indices of the chains the estimators use: every chain
+// with draws, except diverged ones unless IncludeDiverged is set.
+func (r *Result) Used() []int {
+	var used []int
+	for c, ch := range r.Chains {
+		if ch.Draws > 0 && (!ch.Diverged || r.IncludeDiverged) {
+			used = append(used, c)
 		}
 	}
-	return all
+	return used
 }
+
+// stats returns the pooled moments and the standard-error units of the used
+// chains, computing them on first use.
+func (r *Result) stats() *pooledCache {
+	pc := &r.cache[0]
+	if r.IncludeDiverged {
+		pc = &r.cache[1]
+	}
+	pc.once.Do(func() {
+		pc.pooled = NewMoments(r.DrawDim)
+		for _, c := range r.Used() {
+			for _, u := range r.Chains[c].Units {
+				pc.pooled.Merge(u)
+				if u.N >= 2 {
+					pc.units = append(pc.units, u)
+				}
+			}
+		}
+	})
+	return pc
+}
+
+// Pooled returns the moments of all draws of the used chains together (see
+// Used). The value is shared: read it, do not modify it (Clone it first).
+func (r *Result) Pooled() *Moments { return r.stats().pooled }
+
+// Units returns the independent accumulators behind every standard error:
+// each batch of consecutive draws (Run.Batches per chain) of a used chain
+// with at least two draws. The values are shared: read them only.
+func (r *Result) Units() []*Moments { return r.stats().units }
 
 // ChainMoments returns the moments of the draws of chain c.
 func (r *Result) ChainMoments(c int) *Moments {
-	all := NewMoments(r.D)
+	all := NewMoments(r.DrawDim)
 	for _, u := range r.Chains[c].Units {
 		all.Merge(u)
 	}
 	return all
 }
 
-// units returns the non-trivial accumulators used for standard errors:
-// every (chain, batch) with at least two draws.
-func (r *Result) units() []*Moments {
-	var us []*Moments
-	for _, c := range r.Chains {
-		for _, u := range c.Units {
-			if u.N >= 2 {
-				us = append(us, u)
-			}
-		}
-	}
-	return us
-}
-
-// NumDraws returns the total number of draws over all chains.
+// NumDraws returns the total number of draws of the used chains.
 func (r *Result) NumDraws() int {
 	n := 0
-	for _, c := range r.Chains {
-		n += c.Draws
+	for _, c := range r.Used() {
+		n += r.Chains[c].Draws
 	}
 	return n
 }
 
-// Trace returns the trace of coordinate j (see Coord) of each chain; it
-// needs Run.KeepTrace.
+// Trace returns the trace of component i of the named observable, one slice
+// per chain (diverged chains included, up to their divergence); it needs
+// Run.KeepTrace.
 func (r *Result) Trace(name string, i int) ([][]float64, error) {
 	j, err := r.Coord(name, i)
 	if err != nil {
@@ -174,7 +271,7 @@ func (r *Result) Trace(name string, i int) ([][]float64, error) {
 		}
 		t := make([]float64, ch.Draws)
 		for k := range t {
-			t[k] = ch.Trace[k*r.D+j]
+			t[k] = ch.Trace[k*r.DrawDim+j]
 		}
 		out[c] = t
 	}

@@ -62,7 +62,7 @@ func TestDivergenceStopsChainAndKeepsPartialResult(t *testing.T) {
 		t.Errorf("bad error fields %+v", de)
 	}
 	for c, ch := range res.Chains {
-		if ch.Err == "" || ch.Draws == 0 || ch.Draws >= 100000 || len(ch.Trace) != ch.Draws*res.D {
+		if ch.Err == "" || ch.Draws == 0 || ch.Draws >= 100000 || len(ch.Trace) != ch.Draws*res.DrawDim {
 			t.Errorf("chain %d: draws %d, trace %d, err %q", c, ch.Draws, len(ch.Trace), ch.Err)
 		}
 	}
@@ -131,7 +131,7 @@ func TestInvalidInputFailsBeforeWork(t *testing.T) {
 	}
 }
 
-// TestGaussianSusceptibility checks THEORY 8.1: for l = (y - w)²/2, the
+// TestGaussianSusceptibility checks docs/theory.md §9.1: for l = (y - w)²/2, the
 // susceptibility of φ = w_k to moving the data mean from ȳ to μ' is
 // χ = (μ' - ȳ)_k/(nβ + γ). SGLD with step ε on a Gaussian of precision
 // k = nβ + γ has the exact stationary variance 1/(k(1 - εk/4)), so the
@@ -222,8 +222,8 @@ func TestStructuralReplicate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := m.replicas.Load(); n != 8 { // 4 chains × (model + probe)
-		t.Errorf("Replicate called %d times, want 8", n)
+	if n := m.replicas.Load(); n != 10 { // 4 chains × (model + probe), plus one shape check of each before any work
+		t.Errorf("Replicate called %d times, want 10", n)
 	}
 }
 
@@ -254,14 +254,17 @@ func TestNaNObservableStopsChain(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `observable bad is NaN`) || res == nil {
 		t.Fatalf("err = %v", err)
 	}
-	if _, err := SampleStructure(context.Background(), m, Posterior{NBeta: 10, Center: []float64{0}}, SGLD{Epsilon: 1e-3, Mask: []bool{true}},
-		Run{Draws: 10}, []Component{{"c", []bool{true}}}, Param("w", 0)); err == nil {
-		t.Error("a masked kernel was accepted for the full chain")
-	}
 }
 
-// perStepKernel hides SGLD's multi-step fast path, so runChain calls Step.
+// perStepKernel hides SGLD's multi-step fast path, so the driver calls Step.
 type perStepKernel struct{ Kernel }
+
+type perStepState struct{ State }
+
+func (k perStepKernel) Init(p *Posterior, w0 []float64) (State, error) {
+	s, err := k.Kernel.Init(p, w0)
+	return perStepState{s}, err
+}
 
 func TestMultiStepPathMatchesPerStep(t *testing.T) {
 	m := newGaussModel(2, gaussData(40, []float64{0.5, -1}))
@@ -307,4 +310,102 @@ func sameBits(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+// batchRecorder records the minibatches it is asked for.
+type batchRecorder struct {
+	*gaussModel
+	batches [][]int
+}
+
+func (b *batchRecorder) LossGrad(grad, w []float64, batch []int) float64 {
+	if batch != nil && grad != nil {
+		b.batches = append(b.batches, append([]int(nil), batch...))
+	}
+	return b.gaussModel.LossGrad(grad, w, batch)
+}
+
+// With BatchBlock, every minibatch is made of whole blocks of consecutive
+// samples, and each pass over the data covers every sample once.
+func TestBatchBlocks(t *testing.T) {
+	m := &batchRecorder{gaussModel: newGaussModel(1, gaussData(24, []float64{0}))}
+	_, err := Sample(context.Background(), m, Posterior{NBeta: 5, Center: []float64{0}}, SGLD{Epsilon: 1e-3},
+		Run{Chains: 1, Draws: 12, BatchSize: 8, BatchBlock: 4, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.batches) != 12 {
+		t.Fatalf("%d batches", len(m.batches))
+	}
+	for k, b := range m.batches {
+		if len(b) != 8 {
+			t.Fatalf("batch %d has %d samples", k, len(b))
+		}
+		for i := 0; i < 8; i += 4 {
+			if b[i]%4 != 0 || b[i+1] != b[i]+1 || b[i+2] != b[i]+2 || b[i+3] != b[i]+3 {
+				t.Errorf("batch %d = %v: not whole blocks", k, b)
+			}
+		}
+	}
+	for pass := 0; pass < 4; pass++ { // 3 batches per pass
+		seen := map[int]bool{}
+		for _, b := range m.batches[3*pass : 3*pass+3] {
+			for _, i := range b {
+				seen[i] = true
+			}
+		}
+		if len(seen) != 24 {
+			t.Errorf("pass %d covers %d of 24 samples", pass, len(seen))
+		}
+	}
+	for _, r := range []Run{{Draws: 1, BatchSize: 6, BatchBlock: 4}, {Draws: 1, BatchSize: 8, BatchBlock: 5}, {Draws: 1, BatchBlock: -1}} {
+		if _, err := Sample(context.Background(), m, Posterior{NBeta: 5, Center: []float64{0}}, SGLD{Epsilon: 1e-3}, r); err == nil {
+			t.Errorf("%+v accepted", r)
+		}
+	}
+}
+
+// With LossSubset the "loss" coordinate and L(w*) are the mean loss on the
+// subset.
+func TestLossSubset(t *testing.T) {
+	m := newGaussModel(1, gaussData(30, []float64{0}))
+	sub := []int{3, 7, 7, 20}
+	res, err := Sample(context.Background(), m, Posterior{NBeta: 5, Gamma: 1, Center: []float64{0.2}}, SGLD{Epsilon: 1e-2},
+		Run{Chains: 2, Draws: 20, Seed: 1, KeepTrace: true, LossSubset: sub}, Param("w", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := m.LossGrad(nil, []float64{0.2}, sub); res.LossAtCenter != want {
+		t.Errorf("L(w*) = %v, want the subset's %v", res.LossAtCenter, want)
+	}
+	ws, _ := res.Trace("w", 0)
+	ls, _ := res.Trace(LossName, 0)
+	for c := range ws {
+		for k, w := range ws[c] {
+			if want := m.LossGrad(nil, []float64{w}, sub); ls[c][k] != want {
+				t.Fatalf("chain %d draw %d: loss %v, want %v", c, k, ls[c][k], want)
+			}
+		}
+	}
+	for _, bad := range [][]int{{}, {30}, {-1}} {
+		if _, err := Sample(context.Background(), m, Posterior{NBeta: 5, Center: []float64{0}}, SGLD{Epsilon: 1e-3}, Run{Draws: 1, LossSubset: bad}); err == nil {
+			t.Errorf("LossSubset %v accepted", bad)
+		}
+	}
+}
+
+// With a BatchSeed, runs with different Seeds take the same minibatches.
+func TestBatchSeedSharesBatches(t *testing.T) {
+	batches := func(seed, batchSeed uint64) [][]int {
+		m := &batchRecorder{gaussModel: newGaussModel(1, gaussData(24, []float64{0}))}
+		Sample(context.Background(), m, Posterior{NBeta: 5, Center: []float64{0}}, SGLD{Epsilon: 1e-3},
+			Run{Chains: 1, Draws: 10, BatchSize: 6, Seed: seed, BatchSeed: batchSeed})
+		return m.batches
+	}
+	if !reflect.DeepEqual(batches(1, 9), batches(2, 9)) {
+		t.Error("same BatchSeed, different batches")
+	}
+	if reflect.DeepEqual(batches(1, 0), batches(2, 0)) {
+		t.Error("different Seeds without a BatchSeed share their batches")
+	}
 }

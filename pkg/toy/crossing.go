@@ -27,7 +27,7 @@ import (
 //
 // With pure-noise data (truth f = 0) the true parameter set is the union of
 // the coordinate hyperplanes and the learning coefficient is 1/(2 max_k a_k)
-// (THEORY §6). A NormalCrossing is read-only and safe for concurrent use.
+// (docs/theory.md §7.3). A NormalCrossing is read-only and safe for concurrent use.
 type NormalCrossing struct {
 	pow        []int
 	x, y       []float64
@@ -128,7 +128,7 @@ func (m *NormalCrossing) F(w []float64) float64 {
 func (m *NormalCrossing) LeastSquaresF() float64 { return m.fhat }
 
 // LearningCoefficient returns λ = 1/(2 max_k a_k), the learning coefficient
-// at w = 0 for pure-noise truth (THEORY §6).
+// at w = 0 for pure-noise truth (docs/theory.md §7.3).
 func (m *NormalCrossing) LearningCoefficient() float64 {
 	amax := 0
 	for _, a := range m.pow {

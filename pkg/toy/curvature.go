@@ -24,7 +24,7 @@ func (m Monomial) Curvature(x float64) float64 {
 //
 //	Var(x) = ((2K)!/nβ)^{1/K} Γ(3/2K) / Γ(1/2K)   ∝ (nβ)^{-1/K}.
 //
-// The slope -1/K on a log–log plot is the singular scaling of THEORY §8.5
+// The slope -1/K on a log–log plot is the singular scaling of docs/theory.md §9.5
 // (slope -1, the Laplace rate, only for the regular K = 1, where Var = 1/nβ).
 func (m Monomial) PosteriorVar(nbeta float64) float64 {
 	if m.K < 1 || !(nbeta > 0) {

@@ -148,7 +148,7 @@ func GenerateDeepLinear(rng *rand.Rand, n int, t *LinearTeacher, pi []float64) (
 // W_{l+1}. Parameter layout: w = (vec W_0, ..., vec W_{L-1}), each matrix
 // row-major, so (W_l)_ab = w[LayerOffset(l) + a*d_l + b]; Dim() = Σ d_{l+1} d_l.
 //
-// Backward pass (THEORY §1 per-sample loss, mean over the batch): with the
+// Backward pass (docs/theory.md §1.1 per-sample loss, mean over the batch): with the
 // prefix products P_0 = I, P_{l+1} = W_l P_l (so M = P_L) and the gradient
 // G = ∂L/∂M, the chain rule through M = W_{L-1} ⋯ W_0 gives
 //
@@ -159,7 +159,7 @@ func GenerateDeepLinear(rng *rand.Rand, n int, t *LinearTeacher, pi []float64) (
 // at a cost independent of n; a minibatch computes G = -(1/|B|) Σ r_i x_iᵀ
 // from the residuals r_i = y_i - M x_i.
 //
-// Components (THEORY §4): LayerMask(l) (all of W_l) and HiddenUnitMask(l, j)
+// Components (docs/theory.md §5.1): LayerMask(l) (all of W_l) and HiddenUnitMask(l, j)
 // (unit j of hidden layer l: row j of W_l and column j of W_{l+1}).
 // Observable: ModeStrengths, u_kᵀ M v_k per teacher mode.
 //
@@ -546,6 +546,32 @@ func (d *DeepLinear) Probes(rng *rand.Rand, n int, t *LinearTeacher) []*DeepLine
 		ps[k] = NewDeepLinear(d.widths, x, y)
 	}
 	return ps
+}
+
+// Idealize returns a copy of the network whose data are transformed so that
+// Sxx = Σ x xᵀ = n I exactly (x whitened) and Syx = Σ y xᵀ = n T, with T
+// (out×in) the given map, nil meaning T = 0: y is replaced by T x plus its
+// residual after least squares on x. Then
+//
+//	L_n(w) = L_n* + ||W_{L-1}⋯W_0 - T||_F²/2,   L_n* = Syy/(2n) - ||T||_F²/2,
+//
+// every w whose end-to-end map is T is an exact minimum (w = 0 for T = 0),
+// and the data-fluctuation term of the LLC there vanishes: the estimand
+// depends only on nβ, γ and the point w*. With a teacher's Map (rank r) as
+// T the truth has rank r, as in DLNLearningCoefficient. It needs n > in and
+// a full-rank x, and panics otherwise or if T is not out×in.
+func (d *DeepLinear) Idealize(t *mat.Dense) *DeepLinear {
+	in, out := d.widths[0], d.widths[len(d.widths)-1]
+	xw, y := whitenResidualize(d.n, in, out, d.x, d.y)
+	if t != nil {
+		if r, c := t.Dims(); r != out || c != in {
+			panic("toy: DeepLinear.Idealize: T must be out×in")
+		}
+		var tx mat.Dense
+		tx.Mul(xw, t.T())
+		y.Add(y, &tx)
+	}
+	return NewDeepLinear(d.widths, xw, y)
 }
 
 // smallGemm bounds m·n·k for plain loops in serialGemm: below it, Dgemm's

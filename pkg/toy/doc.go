@@ -2,7 +2,7 @@
 
 // Package toy provides small learning machines with exactly known answers,
 // for testing the samplers and estimators of package susc against ground
-// truth. Conventions follow THEORY.md: per-sample losses l_i(w), empirical
+// truth. Conventions follow docs/theory.md §1.1: per-sample losses l_i(w), empirical
 // loss L_n = (1/n) Σ_i l_i, and the tempered, localized posterior
 //
 //	p(w) ∝ exp(-nβ L_n(w) - γ/2 ||w - c||²)
@@ -49,7 +49,7 @@
 //     RRRLearningCoefficient; (5,3,5) → 6.5); Train finds w*.
 //
 // Structural models, for susceptibility matrices between model components
-// and data patterns (THEORY §4) and for patterning (THEORY §5). Each has
+// and data patterns (docs/theory.md §5.1) and for patterning (docs/theory.md §6). Each has
 // component masks over w (for a restricted chain), a data generator whose
 // mixture weights over patterns can be set (q_π = Σ_k π_k q_k + π_K q, base
 // distribution q last; see PatternWeights), per-pattern probe datasets
@@ -65,6 +65,11 @@
 //     y = U diag(s) Vᵀ x + σε; patterns = teacher modes (GenerateDeepLinear:
 //     pattern k has x = v_k z); components LayerMask(l) and
 //     HiddenUnitMask(l, j); observable ModeStrengths u_kᵀ W_{L-1}⋯W_0 v_k.
+//     Its learning coefficient and multiplicity at a truth of rank r are
+//     Aoyagi's closed form (DLNLearningCoefficient; M. Aoyagi, Neural
+//     Networks 2024; two layers give reduced-rank regression at any rank),
+//     and Idealize(T) makes Sxx = nI and Syx = nT exactly, so that every w
+//     with end-to-end map T is an exact minimum (w* = 0 for pure noise).
 //   - MLP, one tanh hidden layer on an MLPTeacher; patterns = input regions
 //     (GenerateMLP: pattern k has x ~ N(c_k, Spread² I)); components
 //     HiddenUnitMask(j) and LayerMask(l).

@@ -17,7 +17,7 @@ import (
 //	L_n(w) = L_n(ȳ) + ||w - ȳ||²/2      ∇L_n(w) = w - ȳ,
 //
 // so the full-batch LossGrad costs O(d), independent of n. The tempered,
-// localized posterior (THEORY §1, §8.1) is Gaussian and every expectation is
+// localized posterior (docs/theory.md §1.2, §9.1) is Gaussian and every expectation is
 // known in closed form: see PosteriorMean, PosteriorVar, Susceptibility and LLC.
 //
 // A GaussianMean is read-only after construction and safe for concurrent use.
@@ -184,7 +184,7 @@ func (m *GaussianMean) PosteriorMean(dst []float64, nbeta, gamma float64, center
 // susceptibility χ_k = -Cov(w_k, ΔL) = (μ'_k - ȳ_k)/(nβ + γ) into dst and
 // returns it (dst nil: allocated). Here ΔL = L'_n - L_n with L'_n the loss of
 // the probe dataset (same d) whose mean is μ'. χ does not depend on the prior
-// centre. The response is J_k = ∂<w_k>/∂h = nβ χ_k (THEORY §2, §8.1).
+// centre. The response is J_k = ∂<w_k>/∂h = nβ χ_k (docs/theory.md §3.2, §9.1).
 func (m *GaussianMean) Susceptibility(dst []float64, probe *GaussianMean, nbeta, gamma float64) []float64 {
 	if probe.d != m.d {
 		panic("toy: GaussianMean probe dimension mismatch")

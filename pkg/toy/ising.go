@@ -17,7 +17,7 @@ import (
 //	p(s) ∝ exp( β ( J Σ_<ij> s_i s_j + Σ_i h_i s_i ) ).
 //
 // It is the physicist's version of the fluctuation–dissipation theorem
-// (THEORY §2): with M = Σ_i s_i and a uniform field h, ∂<M>/∂h = β Var(M);
+// (docs/theory.md §3.5): with M = Σ_i s_i and a uniform field h, ∂<M>/∂h = β Var(M);
 // with fields h_B on a set of sites B and m_A = Σ_{i∈A} s_i,
 // ∂<m_A>/∂h_B = β Cov(m_A, m_B). Exact enumerates all 2^(L²) states, so
 // L <= 4 (65,536 states); for L = 2 each neighbour pair is counted twice

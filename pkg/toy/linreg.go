@@ -21,7 +21,7 @@ import (
 //
 // with g0 = ∇L_n(w_ls) (zero up to round-off), at cost O(d²) independent of n.
 // The tempered posterior is exactly Gaussian; Posterior returns it with the
-// closed forms of THEORY §8.2.
+// closed forms of docs/theory.md §9.2.
 //
 // A LinearRegression is read-only after construction and safe for concurrent
 // use. Create one with NewLinearRegression or LinearRegressionData.
@@ -208,7 +208,7 @@ func (m *LinearRegression) PointLosses(dst, w []float64, idx []int) {
 }
 
 // ClassicalInfluence returns the damped classical influence matrix for the
-// per-sample-loss observables φ = l_j, evaluated at w_ls (THEORY §3):
+// per-sample-loss observables φ = l_j, evaluated at w_ls (docs/theory.md §4.1):
 //
 //	IF_ij = -∇l_iᵀ (H_sum + γI)⁻¹ ∇l_j = -r_i r_j x_iᵀ (XᵀX + γI)⁻¹ x_j
 //
@@ -367,7 +367,7 @@ func (p *LinRegPosterior) C(idx []int) *mat.SymDense {
 //
 //	Cov(l_i, l_j) = r_i r_j c_ij + c_ij²/2.
 //
-// The Bayesian influence matrix (THEORY §3) is I_ij = -LossCov_ij.
+// The Bayesian influence matrix (docs/theory.md §4.2) is I_ij = -LossCov_ij.
 // Derivation: with u_i = x_iᵀ(w - Mean) ~ N(0, c_ii) jointly Gaussian,
 // l_i = r_i²/2 - r_i u_i + u_i²/2; odd moments vanish and Cov(u_i², u_j²) = 2c_ij².
 func (p *LinRegPosterior) LossCov(idx []int) *mat.SymDense {

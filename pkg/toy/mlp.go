@@ -140,7 +140,7 @@ func mlpForward(f, a, w, x []float64, in, h, out int) {
 // (W1)_jb = w[j*In + b], (b1)_j = w[H*In + j], (W2)_kj = w[H*(In+1) + k*H + j],
 // (b2)_k = w[H*(In+1) + Out*H + k]; Dim() = H(In + 1) + Out(H + 1).
 //
-// Components (THEORY §4): HiddenUnitMask(j) (row j of W1, b1_j and column j
+// Components (docs/theory.md §5.1): HiddenUnitMask(j) (row j of W1, b1_j and column j
 // of W2: everything unit j reads and writes) and LayerMask(l) (l = 0: W1
 // and b1; l = 1: W2 and b2).
 //

@@ -10,7 +10,7 @@ import (
 )
 
 // Retraining under a designed data distribution: the developmental half of
-// a closed patterning loop (THEORY.md §5). A patterning intervention h over
+// a closed patterning loop (docs/theory.md §6). A patterning intervention h over
 // the F feature patterns of a toy model of superposition defines
 //
 //	q_h = (1 - Σ_k h_k) q + Σ_k h_k q_k,

@@ -51,7 +51,7 @@ func (p Polynomial) PointLosses(dst, w []float64, idx []int) {
 //	V(x) = x^{2k}/(2k)!                 V'(x) = x^{2k-1}/(2k-1)!
 //
 // (K = k >= 1). Its learning coefficient is 1/(2k) and its Hessian at 0
-// vanishes for k >= 2 (THEORY §8.5). The zero value (K = 0) is the constant V = 1.
+// vanishes for k >= 2 (docs/theory.md §9.5). The zero value (K = 0) is the constant V = 1.
 type Monomial struct {
 	K int
 }

@@ -13,7 +13,7 @@ import (
 //
 //	p_h(x) ∝ exp( -nβ (V(x) + h D(x)) - γ/2 (x - c)² )
 //
-// used for exact expectations in FDT checks (THEORY §8.3): with D = ΔL,
+// used for exact expectations in FDT checks (docs/theory.md §9.3): with D = ΔL,
 // ∂_h <φ>_h = -nβ Cov_h(φ, D).
 type Density1D struct {
 	V      func(x float64) float64 // potential (loss) V; required

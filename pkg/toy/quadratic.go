@@ -12,7 +12,7 @@ import "gonum.org/v1/gonum/mat"
 // "sample" whose loss is q (NumData 1; a batch is nil or {0}, as for the
 // one-sample potentials Polynomial and Monomial).
 // With g = 0 and A = H positive definite it is the model L = ½ wᵀHw of the
-// two-block test of the structural estimator (THEORY.md §8.4, w* = 0), and
+// two-block test of the structural estimator (docs/theory.md §9.4, w* = 0), and
 // with general g and A it is that section's perturbation X; the exact limit
 // of the estimator is susc.QuadraticStructural. Read-only after
 // construction, safe for concurrent use, allocation-free.

@@ -9,7 +9,7 @@ import (
 )
 
 // A paired retraining experiment (the developmental half of a closed
-// patterning loop, THEORY.md §5) trains one TMS per arm (baseline, design,
+// patterning loop, docs/theory.md §6) trains one TMS per arm (baseline, design,
 // control, ...) and per seed, every arm on the same seeds, and asks which
 // features the trained models represent. RetrainPaired runs it and tallies
 // the feature norms ‖W_{:,k}‖²; the statistics (proportions with intervals,

@@ -14,7 +14,7 @@ import "math"
 // a relative floor for the round-off of f (quadrature values are accurate to
 // about 1e-12, divided by δ). errEst is a deliberately loose error bar: d is
 // usually far more accurate. It is meant for checking an exact derivative,
-// such as ∂_h<φ>_h of the FDT (THEORY §8.3), against a closed form.
+// such as ∂_h<φ>_h of the FDT (docs/theory.md §9.3), against a closed form.
 func RichardsonDeriv(f func(float64) float64, x, step float64) (d, errEst float64) {
 	central := func(s float64) float64 { return (f(x+s) - f(x-s)) / (2 * s) }
 	return richardson(central(step), central(2*step))

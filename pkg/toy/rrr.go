@@ -13,7 +13,7 @@ import (
 //
 //	x ∈ R^m  →  W1 x ∈ R^h  →  M x = W2 W1 x ∈ R^o,   W1 h×m, W2 o×h,
 //
-// (THEORY §6 writes (m, h, n) for (In, Hidden, Out)) with per-sample loss
+// (docs/theory.md §7.3 writes (m, h, n) for (In, Hidden, Out)) with per-sample loss
 //
 //	l_i(w) = ||r_i||²/2,  r_i = y_i - W2 W1 x_i
 //	∂l_i/∂W2 = -r_i (W1 x_i)ᵀ        ∂l_i/∂W1 = -(W2ᵀ r_i) x_iᵀ.
@@ -118,7 +118,7 @@ func (r *ReducedRank) Weights(w []float64) (w1, w2 *mat.Dense) {
 
 // LearningCoefficient returns the Aoyagi–Watanabe learning coefficient of
 // reduced-rank regression at a rank-0 (pure-noise) truth, with (M, H, N) =
-// (In, Hidden, Out) (THEORY §6):
+// (In, Hidden, Out) (docs/theory.md §7.3):
 //
 //	M+H < N: MH/2;   N+H < M: HN/2;   M+N < H: MN/2;
 //	otherwise (2MN + 2HN + 2MH - N² - M² - H² + [M+H+N odd])/8.
@@ -375,12 +375,20 @@ func (r *ReducedRank) fullSmall(grad, w1, w2 []float64) float64 {
 // the LLC at w = 0 vanishes: the estimand depends only on nβ and γ.
 // It needs n > In and a full-rank x.
 func (r *ReducedRank) Idealize() *ReducedRank {
-	n, m, o := r.n, r.m, r.o
+	xw, y := whitenResidualize(r.n, r.m, r.o, r.x, r.y)
+	return NewReducedRank(r.h, xw, y)
+}
+
+// whitenResidualize returns x whitened (n×in, Σ x xᵀ = n I exactly) and y
+// replaced by its residual after least squares on x (n×out, Σ y xᵀ = 0),
+// from row-major x (n×in) and y (n×out), which it does not modify. It
+// panics (with the messages of Idealize) unless n > in and x has full rank.
+func whitenResidualize(n, m, o int, xs, ys []float64) (xw, y *mat.Dense) {
 	if n <= m {
 		panic("toy: Idealize needs more samples than inputs")
 	}
-	x := mat.NewDense(n, m, append([]float64(nil), r.x...))
-	y := mat.NewDense(n, o, append([]float64(nil), r.y...))
+	x := mat.NewDense(n, m, append([]float64(nil), xs...))
+	y = mat.NewDense(n, o, append([]float64(nil), ys...))
 	// Whiten: x ← x L⁻ᵀ √n with Sxx = L Lᵀ.
 	var sxx mat.SymDense
 	sxx.SymOuterK(1, x.T())
@@ -395,12 +403,12 @@ func (r *ReducedRank) Idealize() *ReducedRank {
 		panic("toy: Idealize: " + err.Error())
 	}
 	xt.Scale(math.Sqrt(float64(n)), &xt)
-	xw := mat.DenseCopyOf(xt.T())
+	xw = mat.DenseCopyOf(xt.T())
 	// Residualize: y ← y - x (xᵀx)⁻¹ xᵀ y = y - x xᵀ y / n for whitened x.
 	var xty, proj mat.Dense
 	xty.Mul(xw.T(), y)
 	proj.Mul(xw, &xty)
 	proj.Scale(1/float64(n), &proj)
 	y.Sub(y, &proj)
-	return NewReducedRank(r.h, xw, y)
+	return xw, y
 }

@@ -109,7 +109,7 @@ func GenerateTMS(rng *rand.Rand, n int, cfg TMSConfig, pi []float64) (x *mat.Den
 // (row j: hidden dimension j; column k: feature k) and b_k = w[M*F + k];
 // Dim() = F(M + 1).
 //
-// Components (THEORY §4) are given as masks over w: FeatureMask(k) (the
+// Components (docs/theory.md §5.1) are given as masks over w: FeatureMask(k) (the
 // column W[:,k] and b_k, everything that reads or writes feature k) and
 // HiddenMask(j) (row j of W). Observables: FeatureNorms (||W[:,k]||², is
 // feature k represented?) and Interference (Σ_{j≠k} (W[:,k]·W[:,j])²).

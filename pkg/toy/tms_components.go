@@ -5,7 +5,7 @@ package toy
 import "strconv"
 
 // The standard components and sample selections of a toy model of
-// superposition, for structural susceptibility matrices (THEORY.md §4).
+// superposition, for structural susceptibility matrices (docs/theory.md §5.1).
 // This package does not import susc, so components are returned as names
 // and masks; susc.Components(t.Components()) makes the []susc.Component.
 

@@ -35,3 +35,18 @@ func ExamplePrintf() {
 	viz.Printf("λ̂ = %.3f ± %.3f (exact %.3f)\n", 0.341, 0.011, 0.347)
 	// Output: λ̂ = 0.341 ± 0.011 (exact 0.347)
 }
+
+// In a notebook each cell is a new program: Memo keeps an expensive value
+// for the kernel session, so the cell that needs it again reads it back.
+func ExampleMemo() {
+	run := func(seed uint64) func() ([]float64, error) {
+		return func() ([]float64, error) {
+			// ... an expensive computation (susc.Sample, toy.Train) ...
+			return []float64{float64(seed) / 3}, nil
+		}
+	}
+	w := viz.Must(viz.Memo("trained weights", run(7), 7)) // the parameters it depends on: 7
+	fmt.Printf("%.4f\n", w)
+	// Output:
+	// [2.3333]
+}

@@ -76,7 +76,11 @@ func TestDockerfile(t *testing.T) {
 		t.Errorf("base image has Go %s, go.mod says %s", m[1], goVersion(t))
 	}
 	// The repository goes in, and the one set-up script runs.
-	if len(find("COPY . ")) == 0 {
+	copied := false
+	for _, in := range find("COPY ") {
+		copied = copied || regexp.MustCompile(`^COPY (--\S+ )*\. `).MatchString(in)
+	}
+	if !copied {
 		t.Errorf("the repository is not copied into the image (COPY . ...)")
 	}
 	setup := false
@@ -96,6 +100,163 @@ func TestDockerfile(t *testing.T) {
 	for _, want := range []string{"jupyter", "lab", "notebooks", "8888", "0.0.0.0"} {
 		if !strings.Contains(cmd, want) {
 			t.Errorf("CMD/ENTRYPOINT lacks %q: %s", want, cmd)
+		}
+	}
+	if strings.Contains(cmd, "--allow-root") {
+		t.Errorf("CMD/ENTRYPOINT still allows Jupyter to run as root: %s", cmd)
+	}
+}
+
+// TestDockerfileUnprivileged checks that Jupyter (and the kernel, and every
+// cell's program) runs as an unprivileged user made in the image: the last USER
+// before CMD/ENTRYPOINT names a user that a RUN creates, not root; the steps
+// that need root (apt-get) come before it; the repository is copied to (or
+// chowned to) that user, who must write notebooks, the Go caches and GOPATH.
+func TestDockerfileUnprivileged(t *testing.T) {
+	ins := instructions(read(t, "docker/Dockerfile"))
+	user, userAt, cmdAt := "", -1, -1
+	for i, in := range ins {
+		switch {
+		case strings.HasPrefix(in, "USER "):
+			user, userAt = strings.Fields(in)[1], i
+		case strings.HasPrefix(in, "CMD ") || strings.HasPrefix(in, "ENTRYPOINT "):
+			if cmdAt < 0 {
+				cmdAt = i
+			}
+		}
+	}
+	if userAt < 0 {
+		t.Fatal("no USER instruction: Jupyter runs as root")
+	}
+	name, _, _ := strings.Cut(user, ":")
+	if name == "root" || name == "0" {
+		t.Fatalf("USER %s is root", user)
+	}
+	if cmdAt < 0 || userAt > cmdAt {
+		t.Errorf("USER %s does not come before CMD/ENTRYPOINT", user)
+	}
+	created, owned := false, false
+	for i, in := range ins {
+		if strings.HasPrefix(in, "RUN ") {
+			if regexp.MustCompile(`\b(useradd|adduser)\b[^&;]*\s` + regexp.QuoteMeta(name) + `(\s|$)`).MatchString(in) {
+				created = created || i < userAt
+			}
+			if strings.Contains(in, "apt-get") && i > userAt {
+				t.Errorf("apt-get after USER %s (needs root): %s", user, in)
+			}
+			if regexp.MustCompile(`\bchown\b[^&;]*\b` + regexp.QuoteMeta(name) + `\b[^&;]*/work/susclab`).MatchString(in) {
+				owned = true
+			}
+		}
+		if strings.HasPrefix(in, "COPY ") && strings.Contains(in, " . ") &&
+			regexp.MustCompile(`--chown=`+regexp.QuoteMeta(name)+`\b`).MatchString(in) {
+			owned = true
+		}
+	}
+	if !created {
+		t.Errorf("no RUN useradd/adduser %s before USER %s", name, user)
+	}
+	if !owned {
+		t.Errorf("the repository is not given to %s (COPY --chown=%s . ... or chown)", name, name)
+	}
+	// GOPATH (/go in the golang image: the module cache, where GoNB's `go get`
+	// writes) must be the user's too, or live in its home.
+	gopath := false
+	for _, in := range ins {
+		gopath = gopath ||
+			strings.HasPrefix(in, "RUN ") && regexp.MustCompile(`\bchown\b[^&;]*\b`+regexp.QuoteMeta(name)+`\b[^&;]*\s/go(\s|/?$)`).MatchString(in) ||
+			regexp.MustCompile(`^ENV .*\bGO(PATH|MODCACHE)=/home/`+regexp.QuoteMeta(name)+`\b`).MatchString(in)
+	}
+	if !gopath {
+		t.Errorf("GOPATH /go is not given to %s (chown -R %s /go, or ENV GOPATH under its home)", name, name)
+	}
+	// The root step installs the Debian packages; the user's own run of
+	// setup.sh writes the kernel spec under its home.
+	userSetup := false
+	for _, in := range ins[userAt+1:] {
+		if strings.HasPrefix(in, "RUN ") && regexp.MustCompile(`(^RUN |&& )(bash )?(\./)?scripts/setup\.sh\b`).MatchString(in) {
+			userSetup = true
+		}
+	}
+	if !userSetup {
+		t.Errorf("scripts/setup.sh does not run as %s (the gonb kernel spec is per user)", name)
+	}
+}
+
+// dockerRunPublish finds every `docker run` command in text (a line, or a
+// line and its continuation lines) and returns the values of its -p and
+// --publish options.
+func dockerRunPublish(text string) (runs int, publish []string) {
+	text = strings.ReplaceAll(text, "\\\n", " ")
+	for _, line := range strings.Split(text, "\n") {
+		for _, m := range regexp.MustCompile(`docker\s+run\b[^`+"`"+`\n]*`).FindAllString(line, -1) {
+			runs++
+			f := strings.Fields(m)
+			for i, a := range f {
+				switch {
+				case (a == "-p" || a == "--publish") && i+1 < len(f):
+					publish = append(publish, f[i+1])
+				case strings.HasPrefix(a, "--publish="):
+					publish = append(publish, strings.TrimPrefix(a, "--publish="))
+				case strings.HasPrefix(a, "-p") && len(a) > 2 && a[2] != '-':
+					publish = append(publish, strings.TrimPrefix(a[2:], "="))
+				}
+			}
+		}
+	}
+	return runs, publish
+}
+
+func TestDockerRunPublishParsing(t *testing.T) {
+	runs, p := dockerRunPublish("`docker build . && docker run --rm -p 8888:8888 x`, then\n" +
+		"    docker run --rm \\\n      --publish=127.0.0.1:9:9 -p127.0.0.1:8:8 x\n")
+	if runs != 2 || strings.Join(p, ",") != "8888:8888,127.0.0.1:9:9,127.0.0.1:8:8" {
+		t.Errorf("runs %d, publish %q", runs, p)
+	}
+}
+
+// TestDockerRunLoopback checks that every documented `docker run` publishes
+// Jupyter's port on the loopback interface only: a bare -p 8888:8888 opens it
+// on every interface of the host (and Docker's rules bypass the host's
+// firewall), to anyone who gets the token.
+func TestDockerRunLoopback(t *testing.T) {
+	var files []string
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "build" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		ext := filepath.Ext(path)
+		if !d.IsDir() && (ext == ".md" || ext == ".sh" || ext == ".ipynb" || strings.HasPrefix(d.Name(), "Dockerfile")) {
+			rel, _ := filepath.Rel(root, path)
+			files = append(files, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		runs, publish := dockerRunPublish(read(t, f))
+		if runs > 0 {
+			seen[f] = true
+		}
+		for _, p := range publish {
+			if !strings.HasPrefix(p, "127.0.0.1:") {
+				t.Errorf("%s: docker run -p %s publishes on every host interface; use -p 127.0.0.1:%s", f, p, p)
+			}
+		}
+		if runs > 0 && len(publish) == 0 {
+			t.Errorf("%s: a docker run publishes no port", f)
+		}
+	}
+	for _, f := range []string{"README.md", "docker/Dockerfile"} {
+		if !seen[f] {
+			t.Errorf("%s shows no docker run command", f)
 		}
 	}
 }

@@ -73,9 +73,24 @@ func checkClean(nb *notebook) []string {
 	return bad
 }
 
-// goFailure matches what a Go program that failed at run time leaves on the
-// cell's stderr: GoNB only prints it, and nbconvert still exits 0.
-var goFailure = regexp.MustCompile(`(?m)^(panic: |fatal error: )|exit status \d+`)
+// goFailure matches what a cell's program that ended abnormally leaves on the
+// cell's stderr: GoNB (v0.11.3, internal/jpyexec) only prints it, and
+// nbconvert still exits 0. The cases:
+//
+//   - "panic: " and "fatal error: " at the start of a line: the Go runtime's
+//     report of a panic or a fatal error (then exit status 2);
+//   - "SIGSEGV: segmentation violation" followed by a "PC=0x..." line: the
+//     runtime's report of a fatal signal it caught (then exit status 2);
+//   - "exit status N" and "signal: NAME" (e.g. "signal: killed",
+//     "signal: segmentation fault (core dumped)", "signal: aborted",
+//     "signal: terminated", "signal: signal 34"): os.ProcessState's text, which
+//     GoNB writes, alone and possibly after "^C", when the program exits with
+//     a non-zero status or is killed by a signal it does not catch (SIGKILL
+//     from the out-of-memory killer leaves nothing else). Not anchored: the
+//     program's last stderr line may lack its newline;
+//   - "GoNB Error:": GoNB failed to handle the program's display or input
+//     channel (outputs may be lost).
+var goFailure = regexp.MustCompile(`(?m)^(panic: |fatal error: |SIG[A-Z0-9]+: .*\nPC=0x)|exit status \d+|signal: \S|GoNB Error:`)
 
 // checkExecuted reports every error output and every Go run-time failure in
 // the stderr streams of an executed notebook.

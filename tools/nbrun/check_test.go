@@ -20,20 +20,40 @@ func TestCheckExecuted(t *testing.T) {
 	for _, tc := range []struct {
 		name, outputs string
 		fail          bool
+		msg           string // for a failure: the report names this
 	}{
 		{"clean", `{"output_type":"stream","name":"stdout","text":["all ", "good\n"]},
-			{"output_type":"display_data","data":{"text/html":"<b>x</b>"},"metadata":{}}`, false},
-		{"stdout mentions panic", `{"output_type":"stream","name":"stdout","text":"panic: is fine on stdout\n"}`, false},
-		{"error output", `{"output_type":"error","ename":"CompileError","evalue":"undefined: x","traceback":[]}`, true},
-		{"panic", `{"output_type":"stream","name":"stderr","text":["goroutine 1\n","panic: runtime error: index out of range\n"]}`, true},
-		{"exit status", `{"output_type":"stream","name":"stderr","text":"exit status 3\n"}`, true},
-		{"fatal error", `{"output_type":"stream","name":"stderr","text":"fatal error: all goroutines are asleep - deadlock!\n"}`, true},
-		{"log line on stderr", `{"output_type":"stream","name":"stderr","text":"2026/01/01 note: slow\n"}`, false},
+			{"output_type":"display_data","data":{"text/html":"<b>x</b>"},"metadata":{}}`, false, ""},
+		{"stdout mentions panic", `{"output_type":"stream","name":"stdout","text":"panic: is fine on stdout\n"}`, false, ""},
+		{"error output", `{"output_type":"error","ename":"CompileError","evalue":"undefined: x","traceback":[]}`, true, ""},
+		{"panic", `{"output_type":"stream","name":"stderr","text":["goroutine 1\n","panic: runtime error: index out of range\n"]}`, true, ""},
+		{"exit status", `{"output_type":"stream","name":"stderr","text":"exit status 3\n"}`, true, ""},
+		{"fatal error", `{"output_type":"stream","name":"stderr","text":"fatal error: all goroutines are asleep - deadlock!\n"}`, true, ""},
+		{"log line on stderr", `{"output_type":"stream","name":"stderr","text":"2026/01/01 note: slow\n"}`, false, ""},
+		{"SIG-like log line", `{"output_type":"stream","name":"stderr","text":"SIGMA: 0.3\n"}`, false, ""},
+		// A cell's program killed by a signal (the OOM killer sends SIGKILL):
+		// GoNB writes os.ProcessState's text, and nothing else, to stderr.
+		{"killed", `{"output_type":"stream","name":"stdout","text":"before\n"},
+			{"output_type":"stream","name":"stderr","text":["signal: killed\n"]}`, true, "signal: killed"},
+		{"segmentation fault", `{"output_type":"stream","name":"stderr","text":"signal: segmentation fault (core dumped)\n"}`, true, "signal: segmentation fault"},
+		{"abort", `{"output_type":"stream","name":"stderr","text":"signal: aborted (core dumped)\n"}`, true, "signal: aborted"},
+		{"terminated", `{"output_type":"stream","name":"stderr","text":"signal: terminated\n"}`, true, "signal: terminated"},
+		{"real-time signal", `{"output_type":"stream","name":"stderr","text":"signal: signal 34\n"}`, true, "signal: signal 34"},
+		{"interrupted", `{"output_type":"stream","name":"stderr","text":["^C\n","signal: interrupt\n"]}`, true, "signal: interrupt"},
+		{"killed after a partial line", `{"output_type":"stream","name":"stderr","text":"step 3/10...signal: killed\n"}`, true, "signal: killed"},
+		{"killed, stdout only", `{"output_type":"stream","name":"stdout","text":"signal: killed\n"}`, false, ""},
+		// The Go runtime's own report of a fatal signal (then exit status 2).
+		{"runtime signal report", `{"output_type":"stream","name":"stderr","text":["SIGSEGV: segmentation violation\n","PC=0x4a5b6c m=0 sigcode=1 addr=0x0\n"]}`, true, "SIGSEGV: segmentation violation"},
+		// GoNB failing to handle the program's display/input channel.
+		{"GoNB error", `{"output_type":"stream","name":"stderr","text":"GoNB Error:\nfailed to decode display data\n"}`, true, "GoNB Error:"},
 	} {
 		nb := mustParse(t, `{"cells":[{"id":"a","cell_type":"code","outputs":[`+tc.outputs+`]}]}`)
 		bad := checkExecuted(nb)
 		if (len(bad) > 0) != tc.fail {
 			t.Errorf("%s: problems %q, want failure %v", tc.name, bad, tc.fail)
+		}
+		if tc.msg != "" && len(bad) > 0 && !strings.Contains(bad[0], tc.msg) {
+			t.Errorf("%s: report %q does not name %q", tc.name, bad[0], tc.msg)
 		}
 	}
 }

@@ -8,8 +8,10 @@
 //  1. checks that the committed notebook has no outputs;
 //  2. executes it with `jupyter nbconvert --to notebook --execute` on the
 //     GoNB kernel, writing OUT/NAME.ipynb (the source is not touched);
-//  3. fails on any error output and on Go run-time failures in stderr streams
-//     (panic:, fatal error:, exit status N), which nbconvert lets pass, and on
+//  3. fails on any error output and on abnormal ends of a cell's program in
+//     stderr streams (panic:, fatal error:, the runtime's SIGxxx report,
+//     exit status N, signal: NAME as after SIGKILL, GoNB Error:), which
+//     nbconvert lets pass, and on
 //     a cell that calls .Display() (or viz.Init()) in its main part but shows
 //     no chart (or no library);
 //  4. exports OUT/NAME.html (nbconvert --to html);

@@ -1,0 +1,180 @@
+package susc
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// sampleResult is a small Result with every kind of observable.
+func sampleResult(t testing.TB, d int, keepTrace bool) *Result {
+	return sampleResultN(t, d, 60, 70, keepTrace)
+}
+
+// sampleResultN is sampleResult with n samples and draws per chain.
+func sampleResultN(t testing.TB, d, n, draws int, keepTrace bool) *Result {
+	m := newGaussModel(d, gaussData(n, make([]float64, d)))
+	res, err := Sample(context.Background(), m, Posterior{NBeta: 10, Gamma: 1, Center: m.mean}, SGLD{Epsilon: 1e-3},
+		Run{Chains: 3, Draws: draws, Batches: 2, Seed: 5, KeepTrace: keepTrace, MALA: true},
+		Param("w0", 0), PointLosses("l", nil), LossDelta("dL", newGaussModel(d, gaussData(30, make([]float64, d)))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func toJSON(t testing.TB, v any) []byte {
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, v); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// A Result read back from JSON gives bit-identical estimates, also for draw
+// vectors long enough (D ≥ 48) for the block accumulator.
+func TestReloadedResultBitIdentical(t *testing.T) {
+	for _, d := range []int{1, 3} {
+		res := sampleResult(t, d, true) // D = 1 + 1 + 60 + 1 = 63
+		if res.DrawDim < blockMinDim {
+			t.Fatalf("D = %d does not exercise the block accumulator", res.DrawDim)
+		}
+		var back Result
+		if err := ReadJSON(bytes.NewReader(toJSON(t, res)), &back); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := res.Influence("l")
+		b, err := back.Influence("l")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := a.Value.SymmetricDim()
+		for i := range n {
+			for j := i; j < n; j++ {
+				if math.Float64bits(a.Value.At(i, j)) != math.Float64bits(b.Value.At(i, j)) || math.Float64bits(a.SE.At(i, j)) != math.Float64bits(b.SE.At(i, j)) {
+					t.Fatalf("d = %d: influence (%d, %d) %v after reload, %v before", d, i, j, b.Value.At(i, j), a.Value.At(i, j))
+				}
+			}
+		}
+		la, _ := res.LLC()
+		lb, _ := back.LLC()
+		if la.Mean != lb.Mean || la.SE != lb.SE || back.Kernel.Name != "SGLD" || back.Kernel.Settings["Epsilon"] != 1e-3 {
+			t.Errorf("LLC %v vs %v, kernel %+v", la, lb, back.Kernel)
+		}
+	}
+}
+
+// Well-formed but inconsistent files are errors on read, not panics later.
+func TestInconsistentJSONRefused(t *testing.T) {
+	res := sampleResult(t, 1, true)
+	good := toJSON(t, res)
+	edit := func(f func(m map[string]any)) []byte {
+		var m map[string]any
+		json.Unmarshal(good, &m)
+		f(m)
+		b, _ := json.Marshal(m)
+		return b
+	}
+	chain0 := func(m map[string]any) map[string]any { return m["chains"].([]any)[0].(map[string]any) }
+	unit0 := func(m map[string]any) map[string]any { return chain0(m)["units"].([]any)[0].(map[string]any) }
+	for name, b := range map[string][]byte{
+		"null unit":          edit(func(m map[string]any) { chain0(m)["units"].([]any)[0] = nil }),
+		"truncated moments":  edit(func(m map[string]any) { u := unit0(m); u["m_upper"] = u["m_upper"].([]any)[:3] }),
+		"short mean":         edit(func(m map[string]any) { u := unit0(m); u["mean"] = u["mean"].([]any)[:2] }),
+		"draw dim changed":   edit(func(m map[string]any) { m["draw_dim"] = 5.0 }),
+		"chains removed":     edit(func(m map[string]any) { m["chains"] = m["chains"].([]any)[:1] }),
+		"draw count wrong":   edit(func(m map[string]any) { chain0(m)["draws"] = 3.0 }),
+		"trace cut":          edit(func(m map[string]any) { c := chain0(m); c["trace"] = c["trace"].([]any)[:10] }),
+		"observable shifted": edit(func(m map[string]any) { m["observables"].([]any)[1].(map[string]any)["offset"] = 7.0 }),
+		"negative draws":     edit(func(m map[string]any) { u := unit0(m); u["n"] = -1.0 }),
+		"centre wrong":       edit(func(m map[string]any) { m["center"] = []any{} }),
+	} {
+		var back Result
+		if err := ReadJSON(bytes.NewReader(b), &back); err == nil {
+			t.Errorf("%s: read without error", name)
+		}
+	}
+	sm, _ := res.SusceptibilityMatrix("l", "dL")
+	smGood := toJSON(t, sm)
+	for name, s := range map[string]string{
+		"se shape":       strings.Replace(string(smGood), `"cov_se": {`, `"cov_se": {"data": [[1]], "x": {`, 1),
+		"missing labels": strings.Replace(string(smGood), `"rows"`, `"norows"`, 1),
+	} {
+		var back SusceptibilityMatrix
+		if err := ReadJSON(strings.NewReader(s), &back); err == nil {
+			t.Errorf("susceptibility matrix, %s: read without error", name)
+		}
+	}
+	inf, _ := res.Influence("l")
+	var ib InfluenceMatrix
+	if err := ReadJSON(strings.NewReader(strings.Replace(string(toJSON(t, inf)), `"samples": [`, `"samples": [99,`, 1)), &ib); err == nil {
+		t.Error("influence matrix with an extra sample read without error")
+	}
+}
+
+// A labelled matrix with a long first row and empty later rows used to
+// allocate rows × first-row length before noticing (80 GB for 500 KB).
+func TestRaggedMatrixJSONAllocatesNothingBig(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"nbeta": 1, "cov": {"rows": [], "cols": [], "data": [[`)
+	for i := range 20000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("1")
+	}
+	b.WriteString("]")
+	for range 20000 {
+		b.WriteString(",[]")
+	}
+	b.WriteString(`]}, "cov_se": {"data": [[1]]}}`)
+	var s SusceptibilityMatrix
+	var ms runtimeMem
+	ms.measure(func() {
+		if err := ReadJSON(strings.NewReader(b.String()), &s); err == nil {
+			t.Error("ragged matrix read without error")
+		}
+	})
+	if ms.bytes > 200<<20 {
+		t.Errorf("reading a %d-byte ragged matrix allocated %d MB", b.Len(), ms.bytes>>20)
+	}
+}
+
+// A trace or matrix CSV cut short (inside its last number) is an error.
+func TestTruncatedCSVRefused(t *testing.T) {
+	res := sampleResult(t, 1, true)
+	var buf bytes.Buffer
+	if err := WriteTraceCSV(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	full := buf.String()
+	if _, err := ReadTraceCSV(strings.NewReader(full)); err != nil {
+		t.Fatalf("full trace: %v", err)
+	}
+	cut := full[:len(full)-3] // inside the last number
+	if _, err := ReadTraceCSV(strings.NewReader(cut)); err == nil || !strings.Contains(err.Error(), "cut short") {
+		t.Errorf("truncated trace: %v", err)
+	}
+	sm, _ := res.SusceptibilityMatrix("l", "dL")
+	buf.Reset()
+	WriteMatrixCSV(&buf, sm.Rows, sm.Cols, sm.Cov)
+	if _, _, _, err := ReadMatrixCSV(strings.NewReader(buf.String()[:buf.Len()-2])); err == nil {
+		t.Error("truncated matrix CSV read without error")
+	}
+}
+
+// runtimeMem measures the bytes allocated by a function.
+type runtimeMem struct{ bytes uint64 }
+
+func (r *runtimeMem) measure(f func()) {
+	var a, b runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&a)
+	f()
+	runtime.ReadMemStats(&b)
+	r.bytes = b.TotalAlloc - a.TotalAlloc
+}

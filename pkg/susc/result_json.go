@@ -1,0 +1,194 @@
+package susc
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"susclab/internal/jsonx"
+)
+
+// A Result and its Moments are written with every float NaN-safe
+// (docs/theory.md §8.5): NaN and ±Inf as the strings "NaN", "+Inf", "-Inf". A
+// Moments keeps the upper triangle of M (the lower one is never used) and, for
+// a block accumulator, its shift and mean deviation, so that a Result read
+// back gives bit-identical estimates. Readers check every shape against the
+// Result's own layout and report an inconsistent file as an error, before any
+// estimator can trip over it.
+
+type jsonMoments struct {
+	N     int           `json:"n"`
+	Mean  []jsonx.Float `json:"mean"`
+	Upper []jsonx.Float `json:"m_upper"` // M_ij for j ≥ i, row by row
+	Shift []jsonx.Float `json:"shift,omitempty"`
+	YM    []jsonx.Float `json:"shift_mean,omitempty"`
+}
+
+// MarshalJSON writes N, the mean and the upper triangle of M (flushed).
+func (m *Moments) MarshalJSON() ([]byte, error) {
+	m.Flush()
+	d := len(m.Mean)
+	j := jsonMoments{N: m.N, Mean: jsonx.Floats(m.Mean), Upper: make([]jsonx.Float, 0, d*(d+1)/2)}
+	for i := range d {
+		for _, v := range m.M[i*d+i : i*d+d] {
+			j.Upper = append(j.Upper, jsonx.Float(v))
+		}
+	}
+	if m.buf != nil {
+		j.Shift, j.YM = jsonx.Floats(m.shift), jsonx.Floats(m.ym)
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (m *Moments) UnmarshalJSON(b []byte) error {
+	var j jsonMoments
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	d := len(j.Mean)
+	switch {
+	case j.N < 0:
+		return fmt.Errorf("susc: moments with %d draws", j.N)
+	case len(j.Upper) != d*(d+1)/2:
+		return fmt.Errorf("susc: moments of dimension %d with %d co-moments, want %d", d, len(j.Upper), d*(d+1)/2)
+	case j.Shift != nil && (len(j.Shift) != d || len(j.YM) != d):
+		return fmt.Errorf("susc: moments of dimension %d with a shift of %d and %d", d, len(j.Shift), len(j.YM))
+	}
+	*m = *NewMoments(d)
+	m.N = j.N
+	copy(m.Mean, jsonx.Plain(j.Mean))
+	k := 0
+	for i := range d {
+		for jj := i; jj < d; jj++ {
+			m.M[i*d+jj] = float64(j.Upper[k])
+			k++
+		}
+	}
+	if j.Shift != nil && d >= blockMinDim {
+		m.initBlock()
+		copy(m.shift, jsonx.Plain(j.Shift))
+		copy(m.ym, jsonx.Plain(j.YM))
+	}
+	return nil
+}
+
+type jsonChain struct {
+	Draws     int           `json:"draws"`
+	Steps     int           `json:"steps"`
+	Units     []*Moments    `json:"units"`
+	Trace     []jsonx.Float `json:"trace,omitempty"`
+	MALASum   jsonx.Float   `json:"mala_sum"`
+	MALACount int           `json:"mala_count"`
+	MALATrace []jsonx.Float `json:"mala_trace,omitempty"`
+	Diverged  bool          `json:"diverged,omitempty"`
+	Err       string        `json:"err,omitempty"`
+}
+
+type jsonResult struct {
+	NBeta           jsonx.Float      `json:"nbeta"`
+	Gamma           jsonx.Float      `json:"gamma"`
+	PriorOnly       bool             `json:"prior_only,omitempty"`
+	ModelDim        int              `json:"model_dim"`
+	NumData         int              `json:"num_data"`
+	Center          []jsonx.Float    `json:"center"`
+	LossAtCenter    jsonx.Float      `json:"loss_at_center"`
+	DrawDim         int              `json:"draw_dim"`
+	Observables     []ObservableInfo `json:"observables"`
+	Kernel          KernelSettings   `json:"kernel"`
+	Settings        Settings         `json:"settings"`
+	Chains          []jsonChain      `json:"chains"`
+	IncludeDiverged bool             `json:"include_diverged,omitempty"`
+}
+
+// MarshalJSON writes the Result with NaN-safe numbers.
+func (r *Result) MarshalJSON() ([]byte, error) {
+	j := jsonResult{NBeta: jsonx.Float(r.NBeta), Gamma: jsonx.Float(r.Gamma), PriorOnly: r.PriorOnly,
+		ModelDim: r.ModelDim, NumData: r.NumData, Center: jsonx.Floats(r.Center),
+		LossAtCenter: jsonx.Float(r.LossAtCenter), DrawDim: r.DrawDim, Observables: r.Observables,
+		Kernel: r.Kernel, Settings: r.Settings, IncludeDiverged: r.IncludeDiverged}
+	for _, c := range r.Chains {
+		j.Chains = append(j.Chains, jsonChain{Draws: c.Draws, Steps: c.Steps, Units: c.Units,
+			Trace: jsonx.Floats(c.Trace), MALASum: jsonx.Float(c.MALASum), MALACount: c.MALACount,
+			MALATrace: jsonx.Floats(c.MALATrace), Diverged: c.Diverged, Err: c.Err})
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes and checks that the layout, the
+// settings and every chain agree with one another.
+func (r *Result) UnmarshalJSON(b []byte) error {
+	var j jsonResult
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*r = Result{NBeta: float64(j.NBeta), Gamma: float64(j.Gamma), PriorOnly: j.PriorOnly,
+		ModelDim: j.ModelDim, NumData: j.NumData, Center: jsonx.Plain(j.Center),
+		LossAtCenter: float64(j.LossAtCenter), DrawDim: j.DrawDim, Observables: j.Observables,
+		Kernel: j.Kernel, Settings: j.Settings, IncludeDiverged: j.IncludeDiverged}
+	for _, c := range j.Chains {
+		r.Chains = append(r.Chains, Chain{Draws: c.Draws, Steps: c.Steps, Units: c.Units,
+			Trace: jsonx.Plain(c.Trace), MALASum: float64(c.MALASum), MALACount: c.MALACount,
+			MALATrace: jsonx.Plain(c.MALATrace), Diverged: c.Diverged, Err: c.Err})
+	}
+	if err := r.check(); err != nil {
+		*r = Result{}
+		return err
+	}
+	return nil
+}
+
+// check reports the first inconsistency of a Result read from a file.
+func (r *Result) check() error {
+	s := r.Settings
+	switch {
+	case r.ModelDim < 1 || len(r.Center) != r.ModelDim:
+		return fmt.Errorf("susc: result: model dimension %d, centre of length %d", r.ModelDim, len(r.Center))
+	case r.DrawDim < 1:
+		return fmt.Errorf("susc: result: draw dimension %d", r.DrawDim)
+	case len(r.Observables) == 0 || r.Observables[0].Name != LossName || r.Observables[0].Offset != 0 || r.Observables[0].Dim != 1:
+		return errors.New(`susc: result: the first observable must be "loss" at offset 0`)
+	case s.Chains < 1 || len(r.Chains) != s.Chains:
+		return fmt.Errorf("susc: result: %d chains, settings say %d", len(r.Chains), s.Chains)
+	case s.Batches < 1 || s.Draws < 1 || s.Thin < 1:
+		return fmt.Errorf("susc: result: settings %+v", s)
+	}
+	off := 0
+	names := map[string]bool{}
+	for _, o := range r.Observables {
+		switch {
+		case o.Offset != off || o.Dim < 1:
+			return fmt.Errorf("susc: result: observable %q at offset %d with dimension %d, want offset %d", o.Name, o.Offset, o.Dim, off)
+		case names[o.Name]:
+			return fmt.Errorf("susc: result: observable %q twice", o.Name)
+		case o.Samples != nil && len(o.Samples) != o.Dim:
+			return fmt.Errorf("susc: result: observable %q has %d samples for dimension %d", o.Name, len(o.Samples), o.Dim)
+		}
+		names[o.Name] = true
+		off += o.Dim
+	}
+	if off != r.DrawDim {
+		return fmt.Errorf("susc: result: observables span %d coordinates, draw dimension %d", off, r.DrawDim)
+	}
+	for c, ch := range r.Chains {
+		n := 0
+		if len(ch.Units) != s.Batches {
+			return fmt.Errorf("susc: result: chain %d has %d units, settings say %d batches", c, len(ch.Units), s.Batches)
+		}
+		for u, m := range ch.Units {
+			if m == nil || len(m.Mean) != r.DrawDim {
+				return fmt.Errorf("susc: result: chain %d unit %d missing or of the wrong dimension", c, u)
+			}
+			n += m.N
+		}
+		switch {
+		case ch.Draws < 0 || ch.Draws > s.Draws || n != ch.Draws:
+			return fmt.Errorf("susc: result: chain %d has %d draws, its units %d (at most %d)", c, ch.Draws, n, s.Draws)
+		case ch.Trace != nil && len(ch.Trace) != ch.Draws*r.DrawDim:
+			return fmt.Errorf("susc: result: chain %d trace of %d values for %d draws of %d", c, len(ch.Trace), ch.Draws, r.DrawDim)
+		case ch.MALATrace != nil && len(ch.MALATrace) != ch.MALACount:
+			return fmt.Errorf("susc: result: chain %d MALA trace of %d values for %d draws", c, len(ch.MALATrace), ch.MALACount)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,178 @@
+package structure
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+
+	"susclab/internal/seeds"
+	"susclab/pkg/susc"
+)
+
+// Component names a set of parameters by a mask over all Dim() parameters.
+type Component struct {
+	Name string
+	Mask []bool
+}
+
+// Components pairs names with masks: the components of Sample,
+// from a model that lists its components without importing this package
+// (for example structure.Components(tms.Components()) with a toy.TMS). It panics
+// if the lengths differ.
+func Components(names []string, masks [][]bool) []Component {
+	if len(names) != len(masks) {
+		panic("structure: Components: names and masks have different lengths")
+	}
+	cs := make([]Component, len(names))
+	for i := range cs {
+		cs[i] = Component{Name: names[i], Mask: masks[i]}
+	}
+	return cs
+}
+
+// Matrix is the matrix of χ̂_C(X_p): rows are data patterns p (the
+// components of the perturbation observable X), columns are components C.
+type Matrix struct {
+	NBeta      float64
+	Patterns   []string
+	Components []string
+	// Chi holds χ̂ and SE its standard error (restricted-chain units, plus the
+	// full chain's uncertainty in E_full[X]).
+	Chi, SE *mat.Dense
+}
+
+// Column returns χ̂_C(X_p) for every component p of the observable x, from
+// a restricted chain of component C and the full chain. Both runs must
+// sample the same posterior (nβ, γ, w*) and observe x; the restricted run's
+// coordinate "loss" is L_n(w) at its draws.
+func Column(restricted, full *susc.Result, x string) (chi, se []float64, err error) {
+	if restricted.NBeta != full.NBeta || restricted.Gamma != full.Gamma || restricted.PriorOnly != full.PriorOnly {
+		return nil, nil, errors.New("structure: restricted and full runs sample different posteriors")
+	}
+	if !slices.Equal(restricted.Settings.LossSubset, full.Settings.LossSubset) {
+		return nil, nil, errors.New("structure: restricted and full runs evaluate the loss on different subsets")
+	}
+	if len(restricted.Center) != len(full.Center) {
+		return nil, nil, errors.New("structure: restricted and full runs have different dimensions")
+	}
+	for i := range restricted.Center {
+		if restricted.Center[i] != full.Center[i] {
+			return nil, nil, errors.New("structure: restricted and full runs have different centres w*")
+		}
+	}
+	ro, err := restricted.Observable(x)
+	if err != nil {
+		return nil, nil, err
+	}
+	fo, err := full.Observable(x)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ro.Dim != fo.Dim {
+		return nil, nil, fmt.Errorf("structure: observable %q has %d components in the restricted run, %d in the full run", x, ro.Dim, fo.Dim)
+	}
+	if restricted.NumDraws() < 2 || full.NumDraws() < 2 {
+		return nil, nil, errors.New("structure: fewer than two draws")
+	}
+	rp, fp := restricted.Pooled(), full.Pooled()
+	rus, fus := restricted.Units(), full.Units()
+	lstar := restricted.LossAtCenter
+	chi, se = make([]float64, ro.Dim), make([]float64, ro.Dim)
+	a := make([]float64, len(rus))
+	fx := make([]float64, len(fus))
+	for p := range ro.Dim {
+		i, j := ro.Offset+p, fo.Offset+p
+		eFull := fp.Mean[j]
+		// E_C[(L - L*) X] - E_C[L - L*] E_full[X]
+		//   = Cov_C(L, X) + (E_C[L] - L*)(E_C[X] - E_full[X]).
+		est := func(m *susc.Moments) float64 {
+			cov := m.M[i] / float64(m.N) // row 0 of M; biased form: the identity is exact in sample moments
+			return cov + (m.Mean[0]-lstar)*(m.Mean[i]-eFull)
+		}
+		chi[p] = -est(rp)
+		for u, m := range rus {
+			a[u] = est(m)
+		}
+		for u, m := range fus {
+			fx[u] = m.Mean[j]
+		}
+		se[p] = math.Hypot(standardError(a), (rp.Mean[0]-lstar)*standardError(fx))
+	}
+	return chi, se, nil
+}
+
+// standardError returns sd(xs)/√len(xs), NaN for fewer than two values.
+func standardError(xs []float64) float64 {
+	if len(xs) < 2 {
+		return math.NaN()
+	}
+	return stat.StdDev(xs, nil) / math.Sqrt(float64(len(xs)))
+}
+
+// Sample runs the full chain and one restricted chain per component (the
+// kernel masked to it) and returns the structural matrix of the
+// perturbation observable x (rows: its components, the patterns). The runs
+// share r except the seed: the full run uses r.Seed and component c a seed
+// hashed from (r.Seed, c), so that runs with nearby seeds share no stream.
+// The kernel must not already carry a mask. Every component is checked
+// before any sampling. If a run fails or ctx is cancelled, Sample returns
+// the matrix with the columns finished so far (the others NaN) and the
+// error; only invalid input returns no matrix.
+func Sample(ctx context.Context, m susc.Model, p susc.Posterior, k susc.Kernel, r susc.Run, comps []Component, x susc.Observable, more ...susc.Observable) (*Matrix, error) {
+	if len(comps) == 0 {
+		return nil, errors.New("structure: no components")
+	}
+	if m == nil || k == nil || x == nil {
+		return nil, errors.New("structure: nil model, kernel or observable")
+	}
+	if k.Masked() {
+		return nil, errors.New("structure: the kernel already has a mask; the full chain must move every weight")
+	}
+	for _, comp := range comps {
+		if len(comp.Mask) != m.Dim() {
+			return nil, fmt.Errorf("structure: component %q: mask has length %d, model dimension %d", comp.Name, len(comp.Mask), m.Dim())
+		}
+		if !slices.Contains(comp.Mask, true) {
+			return nil, fmt.Errorf("structure: component %q: mask selects no parameter", comp.Name)
+		}
+	}
+	obs := append([]susc.Observable{x}, more...)
+	s := &Matrix{NBeta: p.NBeta, Chi: mat.NewDense(x.Dim(), len(comps), nil), SE: mat.NewDense(x.Dim(), len(comps), nil)}
+	for c, comp := range comps {
+		s.Components = append(s.Components, comp.Name)
+		for i := range x.Dim() {
+			s.Chi.Set(i, c, math.NaN())
+			s.SE.Set(i, c, math.NaN())
+		}
+	}
+	full, err := susc.Sample(ctx, m, p, k, r, obs...)
+	if full != nil {
+		s.Patterns, _ = full.Labels(x.Name())
+	}
+	if err != nil {
+		if full == nil {
+			return nil, fmt.Errorf("structure: full chain: %w", err)
+		}
+		return s, fmt.Errorf("structure: full chain: %w", err)
+	}
+	for c, comp := range comps {
+		rc := r
+		rc.Seed = seeds.Derive(r.Seed, uint64(c)+0x5eed)
+		res, err := susc.Sample(ctx, m, p, k.WithMask(comp.Mask), rc, obs...)
+		if err != nil {
+			return s, fmt.Errorf("structure: component %q: %w", comp.Name, err)
+		}
+		chi, se, err := Column(res, full, x.Name())
+		if err != nil {
+			return s, err
+		}
+		s.Chi.SetCol(c, chi)
+		s.SE.SetCol(c, se)
+	}
+	return s, nil
+}

@@ -1,0 +1,70 @@
+package structure_test
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"susclab/pkg/susc"
+	"susclab/pkg/susc/structure"
+	"susclab/pkg/toy"
+)
+
+// TestStructuralTwoBlockQuadratic checks the two-chain estimator against the
+// exact two-block result of docs/theory.md §9.4: L = ½ wᵀHw, w = (u, c), w* = 0,
+// ΔL = gᵀw + ½ wᵀAw, Σ_C = (t H_cc + γ I)⁻¹, Σ_F = (t H + γ I)⁻¹,
+//
+//	χ̂_C → -[ ¼ tr(H_cc Σ_C) tr(A_cc Σ_C) + ½ tr(H_cc Σ_C A_cc Σ_C) - ¼ tr(H_cc Σ_C) tr(A Σ_F) ].
+//
+// The formula holds for any Gaussian Σ_C, Σ_F, so we evaluate it at SGLD's
+// exact stationary covariances (K(I - εK/4))⁻¹, K the precision; the test
+// also checks that this ε-correction is below 1%.
+func TestStructuralTwoBlockQuadratic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long statistical test; run without -short")
+	}
+	h := mat.NewSymDense(4, []float64{
+		2, 0.5, 0.3, 0,
+		0.5, 1, 0.2, 0.4,
+		0.3, 0.2, 1.5, -0.3,
+		0, 0.4, -0.3, 0.8,
+	})
+	a := mat.NewSymDense(4, []float64{
+		1, 0.2, -0.5, 0.1,
+		0.2, -0.5, 0.3, 0,
+		-0.5, 0.3, 2, 0.6,
+		0.1, 0, 0.6, -1,
+	})
+	g := []float64{0.03, -0.02, 0.05, 0.1} // drops out of the limit; larger g only adds noise
+	const tb, gamma = 10.0, 1.0
+	dL := susc.Func("dL", toy.NewQuadratic(g, a).Value)
+	m := toy.NewQuadratic(nil, h) // L = ½ wᵀHw
+	p := susc.Posterior{NBeta: tb, Gamma: gamma, Center: make([]float64, 4)}
+	kMax := tb*3 + gamma
+	eps := 0.02 / kMax
+	r := susc.Run{Chains: 8, Batches: 4, Draws: 40000, BurnIn: int(10 / (eps * gamma)), Thin: int(0.5/(eps*(tb*0.5+gamma))) + 1, Seed: 3}
+	comps := []structure.Component{{"u", []bool{true, true, false, false}}, {"c", []bool{false, false, true, true}}}
+	s, err := structure.Sample(context.Background(), m, p, susc.SGLD{Epsilon: eps}, r, comps, dL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, comp := range comps {
+		exact := toy.QuadraticStructural(h, a, comp.Mask, tb, gamma, eps)
+		exact0 := toy.QuadraticStructural(h, a, comp.Mask, tb, gamma, 0) // without SGLD's ε-correction
+		// Using E_C[X] for E_full[X] (plain Cov_C(L, X)) would give -½ tr(H_cc Σ_C A_cc Σ_C).
+		naive := toy.QuadraticOneChain(h, a, comp.Mask, tb, gamma, eps)
+		got, se := s.Chi.At(0, c), s.SE.At(0, c)
+		t.Logf("component %s: χ̂ = %.6g ± %.2g, exact %.6g (ε = 0: %.6g; one-chain -Cov_C(L, X): %.6g)", comp.Name, got, se, exact, exact0, naive)
+		if math.Abs(naive-exact) < 6*se {
+			t.Errorf("component %s: SE %.2g cannot tell the two-chain estimator from Cov_C(L, X)", comp.Name, se)
+		}
+		if math.Abs(exact/exact0-1) > 0.01 {
+			t.Errorf("ε-correction %.3g too large for this test", exact/exact0-1)
+		}
+		if math.Abs(got-exact) > 4*se || se > 0.1*math.Abs(exact) {
+			t.Errorf("component %s: χ̂ = %v ± %v, exact %v", comp.Name, got, se, exact)
+		}
+	}
+}
