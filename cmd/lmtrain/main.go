@@ -59,6 +59,7 @@ func main() {
 		train, probe *lm.Model
 		labels       []lm.Label // of probe
 		pool         []int      // tokens for RepeatScores
+		text         []int      // real text for RepeatScoresOf (nil: none)
 		scoreWins    []int      // windows for the attention scores
 		cfg          lm.Config
 		pc           lm.PlantedConfig
@@ -134,7 +135,7 @@ func main() {
 		c := lm.GoCorpus()
 		train, probe = lm.GoSplit(c, cfg)
 		labels = c.Labels(probe, lm.NewBigram(train))
-		pool = c.Tokens
+		pool, text = c.Tokens, c.Tokens
 		// Attention scores on 64 evenly spaced training windows as well as
 		// the 8 probe windows: more positions, less noise.
 		all := train.Windows()
@@ -161,7 +162,7 @@ func main() {
 	fmt.Printf("model %+v, V %d, %d parameters; %d training tokens, %d probe tokens\n", cfg, train.VocabSize(), train.Dim(), train.NumData(), probe.NumData())
 	if loaded != nil {
 		lm.PrintInductionReport(os.Stdout, probe, loaded, labels, scoreWins)
-		repeatReport(probe, loaded, pool)
+		repeatReport(probe, loaded, pool, text)
 		return
 	}
 	fmt.Printf("Adam: %d steps of %d windows, lr %g (cosine decay: %v), warm-up %d, seed %d\n", tc.Steps, tc.BatchWindows, tc.LR, tc.Cosine, tc.Warmup, tc.Seed)
@@ -208,17 +209,32 @@ func main() {
 		fmt.Printf("wrote %s: the last checkpoint, %d bytes\n", *final, st.Size())
 	}
 	lm.PrintInductionReport(os.Stdout, probe, w, labels, scoreWins)
-	repeatReport(probe, w, pool)
+	repeatReport(probe, w, pool, text)
 }
 
 // repeatReport prints lm's RepeatScores on 64 windows of repeated random
-// tokens from pool.
-func repeatReport(m *lm.Model, w []float64, pool []int) {
-	prev, ind, first, second := m.RepeatScores(w, rand.New(rand.NewPCG(99, 1)), pool, 64)
-	fmt.Printf("repeated random tokens (64 windows): loss %.4f nats on the first half, %.4f on the repeat\n", first, second)
-	fmt.Printf("%-6s %11s %11s\n", "head", "prev-token", "induction")
-	H := m.Config().Heads
-	for q := range prev {
-		fmt.Printf("%-6s %11.3f %11.3f\n", lm.HeadName(q/H, q%H), prev[q], ind[q])
+// tokens from pool and, if text is not nil, on 64 windows whose first
+// halves are taken from it (real text repeated once).
+func repeatReport(m *lm.Model, w []float64, pool []int, text []int) {
+	show := func(what string, prev, ind []float64, first, second float64) {
+		fmt.Printf("%s (64 windows): loss %.4f nats on the first half, %.4f on the repeat\n", what, first, second)
+		fmt.Printf("%-6s %11s %11s\n", "head", "prev-token", "induction")
+		H := m.Config().Heads
+		for q := range prev {
+			fmt.Printf("%-6s %11.3f %11.3f\n", lm.HeadName(q/H, q%H), prev[q], ind[q])
+		}
 	}
+	prev, ind, first, second := m.RepeatScores(w, rand.New(rand.NewPCG(99, 1)), pool, 64)
+	show("repeated random tokens", prev, ind, first, second)
+	if text == nil {
+		return
+	}
+	half := m.Config().Context / 2
+	halves := make([][]int, 64)
+	for k := range halves {
+		off := (2*k + 1) * (len(text) - half) / 128
+		halves[k] = text[off : off+half]
+	}
+	prev, ind, first, second = m.RepeatScoresOf(w, halves)
+	show("repeated real text", prev, ind, first, second)
 }

@@ -124,18 +124,36 @@ func PrintInductionReport(out io.Writer, m *Model, w []float64, labels []Label, 
 // the first half predicts. A model with induction heads has second far
 // below first and induction near 1 for those heads. T must be even.
 func (m *Model) RepeatScores(w []float64, rng *rand.Rand, pool []int, windows int) (prev, induction []float64, first, second float64) {
-	lay := m.lay
-	T, half := lay.T, lay.T/2
+	T := m.lay.T
 	if T%2 != 0 || T < 4 || windows < 1 || len(pool) == 0 {
 		panic("lm: RepeatScores: need an even T >= 4, windows >= 1 and a pool")
 	}
-	toks := make([]int, windows*T+1)
-	for k := 0; k < windows; k++ {
-		x := toks[k*T : k*T+T]
-		for t := 0; t < half; t++ {
-			x[t] = pool[rng.IntN(len(pool))]
-			x[t+half] = x[t]
+	halves := make([][]int, windows)
+	for k := range halves {
+		halves[k] = make([]int, T/2)
+		for t := range halves[k] {
+			halves[k][t] = pool[rng.IntN(len(pool))]
 		}
+	}
+	return m.RepeatScoresOf(w, halves)
+}
+
+// RepeatScoresOf is RepeatScores on given first halves (each of T/2
+// tokens), e.g. real text: the second half of each window repeats its first.
+func (m *Model) RepeatScoresOf(w []float64, halves [][]int) (prev, induction []float64, first, second float64) {
+	lay := m.lay
+	T, half := lay.T, lay.T/2
+	windows := len(halves)
+	if T%2 != 0 || T < 4 || windows < 1 {
+		panic("lm: RepeatScoresOf: need an even T >= 4 and a window")
+	}
+	toks := make([]int, windows*T+1)
+	for k, h := range halves {
+		if len(h) != half {
+			panic("lm: RepeatScoresOf: a half of other than T/2 tokens")
+		}
+		copy(toks[k*T:], h)
+		copy(toks[k*T+half:], h)
 	}
 	toks[windows*T] = toks[0]
 	rm := New(m.cfg, lay.V, toks)

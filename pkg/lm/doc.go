@@ -189,7 +189,10 @@
 // held-out probe, but forms no induction head: on repeated random tokens
 // its loss on the repeat equals that on the first half (7.02 and 6.94
 // nats), every head puts 0.23..0.38 of its attention on the previous token
-// (6× uniform) and almost none on induction targets. At byte level a
-// single repeated byte is a weak cue; this small attention-only model
-// spends its heads on local context instead.
+// (6× uniform) and almost none on induction targets; repeated real text is
+// not predicted better the second time either (1.61 against 1.51 nats).
+// With context T = 128 (20,000 steps of 4 windows) it is the same: 1.37
+// nats on the evaluation windows, 1.50 on the probe, no induction head. At
+// byte level a single repeated byte is a weak cue; this small
+// attention-only model spends its heads on local context instead.
 package lm

@@ -366,6 +366,25 @@ func (d *DeepLinear) ModeStrengths(dst, w []float64, t *LinearTeacher) []float64
 	return dst
 }
 
+// LearnedModes returns how many of the teacher's modes the network at w has
+// learned: the number of k with mode strength u_kᵀ M v_k above s_k/2
+// (ModeStrengths). From a small initialization a deep linear network learns
+// the modes one at a time, so this is the rank learned so far.
+func (d *DeepLinear) LearnedModes(w []float64, t *LinearTeacher) int {
+	n := 0
+	var buf [dlnStack]float64
+	var dst []float64
+	if len(t.S) <= dlnStack {
+		dst = buf[:len(t.S)]
+	}
+	for k, v := range d.ModeStrengths(dst, w, t) {
+		if v > t.S[k]/2 {
+			n++
+		}
+	}
+	return n
+}
+
 // forward computes the prefix products into the scratch and returns M = P_L.
 func (d *DeepLinear) forward(w []float64) []float64 {
 	L, in := d.Layers(), d.widths[0]

@@ -70,9 +70,33 @@
 //     Networks 2024; two layers give reduced-rank regression at any rank),
 //     and Idealize(T) makes Sxx = nI and Syx = nT exactly, so that every w
 //     with end-to-end map T is an exact minimum (w* = 0 for pure noise).
+//     LearnedModes counts the modes learned so far (strength above s_k/2).
+//     HierarchicalTeacher is the teacher of a hierarchical task (four items
+//     on a binary tree, one-hot inputs, seven properties) with its singular
+//     modes in closed form: s_0 = √(4 root² + 2 branch² + leaf²) (what all
+//     items share), s_1 = √(2 branch² + leaf²) (branch against branch), s_2 =
+//     s_3 = leaf (the leaves); GenerateHierarchical draws its data and
+//     HierarchicalProbes one noiseless probe per item.
 //   - MLP, one tanh hidden layer on an MLPTeacher; patterns = input regions
 //     (GenerateMLP: pattern k has x ~ N(c_k, Spread² I)); components
 //     HiddenUnitMask(j) and LayerMask(l).
+//
+// A classification model, for attribution and mislabelled-sample detection
+// (docs/theory.md §4.4): Classifier, a softmax classifier with cross-entropy
+// loss l_i = log Σ_k e^{z_k} - z_{y_i} and an optional tanh hidden layer
+// (z = W2 tanh(W1 x + b1) + b2; Hidden = 0 gives softmax regression,
+// z = Wx + b), with a Replicate method; GenerateClusters draws Gaussian
+// clusters centred on a circle, FlipLabels gives a known fraction of samples
+// a wrong label.
+//
+// Closed forms for attributing query losses to training samples in linear
+// regression (a query set is another LinearRegression, l_q = (y_q - x_qᵀw)²/2;
+// docs/theory.md §4.4): the exact change of l_q when sample i is removed and
+// least squares refitted, δ r_q + δ²/2 with δ = h_qi r_i/(1 - h_ii)
+// (LeaveOneOutLoss; HatDiagonal gives h_ii); its first-order, damped
+// prediction r_i r_q x_iᵀ(XᵀX + λI)⁻¹x_q (RemovalInfluence); the exact change of
+// the posterior expected loss ⟨l_q⟩ (LinRegPosterior.LeaveOneOutExpectedLoss)
+// and its first-order prediction β Cov(l_i, l_q) (QueryLossCov).
 //
 // Smaller pieces for notebooks and tests: Quadratic (gᵀw + ½wᵀAw, a
 // one-sample model or a perturbation); RichardsonDeriv and RichardsonDeriv2
@@ -80,11 +104,18 @@
 // expectations); Polynomial.Curvature, Monomial.Curvature and
 // Monomial.PosteriorVar; LinearRegression.CurvatureRange and
 // LeaveOneOutShift, LinRegPosterior.BeyondLaplace and Leverage; and, for the
-// TMS, Components, Represented and OneHotSamples.
+// TMS, Components, Represented, OneHotSamples, and FeatureAngles with Gaps
+// (the angles between represented features: 360°/k apart in a regular
+// k-gon).
 //
 // Minimize is a deterministic full-batch gradient-descent (or Adam) trainer
 // for any LossGrader; Train is its minibatch counterpart (SGD or Adam on a
 // permutation seeded by TrainConfig.Seed) for any DataLossGrader.
+// TrainCheckpoints runs the same updates and keeps the parameters and the
+// loss at the steps of a Schedule (every k steps, at given steps, LogSteps
+// for log-spaced ones) as a checkpoint.Series, in memory or on disk in the
+// format of package checkpoint: the checkpoint at step s is bit for bit what
+// Train returns after s steps.
 // Randomness only ever comes from a caller-supplied *math/rand/v2.Rand (data
 // generators, RandomInit, Init methods) or an explicit seed (Train); there is
 // no global random state.

@@ -2,7 +2,11 @@
 
 package toy
 
-import "strconv"
+import (
+	"math"
+	"slices"
+	"strconv"
+)
 
 // The standard components and sample selections of a toy model of
 // superposition, for structural susceptibility matrices (docs/theory.md §5.1).
@@ -65,4 +69,38 @@ func (t *TMS) OneHotSamples(per int, minValue float64) (idx, feature []int) {
 		}
 	}
 	return idx, feature
+}
+
+// FeatureAngles returns the direction of each feature's column W[:,k] in a
+// two-dimensional hidden space (Hidden = 2), as an angle in degrees in
+// (-180, 180]: the represented features of a regular k-gon are 360/k
+// degrees apart. It panics unless Hidden is 2.
+func (t *TMS) FeatureAngles(w []float64) []float64 {
+	if t.m != 2 {
+		panic("toy: TMS.FeatureAngles needs a two-dimensional hidden space")
+	}
+	checkLen(w, t.Dim(), "TMS: len(w) != Dim")
+	a := make([]float64, t.f)
+	for k := range a {
+		a[k] = math.Atan2(w[t.f+k], w[k]) * 180 / math.Pi
+	}
+	return a
+}
+
+// Gaps returns the angles between consecutive directions, going once
+// around the circle: for the sorted angles a_0 <= ... <= a_{k-1} (degrees),
+// a_1 - a_0, ..., a_{k-1} - a_{k-2} and 360 + a_0 - a_{k-1}. A regular k-gon
+// has all k gaps equal to 360/k.
+func Gaps(angles []float64) []float64 {
+	a := slices.Clone(angles)
+	slices.Sort(a)
+	g := make([]float64, len(a))
+	for i := range a {
+		if i+1 < len(a) {
+			g[i] = a[i+1] - a[i]
+		} else {
+			g[i] = 360 + a[0] - a[i]
+		}
+	}
+	return g
 }

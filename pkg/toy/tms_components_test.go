@@ -3,6 +3,7 @@
 package toy
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -78,5 +79,25 @@ func TestTMSOneHotSamples(t *testing.T) {
 	idx, feature := m.OneHotSamples(2, 0.5)
 	if !slices.Equal(idx, []int{1, 5, 0, 6}) || !slices.Equal(feature, []int{0, 0, 1, 1}) {
 		t.Errorf("OneHotSamples = %v %v, want [1 5 0 6] [0 0 1 1]", idx, feature)
+	}
+}
+
+func TestFeatureAngles(t *testing.T) {
+	cfg := NewTMSConfig(3, 2, 1, 0.1)
+	m := NewTMS(cfg, mat.NewDense(1, 3, []float64{1, 0, 0}))
+	// W columns (1, 0), (0, 2), (-1, -1); biases ignored.
+	w := []float64{1, 0, -1, 0, 2, -1, 0, 0, 0}
+	a := m.FeatureAngles(w)
+	want := []float64{0, 90, -135}
+	for k := range a {
+		if math.Abs(a[k]-want[k]) > 1e-12 {
+			t.Errorf("angle %d = %v, want %v", k, a[k], want[k])
+		}
+	}
+	g := Gaps(a)
+	for k, v := range []float64{135, 90, 135} {
+		if math.Abs(g[k]-v) > 1e-12 {
+			t.Errorf("gaps %v, want [135 90 135]", g)
+		}
 	}
 }

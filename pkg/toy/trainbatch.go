@@ -45,14 +45,24 @@ type TrainConfig struct {
 //	Adam:             m ← β1 m + (1-β1) g,  v ← β2 v + (1-β2) g²,
 //	                  w ← w - LR m̂ / (√v̂ + Eps),  m̂ = m/(1-β1^t), v̂ = v/(1-β2^t).
 func Train(m DataLossGrader, w0 []float64, cfg TrainConfig) (w []float64, loss float64) {
-	d, n := m.Dim(), m.NumData()
-	checkLen(w0, d, "Train: len(w0) != Dim")
+	checkLen(w0, m.Dim(), "Train: len(w0) != Dim")
 	if cfg.Steps == 0 {
 		cfg.Steps = 1000
 	}
 	if cfg.Steps < 0 || cfg.BatchSize < 0 {
 		panic("toy: Train: negative Steps or BatchSize")
 	}
+	w = append([]float64(nil), w0...)
+	train(nil, m, w, cfg, nil)
+	return w, m.LossGrad(nil, w, nil)
+}
+
+// train runs cfg.Steps updates (cfg.Steps > 0, BatchSize >= 0) on w in
+// place. After update s (s = 1..Steps) it calls keep(s, w) if keep is not
+// nil. With done not nil it stops early when done is closed, checking every
+// 64 steps, and returns the number of updates made.
+func train(done <-chan struct{}, m DataLossGrader, w []float64, cfg TrainConfig, keep func(step int, w []float64)) int {
+	d, n := m.Dim(), m.NumData()
 	var perm []int
 	var rng *rand.Rand
 	pos := n
@@ -64,9 +74,15 @@ func Train(m DataLossGrader, w0 []float64, cfg TrainConfig) (w []float64, loss f
 		}
 	}
 	u := newUpdater(cfg.Method, cfg.LR, cfg.Beta1, cfg.Beta2, cfg.Eps, d)
-	w = append([]float64(nil), w0...)
 	g := make([]float64, d)
 	for step := 0; step < cfg.Steps; step++ {
+		if done != nil && step%64 == 0 {
+			select {
+			case <-done:
+				return step
+			default:
+			}
+		}
 		var batch []int
 		if perm != nil {
 			if pos+cfg.BatchSize > n {
@@ -83,6 +99,9 @@ func Train(m DataLossGrader, w0 []float64, cfg TrainConfig) (w []float64, loss f
 			}
 		}
 		u.step(w, g)
+		if keep != nil {
+			keep(step+1, w)
+		}
 	}
-	return w, m.LossGrad(nil, w, nil)
+	return cfg.Steps
 }

@@ -2,7 +2,7 @@
 // go-echarts) and shows them in GoNB notebooks.
 //
 // It is the only package that knows about notebooks: it imports go-echarts and
-// gonbui; nothing in susclab imports viz.
+// gonbui (and susclab's result packages); nothing in susclab imports viz.
 //
 // Conventions, stated once:
 //
@@ -23,6 +23,11 @@
 //   - Chart ids are deterministic: a hash of the chart's option and size, with
 //     a suffix when the same chart is built twice in one program.
 //   - Opts fields are optional; the zero value means the default.
+//
+// Development over training (package trajectory): OverTraining draws
+// estimates against training step with ±2 SE bands under the training loss,
+// the two panels sharing one step axis (linear or log), and
+// HeatmapOverTraining a matrix-valued estimate entry by checkpoint.
 //
 // A long run can show a Progress bar that updates in place in the notebook and
 // is silent elsewhere. Printf, Print and Println show text through the same

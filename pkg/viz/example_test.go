@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"susclab/pkg/trajectory"
 	"susclab/pkg/viz"
 )
 
@@ -49,4 +50,16 @@ func ExampleMemo() {
 	fmt.Printf("%.4f\n", w)
 	// Output:
 	// [2.3333]
+}
+
+// A trajectory's estimates against training step, under its loss: one
+// chart with ±2 SE bands and a shared (here logarithmic) step axis.
+func ExampleOverTraining() {
+	steps := []int{1, 10, 100, 1000}
+	loss := trajectory.Series{Name: "loss", Steps: steps, Value: []float64{10.4, 10.4, 2.7, 0.6}, SE: make([]float64, 4)}
+	llc := trajectory.Series{Name: "LLC", Steps: steps, Value: []float64{-0.2, -0.3, 3.0, 5.0}, SE: []float64{0.04, 0.05, 0.04, 0.05}}
+	c := viz.OverTraining(loss, []trajectory.Series{llc}, viz.Opts{Title: "stagewise learning", LogX: true, LogY: true, YName: "λ̂"})
+	c.Display() // in a notebook
+	fmt.Println(c.Title, strings.Contains(c.HTML(), "LLC ±2 SE"))
+	// Output: stagewise learning true
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"susclab/pkg/trajectory"
 )
 
 // gallery builds one chart of each kind, with recognisable data.
@@ -24,6 +26,15 @@ func gallery() map[string]*Chart {
 		"histogram":   Histogram([]float64{0, 1, 1, 2, 2, 2, 3}, 4, Opts{Title: "histogram"}),
 		"sweep": Sweep([]float64{0.01, 0.1, 1}, [][]float64{{3.5, 4.5, 5.5}}, Opts{Title: "sweep", LogX: true,
 			XName: "beta"}),
+		"curves": Curves([][]float64{{0.25, 2.5}, {0.75, 1.5, 3.25}}, [][]float64{{0.5, 0.625}, {0.125, math.NaN(), 0.375}},
+			[][]float64{{0.0625, 0.03125}, nil}, Opts{Title: "curves", LogX: true, Names: []string{"IF", "BIF"}}),
+		"estimate bars": EstimateBars([]string{"methodA", "methodB"}, []float64{0.5625, math.NaN()}, []float64{0.125, 0.25},
+			Opts{Title: "LDS"}),
+		"over training": OverTraining(trajectory.Series{Name: "loss", Steps: []int{0, 10, 100}, Value: []float64{8.5, 2.75, 0.0625}, SE: make([]float64, 3)},
+			[]trajectory.Series{{Name: "LLC", Steps: []int{0, 10, 100}, Value: []float64{-0.25, 3.125, 2.5}, SE: []float64{0.125, 0.0625, 0.25}}},
+			Opts{Title: "development", LogX: true, LogY: true, YName: "λ̂"}),
+		"heatmap over training": HeatmapOverTraining(trajectory.Entries{Name: "J modes/dL", Steps: []int{0, 50}, Labels: []string{"m0/d0", "m1/d1"},
+			Value: [][]float64{{0.5, 1.5}, {-2.5, 0.25}}, SE: [][]float64{{0.25, 0.25}, {0.5, 0.5}}}, Opts{}),
 	}
 }
 
@@ -37,6 +48,16 @@ var dataOf = map[string][]string{
 	"singular":    {"10.5", "0.015625", `"type":"log"`},
 	"histogram":   {"0.375", "2.625"}, // bin centres; counts in TestHistogramCounts
 	"sweep":       {"0.01", "5.5", `"type":"log"`, "beta"},
+	// Curves: per-curve x values, the bar of point (0.25, 0.5) from 0.4375 to 0.5625, a gap.
+	"curves":        {"0.25", "3.25", "0.4375", "0.5625", `"-"`, `"type":"log"`, "IF", "BIF"},
+	"estimate bars": {"methodA", "0.5625", "0.4375", "0.6875", `"-"`, "error bars"},
+	// The band from step 10 (3.125 ± 2·0.0625) to step 100 (2.5 ± 2·0.25) is
+	// one quadrilateral, drawn by a function; the interval from step 0 is
+	// not on the log axis, nor is the loss at step 0; two grids.
+	"over training": {"training loss", "λ̂", `[10,3,3.25,100,2,3]`, `[10,3.125]`, `[100,0.0625]`, `["-",8.5]`,
+		`"renderItem":function (params, api)`, `"encode":{"x":[0,3],"y":[1,2,4,5]}`, `"gridIndex":1`, `"xAxisIndex":1`,
+		"step 0 not shown on the log axis", "LLC ±2 SE"},
+	"heatmap over training": {"J modes/dL", "m1/d1", `"50"`, "-2.5", "1.5"},
 }
 
 var remoteRef = regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?\s*(https?:)?//`)
@@ -154,12 +175,28 @@ func TestOptionCannotCloseScript(t *testing.T) {
 
 func TestShapePanics(t *testing.T) {
 	for name, f := range map[string]func(){
-		"ragged heatmap": func() { Heatmap([][]float64{{1, 2}, {3}}, nil, nil, Opts{}) },
-		"labels":         func() { Heatmap([][]float64{{1}}, []string{"a", "b"}, nil, Opts{}) },
-		"scatter":        func() { EstimateVsExact([]float64{1}, []float64{1, 2}, nil, Opts{}) },
-		"bars":           func() { Bars([]string{"a"}, [][]float64{{1, 2}}, Opts{}) },
-		"sweep":          func() { Sweep([]float64{1}, [][]float64{{1, 2}}, Opts{}) },
-		"no chains":      func() { Traces(nil, Opts{}) },
+		"ragged heatmap":  func() { Heatmap([][]float64{{1, 2}, {3}}, nil, nil, Opts{}) },
+		"labels":          func() { Heatmap([][]float64{{1}}, []string{"a", "b"}, nil, Opts{}) },
+		"scatter":         func() { EstimateVsExact([]float64{1}, []float64{1, 2}, nil, Opts{}) },
+		"bars":            func() { Bars([]string{"a"}, [][]float64{{1, 2}}, Opts{}) },
+		"sweep":           func() { Sweep([]float64{1}, [][]float64{{1, 2}}, Opts{}) },
+		"curves x":        func() { Curves([][]float64{{1}}, [][]float64{{1, 2}}, nil, Opts{}) },
+		"curves count":    func() { Curves([][]float64{{1}}, [][]float64{{1}, {2}}, nil, Opts{}) },
+		"curves bars":     func() { Curves([][]float64{{1}}, [][]float64{{1}}, [][]float64{{1, 2}}, Opts{}) },
+		"estimate bars":   func() { EstimateBars([]string{"a"}, []float64{1, 2}, nil, Opts{}) },
+		"estimate widths": func() { EstimateBars([]string{"a"}, []float64{1}, []float64{1, 2}, Opts{}) },
+		"no chains":       func() { Traces(nil, Opts{}) },
+		"curve steps": func() {
+			OverTraining(trajectory.Series{Steps: []int{1, 2}, Value: []float64{1, 2}, SE: []float64{0, 0}},
+				[]trajectory.Series{{Steps: []int{1, 3}, Value: []float64{1, 2}, SE: []float64{0, 0}}}, Opts{})
+		},
+		"curve length": func() {
+			OverTraining(trajectory.Series{Steps: []int{1, 2}, Value: []float64{1, 2}, SE: []float64{0, 0}},
+				[]trajectory.Series{{Steps: []int{1, 2}, Value: []float64{1}, SE: []float64{0, 0}}}, Opts{})
+		},
+		"entries": func() {
+			HeatmapOverTraining(trajectory.Entries{Steps: []int{1, 2}, Labels: []string{"a"}, Value: [][]float64{{1}}, SE: [][]float64{{1, 1}}}, Opts{})
+		},
 	} {
 		func() {
 			defer func() {
@@ -202,5 +239,35 @@ func TestProgressSilentOutsideNotebook(t *testing.T) {
 		if !strings.Contains(h, want) {
 			t.Errorf("progress HTML lacks %q: %s", want, h)
 		}
+	}
+}
+
+func TestHeatmapOverTrainingZ(t *testing.T) {
+	e := trajectory.Entries{Name: "BIF", Steps: []int{0, 50}, Labels: []string{"a", "b"},
+		Value: [][]float64{{0.5, 1.5}, {-2.5, 0.25}}, SE: [][]float64{{0.25, 0.25}, {0.5, 0.5}}}
+	h := HeatmapOverTraining(e, Opts{Names: []string{"z"}}).HTML()
+	for _, want := range []string{`[0,0,2]`, `[1,0,6]`, `[0,1,-5]`, `[1,1,0.5]`, `"min":-6`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("z heatmap lacks %s", want)
+		}
+	}
+}
+
+func TestOverTrainingExactCurveHasNoBand(t *testing.T) {
+	st := []int{1, 2, 3}
+	loss := trajectory.Series{Steps: st, Value: []float64{3, 2, 1}, SE: make([]float64, 3)}
+	h := OverTraining(loss, []trajectory.Series{{Name: "modes", Steps: st, Value: []float64{0, 1, 2}, SE: make([]float64, 3)}}, Opts{}).HTML()
+	if strings.Contains(h, "renderItem") || strings.Contains(h, "±2 SE") {
+		t.Error("a curve with SE 0 got a band")
+	}
+}
+
+func TestOverTrainingBandsDrawn(t *testing.T) {
+	h := gallery()["over training"].HTML()
+	if strings.Contains(h, bandPlaceholder) || strings.Count(h, `"renderItem":function`) != 1 {
+		t.Errorf("the band's render function is not in place of its placeholder")
+	}
+	if strings.Contains(h, `[0,-0.5,`) || strings.Contains(h, `[0,-0.25]`) {
+		t.Errorf("step 0 drawn on a log axis")
 	}
 }
