@@ -8,7 +8,8 @@
 #   * goimports, pinned below (GoNB runs it on every cell);
 #   * the "gonb" Jupyter kernel spec (per user, under $JUPYTER_DATA_DIR or
 #     ~/.local/share/jupyter), pointing at the installed gonb binary.
-#   * with --test (or SUSCLAB_SETUP_TEST=1): also chromium (browser check) and gcc (go test -race).
+#   * with --test (or SUSCLAB_SETUP_TEST=1): also chromium (browser check), gcc (go test -race)
+#     and libopenblas-dev (the transformer's optional OpenBLAS build, -tags openblas).
 #   * with --gopls (or SUSCLAB_SETUP_GOPLS=1): also gopls (completion/hover in the
 #     notebook UI; ~1-2 min to build, so not by default).
 #
@@ -21,7 +22,7 @@ set -euo pipefail
 GOIMPORTS_VERSION=v0.52.0 # golang.org/x/tools; needs go >= 1.26
 GOPLS_VERSION=v0.23.0     # golang.org/x/tools/gopls; @latest needs a newer Go
 APT_PKGS=(jupyter-notebook jupyter-nbconvert jupyter-client)
-TEST_APT_PKGS=(chromium gcc libc6-dev) # gcc: go test -race needs cgo
+TEST_APT_PKGS=(chromium gcc libc6-dev libopenblas-dev) # gcc: go test -race needs cgo; OpenBLAS: the -tags openblas build
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 want_test=${SUSCLAB_SETUP_TEST:-0}

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # scripts/test.sh — the whole test suite of susclab, on a fresh Debian machine as root too:
-#   1. scripts/setup.sh --test   (Jupyter, GoNB kernel, goimports, chromium, gcc; fast when done)
+#   1. scripts/setup.sh --test   (Jupyter, GoNB kernel, goimports, chromium, gcc, OpenBLAS; fast when done)
 #   2. go vet ./...
 #   3. go test ./...             (the browser test of tools/nbrun must run: no skip)
 #   4. go test -race -short ./...  (every package, the toy models under the sampler
 #                                   included; long statistical tests run in step 3)
-#   5. every Fuzz target for a few seconds (the file readers must never panic)
-#   6. go run ./tools/nbrun      (executes notebooks/*.ipynb, fails on errors, panics and
+#   5. the transformer's OpenBLAS build (-tags openblas): vet, gradient check, shipped checkpoints
+#   6. every Fuzz target for a few seconds (the file readers must never panic)
+#   7. go run ./tools/nbrun      (executes notebooks/*.ipynb, fails on errors, panics and
 #                                 undrawn charts; pages go to build/notebooks/)
 # Idempotent; needs no stdin. Extra arguments are passed to nbrun (e.g. -screenshot).
 set -euo pipefail
@@ -29,6 +30,10 @@ NBRUN_REQUIRE_BROWSER=1 go test ./...
 
 step "go test -race -short ./..."
 go test -race -short ./...
+
+step "the OpenBLAS build of the transformer (-tags openblas)"
+go vet -tags openblas ./pkg/lm/ ./cmd/bench/
+OPENBLAS_NUM_THREADS=1 go test -tags openblas -run 'TestGradient|TestShippedCheckpoints' ./pkg/lm/
 
 step "fuzz the readers (${FUZZTIME:=5s} each)"
 for pkg in $(go list ./...); do

@@ -308,6 +308,7 @@ func main() {
 	scaling()
 	influence()
 	memory()
+	transformer()
 	fmt.Printf("\ntotal %.0f s; load average at end: %s\n", time.Since(start).Seconds(), loadavg())
 }
 

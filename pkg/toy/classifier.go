@@ -221,31 +221,7 @@ func (m *Classifier) sample(grad, w []float64, i int) float64 {
 // LossGrad returns the mean cross-entropy over batch (nil: all samples)
 // and, if grad != nil, overwrites grad with its gradient in the layout of w.
 func (m *Classifier) LossGrad(grad, w []float64, batch []int) float64 {
-	checkLen(w, m.Dim(), "Classifier: len(w) != Dim")
-	checkBatch(batch)
-	if grad != nil {
-		checkLen(grad, m.Dim(), "Classifier: len(grad) != Dim")
-		clear(grad)
-	}
-	nb := len(batch)
-	if batch == nil {
-		nb = m.n
-	}
-	var loss float64
-	for bi := 0; bi < nb; bi++ {
-		i := bi
-		if batch != nil {
-			i = batch[bi]
-		}
-		loss += m.sample(grad, w, i)
-	}
-	inv := 1 / float64(nb)
-	if grad != nil {
-		for k := range grad {
-			grad[k] *= inv
-		}
-	}
-	return loss * inv
+	return meanLossGrad(m, m.n, "Classifier", grad, w, batch)
 }
 
 // PointLosses writes l_i(w) = -log p_{y_i}(x_i) into dst for i in idx (nil:

@@ -61,3 +61,41 @@ func ipow(x float64, k int) float64 {
 	}
 	return r
 }
+
+// perSample is a model whose loss is a mean of per-sample terms, each
+// adding its gradient into grad (nil: loss only).
+type perSample interface {
+	Dim() int
+	sample(grad, w []float64, i int) float64
+}
+
+// meanLossGrad is LossGrad for a perSample model with n samples: the mean
+// of the per-sample losses over batch (nil: all), and, if grad != nil, its
+// gradient (overwritten). name prefixes the panics on bad lengths.
+func meanLossGrad(m perSample, n int, name string, grad, w []float64, batch []int) float64 {
+	checkLen(w, m.Dim(), name+": len(w) != Dim")
+	checkBatch(batch)
+	if grad != nil {
+		checkLen(grad, m.Dim(), name+": len(grad) != Dim")
+		clear(grad)
+	}
+	nb := len(batch)
+	if batch == nil {
+		nb = n
+	}
+	var loss float64
+	for bi := 0; bi < nb; bi++ {
+		i := bi
+		if batch != nil {
+			i = batch[bi]
+		}
+		loss += m.sample(grad, w, i)
+	}
+	inv := 1 / float64(nb)
+	if grad != nil {
+		for k := range grad {
+			grad[k] *= inv
+		}
+	}
+	return loss * inv
+}

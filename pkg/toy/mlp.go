@@ -249,31 +249,7 @@ func (m *MLP) LayerMask(l int) []bool {
 // over batch (nil: all samples) and, if grad != nil, overwrites grad with
 // its gradient in the layout of w.
 func (m *MLP) LossGrad(grad, w []float64, batch []int) float64 {
-	checkLen(w, m.Dim(), "MLP: len(w) != Dim")
-	checkBatch(batch)
-	if grad != nil {
-		checkLen(grad, m.Dim(), "MLP: len(grad) != Dim")
-		clear(grad)
-	}
-	nb := len(batch)
-	if batch == nil {
-		nb = m.n
-	}
-	var loss float64
-	for bi := 0; bi < nb; bi++ {
-		i := bi
-		if batch != nil {
-			i = batch[bi]
-		}
-		loss += m.sample(grad, w, i)
-	}
-	inv := 1 / float64(nb)
-	if grad != nil {
-		for k := range grad {
-			grad[k] *= inv
-		}
-	}
-	return loss * inv
+	return meanLossGrad(m, m.n, "MLP", grad, w, batch)
 }
 
 // sample returns l_i(w) and, if grad != nil, adds ∇l_i to grad.
