@@ -1,0 +1,165 @@
+package spectro_test
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"susclab/pkg/lm"
+	"susclab/pkg/spectro"
+	"susclab/pkg/susc"
+	"susclab/pkg/susc/structure"
+)
+
+// tiny returns a small planted model pair (training data and probe) and
+// parameters to sample around.
+func tiny(t testing.TB) (train, probe *lm.Model, w []float64, induction []bool) {
+	cfg := lm.Config{Context: 8, DModel: 8, Heads: 2, Layers: 2}
+	pc := lm.PlantedConfig{Alphabet: 6, Filler: 4, Context: 8, MinLen: 2, MaxLen: 3, Repeats: 1, Skip: 0.5}
+	rng := rand.New(rand.NewPCG(3, 4))
+	tok, _, _ := lm.Planted(rng, pc, 32)
+	train = lm.New(cfg, pc.VocabSize(), tok)
+	ptok, ind, _ := lm.Planted(rng, pc, 4)
+	probe = lm.New(cfg, pc.VocabSize(), ptok)
+	w = train.Init(rng)
+	return train, probe, w, ind
+}
+
+func tinySetup(t testing.TB) (*spectro.Setup, []bool) {
+	train, probe, w, ind := tiny(t)
+	return &spectro.Setup{Train: train, Probe: probe, Center: w, NBeta: 50, Gamma: 100,
+		Kernel: susc.SGLD{Epsilon: 1e-3}, Run: susc.Run{Chains: 2, Draws: 20, BurnIn: 10, BatchSize: 16, Seed: 1}}, ind
+}
+
+// The token observable is the probe's per-sample losses, evaluated per
+// chain on a replica: the matrix is the structural estimator's, bit for
+// bit, and does not depend on the number of workers.
+func TestSampleIsStructureSample(t *testing.T) {
+	s, _ := tinySetup(t)
+	got, err := s.Sample(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads := spectro.Heads(s.Train)
+	if len(heads) != 4 || heads[0].Name != "l0h0" || heads[3].Name != "l1h1" || len(got.Components) != 4 {
+		t.Fatalf("heads %v, components %v", len(heads), got.Components)
+	}
+	r := s.Run
+	r.BatchBlock = s.Train.WindowLen()
+	want, err := structure.Sample(context.Background(), s.Train, susc.Posterior{NBeta: 50, Gamma: 100, Center: s.Center},
+		s.Kernel, r, heads, spectro.TokenLosses(spectro.TokenName, s.Probe, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mat.Equal(got.Chi, want.Chi) || !mat.Equal(got.SE, want.SE) {
+		t.Error("Setup.Sample differs from structure.Sample with TokenLosses")
+	}
+	if got.Patterns[5] != "token[5]" {
+		t.Errorf("pattern label %q", got.Patterns[5])
+	}
+	s.Run.Workers = 1
+	one, _ := s.Sample(context.Background())
+	if !mat.Equal(got.Chi, one.Chi) {
+		t.Error("the matrix depends on the number of workers")
+	}
+	// The observable itself: the probe's PointLosses.
+	o := spectro.TokenLosses("x", s.Probe, []int{3, 1})
+	dst := make([]float64, 2)
+	o.(susc.ObservableReplicator).Replicate().Observe(dst, s.Center, nil)
+	ref := make([]float64, 2)
+	s.Probe.PointLosses(ref, s.Center, []int{3, 1})
+	if !reflect.DeepEqual(dst, ref) {
+		t.Errorf("TokenLosses %v, PointLosses %v", dst, ref)
+	}
+}
+
+// The control is the same computation at nβ = 0.
+func TestControl(t *testing.T) {
+	s, _ := tinySetup(t)
+	c, err := s.Control(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Run
+	r.BatchBlock = s.Train.WindowLen()
+	want, _ := structure.Sample(context.Background(), s.Train, susc.Posterior{PriorOnly: true, Gamma: 100, Center: s.Center},
+		s.Kernel, r, spectro.Heads(s.Train), spectro.TokenLosses(spectro.TokenName, s.Probe, nil))
+	if !mat.Equal(c.Chi, want.Chi) || c.NBeta != 0 {
+		t.Error("Control is not the nβ = 0 structural matrix")
+	}
+}
+
+// Bad setups are refused before any sampling.
+func TestSetupRefused(t *testing.T) {
+	for name, edit := range map[string]func(s *spectro.Setup){
+		"no probe":     func(s *spectro.Setup) { s.Probe = nil },
+		"short centre": func(s *spectro.Setup) { s.Center = s.Center[:3] },
+		"no kernel":    func(s *spectro.Setup) { s.Kernel = nil },
+		"bad token":    func(s *spectro.Setup) { s.Tokens = []int{0, 999} },
+		"no nβ":        func(s *spectro.Setup) { s.NBeta = 0 },
+	} {
+		s, _ := tinySetup(t)
+		edit(s)
+		if m, err := s.Sample(context.Background()); err == nil || m != nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// Separation is the difference of group means with the Welch standard
+// error; LabelMeans the mean per label.
+func TestSeparationAndLabelMeans(t *testing.T) {
+	z := mat.NewDense(5, 2, []float64{
+		1, 0,
+		3, 0,
+		5, 1,
+		0, 1,
+		2, 9,
+	})
+	in := []bool{true, true, true, false, false}
+	s := spectro.Separation(z, 0, in)
+	// in: {1,3,5} mean 3, var 4; out: {0,2} mean 1, var 2.
+	if s.Value != 2 || math.Abs(s.SE-math.Sqrt(4.0/3+2.0/2)) > 1e-15 {
+		t.Errorf("separation %v", s)
+	}
+	labels := []lm.Label{lm.Induction, lm.Induction | lm.Digit, lm.Digit, 0, lm.Induction}
+	mean, se, count := spectro.LabelMeans(z, labels, []lm.Label{lm.Induction, lm.Digit, lm.Whitespace})
+	if count[0] != 3 || count[1] != 2 || count[2] != 0 || mean.At(0, 0) != 2 || mean.At(1, 1) != 0.5 || !math.IsNaN(mean.At(2, 0)) {
+		t.Errorf("counts %v, means %v", count, mat.Formatted(mean))
+	}
+	if math.Abs(se.At(0, 0)-1/math.Sqrt(3)*math.Sqrt(1)) > 1e-15 { // {1,3,2}: sd 1
+		t.Errorf("SE %v", se.At(0, 0))
+	}
+	if e := spectro.Separation(z, 0, []bool{true, true, true, true, true}); !math.IsNaN(e.Value) {
+		t.Errorf("one group empty: %v", e)
+	}
+}
+
+// Typical orders each cluster's rows by distance to its centroid.
+func TestTypical(t *testing.T) {
+	y := mat.NewDense(6, 1, []float64{0, 1, 10, 2, 11, 15})
+	got := spectro.Typical(y, []int{0, 0, 1, 0, 1, 1}, 2, 2)
+	// Cluster 0: {0, 1, 2} centroid 1 → rows 1, then 0 or 3 (tie: first); cluster 1: {10, 11, 15} centroid 12 → 4, 2.
+	if !reflect.DeepEqual(got, [][]int{{1, 0}, {4, 2}}) {
+		t.Errorf("Typical %v", got)
+	}
+}
+
+// Context shows the window text before a probe token and the token.
+func TestContext(t *testing.T) {
+	v := lm.NewVocab([]byte("ab\tc\nd"))
+	tok, _ := v.Encode([]byte("ab\tc\nd"))
+	m := lm.New(lm.Config{Context: 5, DModel: 4, Heads: 1, Layers: 1}, v.Size(), tok)
+	before, next := spectro.Context(m, v, 3, 3) // predicts "\n" after "b\tc"
+	if before != "b⇥c" || next != "⏎" {
+		t.Errorf("context %q|%q", before, next)
+	}
+	if !strings.Contains(before+next, "⇥") {
+		t.Error("tab not escaped")
+	}
+}
