@@ -89,6 +89,14 @@ func Typical(y mat.Matrix, clusters []int, k, n int) [][]int {
 	if len(clusters) != r {
 		panic(fmt.Sprintf("spectro: Typical: %d cluster labels for %d rows", len(clusters), r))
 	}
+	if n < 0 {
+		panic("spectro: Typical: n < 0")
+	}
+	for _, q := range clusters {
+		if q < 0 || q >= k {
+			panic(fmt.Sprintf("spectro: Typical: cluster label %d outside [0, %d)", q, k))
+		}
+	}
 	cent := make([][]float64, k)
 	size := make([]int, k)
 	for q := range cent {

@@ -3,7 +3,7 @@
 // component C (an attention head of package lm), the structural
 // susceptibility χ̂_C(l_t) of C to upweighting t, from a restricted chain
 // per component and the full chain (package structure), with the nβ = 0
-// control from the same chains and draws.
+// control sampled with the same Run (chains, draws and seeds).
 //
 // Rows of the matrix are tokens, columns components. As for any
 // structural matrix, columns carry a per-component factor and are compared

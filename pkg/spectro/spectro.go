@@ -77,8 +77,10 @@ type Setup struct {
 	// Kernel moves the chains. Required.
 	Kernel susc.Kernel
 	// Run is the driver's setting, shared by the full chain and the
-	// restricted ones (their seeds are derived from Run.Seed). BatchBlock
-	// zero means Train.WindowLen() (whole windows per minibatch).
+	// restricted ones (their seeds are derived from Run.Seed). With
+	// minibatches, BatchBlock zero means Train.WindowLen() (whole windows
+	// per minibatch). Set Run.BatchSeed for common random numbers: the
+	// restricted and full chains then share their minibatches.
 	Run        susc.Run
 	Components []structure.Component
 }
@@ -107,7 +109,7 @@ func (s *Setup) check() error {
 
 func (s *Setup) run() susc.Run {
 	r := s.Run
-	if r.BatchBlock == 0 {
+	if r.BatchBlock == 0 && r.BatchSize > 0 {
 		r.BatchBlock = s.Train.WindowLen()
 	}
 	return r
@@ -156,6 +158,7 @@ func (s *Setup) sample(ctx context.Context, p susc.Posterior) (*structure.Matrix
 // with up to `before` tokens of its window before the predicted token,
 // decoded by v; control characters are shown escaped.
 func Context(m *lm.Model, v *lm.Vocab, i, before int) (string, string) {
+	before = max(before, 0)
 	k, pos := m.Sample(i)
 	win := m.Window(k)
 	lo := max(0, pos+1-before)

@@ -15,7 +15,7 @@ import (
 //
 //	q_h = (1 - Σ_k h_k) q + Σ_k h_k q_k,
 //
-// the data distribution of susc.Mixture. RetrainTMS draws a fresh dataset
+// the data distribution of pattern.Mixture. RetrainTMS draws a fresh dataset
 // from q_h and trains a model on it from scratch, once per job, so that the
 // trained models of a baseline (h = 0), a designed h and a control h can be
 // compared seed by seed.

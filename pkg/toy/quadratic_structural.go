@@ -5,7 +5,7 @@ import (
 )
 
 // QuadraticStructural returns the exact limit of the two-chain structural
-// estimator (StructuralColumn) on the quadratic model of docs/theory.md §9.4:
+// estimator (structure.Column) on the quadratic model of docs/theory.md §9.4:
 // L(w) = ½ wᵀHw with w* = 0, a perturbation X(w) = gᵀw + ½ wᵀAw (g drops out
 // of the limit) and the component C given by mask. With t = nβ,
 // K = t H + γ I, Σ_C the covariance of the restricted chain and Σ_F that of

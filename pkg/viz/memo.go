@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strings"
 )
 
 // Memo returns the value of compute, computed once per notebook kernel
@@ -161,6 +162,14 @@ func decodeStable[T any](key string, b []byte) (T, error) {
 
 // memoHash hashes what identifies a computation.
 func memoHash[T any](key string, compute any, deps []any) (string, error) {
+	for i, dep := range deps {
+		if dep == nil {
+			continue
+		}
+		if err := jsonSafe(reflect.TypeOf(dep), map[reflect.Type]bool{}); err != nil {
+			return "", fmt.Errorf("viz: Memo %q: parameter %d (%T) would not tell its values apart: %w", key, i, dep, err)
+		}
+	}
 	d, err := json.Marshal(deps)
 	if err != nil {
 		return "", fmt.Errorf("viz: Memo %q: parameters: %w", key, err)
@@ -180,6 +189,8 @@ func funcSource(f any) string {
 		return ""
 	}
 	file, line := fn.FileLine(fn.Entry())
+	// Not the function's name: the compiler names inlined copies of one
+	// closure apart (func1.1, func1.2), which would defeat the cache.
 	where := fmt.Sprintf("%s:%d", file, line)
 	src, err := os.ReadFile(file)
 	if err != nil {
@@ -190,11 +201,10 @@ func funcSource(f any) string {
 	if err != nil {
 		return where
 	}
-	var text string
+	// Every function starting on the entry's line: two closures on one
+	// line cannot be told apart by the line, so both texts count.
+	var text strings.Builder
 	ast.Inspect(af, func(n ast.Node) bool {
-		if text != "" || n == nil {
-			return false
-		}
 		var body *ast.BlockStmt
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -205,14 +215,11 @@ func funcSource(f any) string {
 		if body != nil {
 			start, end := fset.Position(n.Pos()), fset.Position(n.End())
 			if start.Line <= line && line <= fset.Position(body.Lbrace).Line {
-				text = string(src[start.Offset:end.Offset])
-				return false
+				text.Write(src[start.Offset:end.Offset])
+				text.WriteByte('\n')
 			}
 		}
 		return true
 	})
-	if text == "" {
-		return where
-	}
-	return text
+	return where + "\n" + text.String()
 }

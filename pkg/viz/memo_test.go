@@ -103,3 +103,12 @@ func TestMemoErrors(t *testing.T) {
 	}()
 	Must(0, boom)
 }
+
+// Parameters whose JSON cannot tell values apart are refused.
+func TestMemoKeys(t *testing.T) {
+	t.Setenv("SUSCLAB_MEMO_DIR", t.TempDir())
+	type opaque struct{ a, b int }
+	if _, err := Memo("o", func() (int, error) { return 1, nil }, opaque{1, 2}); err == nil {
+		t.Error("a parameter with unexported fields was accepted (every value hashes as {})")
+	}
+}

@@ -31,8 +31,9 @@ import (
 // the observable name from base to pert, <φ>_pert - <φ>_base, with a
 // standard error. If paired, the two runs must have the same units (same
 // Run.Chains and Run.Batches, and the same Seed for the pairing to help):
-// the standard error is the spread over units of the per-unit differences
-// divided by √units. Otherwise the runs are taken as independent and the
+// units are paired by chain and batch, over the chains both runs use, and
+// the standard error is the spread of the per-unit differences divided by
+// √pairs. Otherwise the runs are taken as independent and the
 // standard error is √(SE_base² + SE_pert²).
 func MeanShift(base, pert *susc.Result, name string, paired bool) ([]susc.Estimate, error) {
 	ob, err := base.Observable(name)
@@ -46,12 +47,16 @@ func MeanShift(base, pert *susc.Result, name string, paired bool) ([]susc.Estima
 	if ob.Dim != op.Dim {
 		return nil, fmt.Errorf("pattern: MeanShift: %q has %d components in base, %d in pert", name, ob.Dim, op.Dim)
 	}
-	ub, up := base.Units(), pert.Units()
-	if paired && len(ub) != len(up) {
-		return nil, fmt.Errorf("pattern: MeanShift: paired runs have %d and %d units", len(ub), len(up))
+	if paired && (base.Settings.Chains != pert.Settings.Chains || base.Settings.Batches != pert.Settings.Batches) {
+		return nil, fmt.Errorf("pattern: MeanShift: paired runs have %d×%d and %d×%d chains × batches",
+			base.Settings.Chains, base.Settings.Batches, pert.Settings.Chains, pert.Settings.Batches)
+	}
+	pairs := pairedUnits(base, pert)
+	if paired && len(pairs) < 2 {
+		return nil, fmt.Errorf("pattern: MeanShift: %d paired units (same chain and batch, used in both runs), want ≥ 2", len(pairs))
 	}
 	out := make([]susc.Estimate, ob.Dim)
-	d := make([]float64, len(ub))
+	d := make([]float64, len(pairs))
 	for i := range out {
 		a, b := base.Mean(ob.Offset+i), pert.Mean(op.Offset+i)
 		out[i].Value = b.Value - a.Value
@@ -59,12 +64,34 @@ func MeanShift(base, pert *susc.Result, name string, paired bool) ([]susc.Estima
 			out[i].SE = math.Hypot(a.SE, b.SE)
 			continue
 		}
-		for u := range ub {
-			d[u] = up[u].Mean[op.Offset+i] - ub[u].Mean[ob.Offset+i]
+		for u, pr := range pairs {
+			d[u] = pr[1].Mean[op.Offset+i] - pr[0].Mean[ob.Offset+i]
 		}
 		out[i].SE = standardError(d)
 	}
 	return out, nil
+}
+
+// pairedUnits returns the units (base, pert) of the same chain and batch,
+// for the chains both runs use, with at least two draws in each.
+func pairedUnits(base, pert *susc.Result) [][2]*susc.Moments {
+	used := map[int]bool{}
+	for _, c := range base.Used() {
+		used[c] = true
+	}
+	var pairs [][2]*susc.Moments
+	for _, c := range pert.Used() {
+		if !used[c] || c >= len(base.Chains) {
+			continue
+		}
+		bu, pu := base.Chains[c].Units, pert.Chains[c].Units
+		for u := range min(len(bu), len(pu)) {
+			if bu[u].N >= 2 && pu[u].N >= 2 {
+				pairs = append(pairs, [2]*susc.Moments{bu[u], pu[u]})
+			}
+		}
+	}
+	return pairs
 }
 
 // ClosedLoop re-samples the posterior under data interventions h on the

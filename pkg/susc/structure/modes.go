@@ -35,6 +35,9 @@ func Standardize(dst *mat.Dense, x mat.Matrix, centerRows bool) *mat.Dense {
 			ss += d * d
 		}
 		sd := math.Sqrt(ss / float64(r-1))
+		if r < 2 {
+			sd = 0 // a single row is a constant column
+		}
 		for i := range r {
 			v := 0.0
 			if sd > 0 || math.IsNaN(sd) { // NaN propagates; only a constant column becomes 0

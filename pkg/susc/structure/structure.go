@@ -120,7 +120,9 @@ func standardError(xs []float64) float64 {
 // share r except the seed: the full run uses r.Seed and component c a seed
 // hashed from (r.Seed, c), so that runs with nearby seeds share no stream.
 // The kernel must not already carry a mask. Every component is checked
-// before any sampling. If a run fails or ctx is cancelled, Sample returns
+// before any sampling. Chains that diverge are left out of each column
+// (their runs' other chains are used) and their errors are returned with
+// the matrix. If a run fails otherwise or ctx is cancelled, Sample returns
 // the matrix with the columns finished so far (the others NaN) and the
 // error; only invalid input returns no matrix.
 func Sample(ctx context.Context, m susc.Model, p susc.Posterior, k susc.Kernel, r susc.Run, comps []Component, x susc.Observable, more ...susc.Observable) (*Matrix, error) {
@@ -142,37 +144,68 @@ func Sample(ctx context.Context, m susc.Model, p susc.Posterior, k susc.Kernel, 
 		}
 	}
 	obs := append([]susc.Observable{x}, more...)
-	s := &Matrix{NBeta: p.NBeta, Chi: mat.NewDense(x.Dim(), len(comps), nil), SE: mat.NewDense(x.Dim(), len(comps), nil)}
+	full, err := susc.Sample(ctx, m, p, k, r, obs...)
+	if full == nil {
+		return nil, fmt.Errorf("structure: full chain: %w", err)
+	}
+	// The matrix is sized from the bound observable: PointLosses(name, nil)
+	// and the like know their dimension only once bound to the model.
+	o, _ := full.Observable(x.Name())
+	s := &Matrix{NBeta: p.NBeta, Chi: mat.NewDense(o.Dim, len(comps), nil), SE: mat.NewDense(o.Dim, len(comps), nil)}
+	s.Patterns, _ = full.Labels(x.Name())
 	for c, comp := range comps {
 		s.Components = append(s.Components, comp.Name)
-		for i := range x.Dim() {
+		for i := range o.Dim {
 			s.Chi.Set(i, c, math.NaN())
 			s.SE.Set(i, c, math.NaN())
 		}
 	}
-	full, err := susc.Sample(ctx, m, p, k, r, obs...)
-	if full != nil {
-		s.Patterns, _ = full.Labels(x.Name())
-	}
+	// A diverged chain is left out of the estimators (susc.Result.Used):
+	// the matrix goes on, and the divergences come back with it.
+	var errs []error
 	if err != nil {
-		if full == nil {
-			return nil, fmt.Errorf("structure: full chain: %w", err)
+		if !onlyDivergences(err) {
+			return s, fmt.Errorf("structure: full chain: %w", err)
 		}
-		return s, fmt.Errorf("structure: full chain: %w", err)
+		errs = append(errs, fmt.Errorf("structure: full chain: %w", err))
 	}
 	for c, comp := range comps {
 		rc := r
 		rc.Seed = seeds.Derive(r.Seed, uint64(c)+0x5eed)
 		res, err := susc.Sample(ctx, m, p, k.WithMask(comp.Mask), rc, obs...)
 		if err != nil {
-			return s, fmt.Errorf("structure: component %q: %w", comp.Name, err)
+			errs = append(errs, fmt.Errorf("structure: component %q: %w", comp.Name, err))
+			if res == nil || !onlyDivergences(err) {
+				return s, errors.Join(errs...)
+			}
 		}
 		chi, se, err := Column(res, full, x.Name())
 		if err != nil {
-			return s, err
+			return s, errors.Join(append(errs, err)...)
 		}
 		s.Chi.SetCol(c, chi)
 		s.SE.SetCol(c, se)
 	}
-	return s, nil
+	return s, errors.Join(errs...)
+}
+
+// onlyDivergences reports whether err is made of *susc.DivergenceError
+// alone (errors joined or wrapped).
+func onlyDivergences(err error) bool {
+	switch e := err.(type) {
+	case nil:
+		return true
+	case *susc.DivergenceError:
+		return true
+	case interface{ Unwrap() []error }:
+		for _, u := range e.Unwrap() {
+			if !onlyDivergences(u) {
+				return false
+			}
+		}
+		return true
+	case interface{ Unwrap() error }:
+		return onlyDivergences(e.Unwrap())
+	}
+	return false
 }

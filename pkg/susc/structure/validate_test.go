@@ -101,3 +101,47 @@ func TestModesJSONInconsistent(t *testing.T) {
 		t.Error("structural matrix with a standard-error matrix of another shape read without error")
 	}
 }
+
+// An observable whose dimension is known only once bound (all samples)
+// sizes the matrix; it used to panic with a zero-length matrix.
+func TestSampleObservableBoundLate(t *testing.T) {
+	m := newCounting()
+	p := susc.Posterior{NBeta: 10, Gamma: 1, Center: []float64{0, 1, 2}}
+	s, err := structure.Sample(context.Background(), m, p, susc.SGLD{Epsilon: 1e-3}, susc.Run{Chains: 2, Draws: 20},
+		[]structure.Component{{Name: "a", Mask: []bool{true, false, false}}}, susc.SampleLossDeltas("x", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := s.Chi.Dims(); r != 50 || len(s.Patterns) != 50 {
+		t.Errorf("%d rows, %d patterns, want 50", r, len(s.Patterns))
+	}
+}
+
+// A diverged chain is left out and the matrix is still computed; its error
+// comes back with it.
+func TestSampleGoesOnPastDivergence(t *testing.T) {
+	m := newCounting()
+	p := susc.Posterior{NBeta: 10, Gamma: 1, Center: []float64{0, 1, 2}}
+	k := &divergeOnce{SGLD: susc.SGLD{Epsilon: 1e-3}}
+	s, err := structure.Sample(context.Background(), m, p, k, susc.Run{Chains: 3, Workers: 1, Draws: 200, Thin: 2},
+		[]structure.Component{{Name: "a", Mask: []bool{true, false, false}}}, susc.Param("w0", 0))
+	var de *susc.DivergenceError
+	if !errors.As(err, &de) || s == nil || math.IsNaN(s.Chi.At(0, 0)) {
+		t.Fatalf("err %v, matrix %v", err, s)
+	}
+}
+
+// divergeOnce gives the second Init of its life (the full run's chain 0,
+// after Sample's own check) a step far too large: that chain diverges.
+type divergeOnce struct {
+	susc.SGLD
+	inits atomic.Int64
+}
+
+func (k *divergeOnce) Init(p *susc.Posterior, w0 []float64) (susc.State, error) {
+	if k.inits.Add(1) == 2 {
+		return susc.SGLD{Epsilon: 10}.Init(p, w0)
+	}
+	return k.SGLD.Init(p, w0)
+}
+func (k *divergeOnce) WithMask(mask []bool) susc.Kernel { return k.SGLD.WithMask(mask) }
