@@ -159,32 +159,4 @@ func TestResultRoundTrips(t *testing.T) {
 	if err := ReadJSON(&buf, &llcBack); err != nil || !reflect.DeepEqual(llc, llcBack) {
 		t.Errorf("LLC JSON round trip: %+v vs %+v (%v)", llcBack, llc, err)
 	}
-	// CSV.
-	buf.Reset()
-	if err := WriteMatrixCSV(&buf, sm.Rows, sm.Cols, sm.Cov); err != nil {
-		t.Fatal(err)
-	}
-	rows, cols, cov, err := ReadMatrixCSV(&buf)
-	if err != nil || !reflect.DeepEqual(rows, sm.Rows) || !reflect.DeepEqual(cols, sm.Cols) || !reflect.DeepEqual(cov, sm.Cov) {
-		t.Errorf("matrix CSV round trip: %v %v %v", rows, cols, err)
-	}
-	buf.Reset()
-	if err := WriteTraceCSV(&buf, res); err != nil {
-		t.Fatal(err)
-	}
-	tt, err := ReadTraceCSV(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := res.Trace("l", 1)
-	for c := range want {
-		for k := range want[c] {
-			if tt.Values[c][k][3] != want[c][k] {
-				t.Fatalf("trace CSV chain %d draw %d: %v vs %v", c, k, tt.Values[c][k][3], want[c][k])
-			}
-		}
-	}
-	if tt.Labels[3] != "l[4]" {
-		t.Errorf("trace labels %v", tt.Labels)
-	}
 }
