@@ -77,6 +77,21 @@ func TestMALAAcceptanceFormula(t *testing.T) {
 	if got := ms.acceptance(s.(langevin), m); math.Abs(got-want) > 1e-12 {
 		t.Errorf("acceptance %v, want %v", got, want)
 	}
+	// With weight decay δ (docs/theory.md §2.9), U gains (δ/2)w² and U' gains δw.
+	pd := p
+	pd.WeightDecay = 4
+	sd, _ := SGLD{Epsilon: 0.3}.Init(&pd, []float64{0.1})
+	ms.prev[0], sd.Position()[0] = 0.9, 0.1 // the move 0.9 → 0.1, which a Metropolis test would refuse sometimes
+	Ud := func(w float64) float64 { return U(w) + 2*w*w }
+	dUd := func(w float64) float64 { return dU(w) + 4*w }
+	logqd := func(to, from float64) float64 {
+		mu := from - 0.15*dUd(from)
+		return -(to - mu) * (to - mu) / (2 * 0.3)
+	}
+	want = math.Min(1, math.Exp(Ud(0.9)-Ud(0.1)+logqd(0.9, 0.1)-logqd(0.1, 0.9)))
+	if got := ms.acceptance(sd.(langevin), m); math.Abs(got-want) > 1e-12 || want > 0.999 {
+		t.Errorf("with weight decay: acceptance %v, want %v (< 0.999)", got, want)
+	}
 	// Small steps are nearly exact, large ones are not.
 	accept := func(eps float64) float64 {
 		res, err := Sample(context.Background(), m, p, SGLD{Epsilon: eps}, Run{Chains: 2, Draws: 2000, Seed: 1, MALA: true})

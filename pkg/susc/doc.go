@@ -12,7 +12,8 @@
 //	p(w) ∝ exp( -nβ L_n(w) - (γ/2) ||w - w*||² )
 //
 // nβ is always explicit (NOverLogN gives n/log n); γ localizes at w*;
-// PriorOnly is the nβ = 0 control.
+// PriorOnly is the nβ = 0 control. Posterior.WeightDecay adds an optional
+// Gaussian prior (δ/2)||w||² centred at zero (docs/theory.md §2.9).
 //
 // # Kernels and the driver
 //

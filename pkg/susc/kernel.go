@@ -60,6 +60,10 @@ type langevinCore struct {
 	post    *Posterior
 	eps     float64
 	sqrtEps float64
+	// gamma and anchor are the prior force's strength and centre
+	// (Posterior.prior): γ and w* without weight decay.
+	gamma   float64
+	anchor  []float64
 	w, grad []float64
 	active  []int // nil: all coordinates move
 }
@@ -81,6 +85,7 @@ func newLangevinCore(eps float64, mask []bool, p *Posterior, w0 []float64) (lang
 	}
 	c := langevinCore{post: p, eps: eps, sqrtEps: math.Sqrt(eps),
 		w: append([]float64(nil), w0...), grad: make([]float64, d)}
+	c.gamma, c.anchor = p.prior()
 	if mask != nil {
 		if len(mask) != d {
 			return langevinCore{}, fmt.Errorf("susc: Mask has length %d, model dimension is %d", len(mask), d)
@@ -103,7 +108,9 @@ func newLangevinCore(eps float64, mask []bool, p *Posterior, w0 []float64) (lang
 //
 //	w ← w - (ε/2) [ nβ ∇L_B(w) + γ (w - w*) ] + √ε · N(0, I)
 //
-// which is unadjusted Langevin with step ε/2 on U = nβ L + (γ/2)||w - w*||².
+// which is unadjusted Langevin with step ε/2 on U = nβ L + (γ/2)||w - w*||²
+// (plus δ w in the bracket and (δ/2)||w||² in U with Posterior.WeightDecay,
+// docs/theory.md §2.9).
 // Masked-out coordinates get no drift, no prior force and no noise.
 type SGLD struct {
 	// Epsilon is ε ("lr" in devinterp). Required, > 0.
@@ -151,8 +158,7 @@ func (s *sgldState) proposal() (*Posterior, float64, []float64, []int) {
 // Step implements State. It allocates nothing.
 func (s *sgldState) Step(m Model, batch []int, rng *rand.Rand) Info {
 	loss := m.LossGrad(s.grad, s.w, batch)
-	p := s.post
-	nb, gamma, c := p.NBeta, p.Gamma, p.Center
+	nb, gamma, c := s.post.NBeta, s.gamma, s.anchor
 	half, sd := 0.5*s.eps, s.sd
 	w, g := s.w, s.grad
 	if s.active == nil {
@@ -186,11 +192,10 @@ func (s *sgldState) steps(m Model, batches *batcher, rng *rand.Rand, n int) (int
 		}
 		return n, loss
 	}
-	p := s.post
-	nb, gamma := p.NBeta, p.Gamma
+	nb, gamma := s.post.NBeta, s.gamma
 	half, sd := 0.5*s.eps, s.sd
 	w := s.w
-	g, c := s.grad[:len(w)], p.Center[:len(w)]
+	g, c := s.grad[:len(w)], s.anchor[:len(w)]
 	for t := range n {
 		loss = m.LossGrad(g, w, batches.next())
 		for i := range w {
@@ -271,8 +276,7 @@ func (s *rmspropState) proposal() (*Posterior, float64, []float64, []int) {
 // Step implements State. It allocates nothing.
 func (s *rmspropState) Step(m Model, batch []int, rng *rand.Rand) Info {
 	loss := m.LossGrad(s.grad, s.w, batch)
-	p := s.post
-	nb, gamma, c := p.NBeta, p.Gamma, p.Center
+	nb, gamma, c := s.post.NBeta, s.gamma, s.anchor
 	alpha, delta := s.alpha, s.delta
 	half, sqEps := 0.5*s.eps, s.sqrtEps
 	w, g, v, pre := s.w, s.grad, s.squareAvg, s.precond

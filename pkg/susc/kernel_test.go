@@ -7,25 +7,28 @@ import (
 )
 
 func TestSGLDNoNoiseIsGradientDescent(t *testing.T) {
-	m := newGaussModel(3, gaussData(50, []float64{1, -2, 0.5}))
-	p := Posterior{NBeta: 40, Gamma: 7, Center: []float64{0.3, 0.1, -0.2}}
-	k := SGLD{Epsilon: 1e-3, NoNoise: true}
-	s, err := k.Init(&p, []float64{1, 1, 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for step := range 20 {
-		want := make([]float64, 3)
-		g := make([]float64, 3)
-		m.LossGrad(g, s.Position(), nil)
-		for i := range want {
-			want[i] = s.Position()[i] - (k.Epsilon/2)*(p.NBeta*g[i]+p.Gamma*(s.Position()[i]-p.Center[i]))
+	for _, delta := range []float64{0, 3} { // without and with weight decay (docs/theory.md §2.9)
+		m := newGaussModel(3, gaussData(50, []float64{1, -2, 0.5}))
+		p := Posterior{NBeta: 40, Gamma: 7, Center: []float64{0.3, 0.1, -0.2}, WeightDecay: delta}
+		k := SGLD{Epsilon: 1e-3, NoNoise: true}
+		s, err := k.Init(&p, []float64{1, 1, 1})
+		if err != nil {
+			t.Fatal(err)
 		}
-		s.Step(m, nil, rng)
-		for i := range want {
-			if math.Abs(s.Position()[i]-want[i]) > 1e-15 {
-				t.Fatalf("step %d coord %d: got %v want %v", step, i, s.Position()[i], want[i])
+		rng := rand.New(rand.NewPCG(1, 2))
+		for step := range 20 {
+			want := make([]float64, 3)
+			g := make([]float64, 3)
+			m.LossGrad(g, s.Position(), nil)
+			for i := range want {
+				w := s.Position()[i]
+				want[i] = w - (k.Epsilon/2)*(p.NBeta*g[i]+p.Gamma*(w-p.Center[i])+delta*w)
+			}
+			s.Step(m, nil, rng)
+			for i := range want {
+				if math.Abs(s.Position()[i]-want[i]) > 1e-15 {
+					t.Fatalf("δ = %v, step %d coord %d: got %v want %v", delta, step, i, s.Position()[i], want[i])
+				}
 			}
 		}
 	}
@@ -107,7 +110,8 @@ func TestInvalidKernels(t *testing.T) {
 	for _, q := range []Posterior{
 		{Center: []float64{0, 0}}, {NBeta: -1, Center: []float64{0, 0}}, {NBeta: 1, Gamma: -1, Center: []float64{0, 0}},
 		{NBeta: 1, Center: []float64{0}}, {NBeta: 1, PriorOnly: true, Center: []float64{0, 0}},
-		{NBeta: math.Inf(1), Center: []float64{0, 0}},
+		{NBeta: math.Inf(1), Center: []float64{0, 0}}, {NBeta: 1, WeightDecay: -1, Center: []float64{0, 0}},
+		{NBeta: 1, WeightDecay: math.NaN(), Center: []float64{0, 0}},
 	} {
 		if err := q.Validate(2); err == nil {
 			t.Errorf("%+v: no error", q)

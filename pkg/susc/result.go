@@ -117,6 +117,8 @@ type Chain struct {
 type Result struct {
 	NBeta, Gamma float64
 	PriorOnly    bool
+	// WeightDecay is the posterior's δ (Posterior.WeightDecay).
+	WeightDecay float64 `json:",omitempty"`
 	// ModelDim is the model's number of parameters, NumData its number of
 	// samples.
 	ModelDim, NumData int

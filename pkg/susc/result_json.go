@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 
 	"susclab/internal/jsonx"
 )
@@ -89,6 +90,7 @@ type jsonResult struct {
 	NBeta           jsonx.Float      `json:"nbeta"`
 	Gamma           jsonx.Float      `json:"gamma"`
 	PriorOnly       bool             `json:"prior_only,omitempty"`
+	WeightDecay     jsonx.Float      `json:"weight_decay,omitempty"`
 	ModelDim        int              `json:"model_dim"`
 	NumData         int              `json:"num_data"`
 	Center          []jsonx.Float    `json:"center"`
@@ -103,7 +105,7 @@ type jsonResult struct {
 
 // MarshalJSON writes the Result with NaN-safe numbers.
 func (r *Result) MarshalJSON() ([]byte, error) {
-	j := jsonResult{NBeta: jsonx.Float(r.NBeta), Gamma: jsonx.Float(r.Gamma), PriorOnly: r.PriorOnly,
+	j := jsonResult{NBeta: jsonx.Float(r.NBeta), Gamma: jsonx.Float(r.Gamma), PriorOnly: r.PriorOnly, WeightDecay: jsonx.Float(r.WeightDecay),
 		ModelDim: r.ModelDim, NumData: r.NumData, Center: jsonx.Floats(r.Center),
 		LossAtCenter: jsonx.Float(r.LossAtCenter), DrawDim: r.DrawDim, Observables: r.Observables,
 		Kernel: r.Kernel, Settings: r.Settings, IncludeDiverged: r.IncludeDiverged}
@@ -122,7 +124,7 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*r = Result{NBeta: float64(j.NBeta), Gamma: float64(j.Gamma), PriorOnly: j.PriorOnly,
+	*r = Result{NBeta: float64(j.NBeta), Gamma: float64(j.Gamma), PriorOnly: j.PriorOnly, WeightDecay: float64(j.WeightDecay),
 		ModelDim: j.ModelDim, NumData: j.NumData, Center: jsonx.Plain(j.Center),
 		LossAtCenter: float64(j.LossAtCenter), DrawDim: j.DrawDim, Observables: j.Observables,
 		Kernel: j.Kernel, Settings: j.Settings, IncludeDiverged: j.IncludeDiverged}
@@ -144,6 +146,8 @@ func (r *Result) check() error {
 	switch {
 	case r.ModelDim < 1 || len(r.Center) != r.ModelDim:
 		return fmt.Errorf("susc: result: model dimension %d, centre of length %d", r.ModelDim, len(r.Center))
+	case !(r.NBeta >= 0) || math.IsInf(r.NBeta, 0) || !(r.Gamma >= 0) || math.IsInf(r.Gamma, 0) || !(r.WeightDecay >= 0) || math.IsInf(r.WeightDecay, 0):
+		return fmt.Errorf("susc: result: nβ = %v, γ = %v, δ = %v; want finite values ≥ 0", r.NBeta, r.Gamma, r.WeightDecay)
 	case r.DrawDim < 1:
 		return fmt.Errorf("susc: result: draw dimension %d", r.DrawDim)
 	case len(r.Observables) == 0 || r.Observables[0].Name != LossName || r.Observables[0].Offset != 0 || r.Observables[0].Dim != 1:

@@ -215,7 +215,7 @@ func Sample(ctx context.Context, m Model, p Posterior, k Kernel, r Run, obs ...O
 		return nil, fmt.Errorf("susc: Run.MALA needs a Langevin kernel; %T has no Langevin proposal", k)
 	}
 	res := &Result{
-		NBeta: p.NBeta, Gamma: p.Gamma, PriorOnly: p.PriorOnly,
+		NBeta: p.NBeta, Gamma: p.Gamma, PriorOnly: p.PriorOnly, WeightDecay: p.WeightDecay,
 		ModelDim: d, NumData: n, Center: p.Center,
 		Kernel: kernelSettings(k),
 		Settings: Settings{Chains: run.Chains, Draws: run.Draws, BurnIn: run.BurnIn, Thin: run.Thin,
