@@ -25,7 +25,11 @@
 //	w ← w - (ε/2) [ nβ ∇L_B(w) + γ (w - w*) ] + √ε · N(0, I)
 //
 // RMSPropSGLD scales drift by G = 1/(√V + δ) and noise by √G
-// (docs/theory.md §2.2). A mask (WithMask) freezes weights outside a component
+// (docs/theory.md §2.2). SGNHT, the stochastic gradient Nosé–Hoover
+// thermostat, moves a velocity v with a scalar friction α that keeps the
+// kinetic energy at its target (docs/theory.md §2.8):
+//
+//	v ← (1 - α) v - ε ∇U(w) + √(2aε) · N(0, I),   w ← w + v,   α ← α + ||v||²/d - ε A mask (WithMask) freezes weights outside a component
 // (docs/theory.md §2.3). Sample runs chains in parallel from w*, discards
 // burn-in, keeps every Thin-th step and evaluates, at each draw, the
 // full-batch loss L_n(w) (coordinate "loss") and the Observables

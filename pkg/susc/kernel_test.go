@@ -1,8 +1,10 @@
 package susc
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -38,7 +40,7 @@ func TestMaskFreezesWeights(t *testing.T) {
 	m := newGaussModel(4, gaussData(30, []float64{1, 2, 3, 4}))
 	p := Posterior{NBeta: 10, Gamma: 1, Center: []float64{0, 0, 0, 0}}
 	mask := []bool{false, true, false, true}
-	for _, k := range []Kernel{SGLD{Epsilon: 1e-2, Mask: mask}, RMSPropSGLD{Epsilon: 1e-2, Mask: mask}} {
+	for _, k := range []Kernel{SGLD{Epsilon: 1e-2, Mask: mask}, RMSPropSGLD{Epsilon: 1e-2, Mask: mask}, SGNHT{Epsilon: 1e-3, Mask: mask}} {
 		s, err := k.Init(&p, p.Center)
 		if err != nil {
 			t.Fatal(err)
@@ -79,12 +81,61 @@ func TestRMSPropFirstStep(t *testing.T) {
 	}
 }
 
+// TestSGNHTSteps replays SGNHT's first steps by hand (docs/theory.md §2.8):
+// v drawn from N(0, εI), then v ← (1-α)v - ε∇U + √(2aε)ξ, w ← w + v,
+// α ← α + ||v||²/d - ε over the moving coordinates only.
+func TestSGNHTSteps(t *testing.T) {
+	m := newGaussModel(3, gaussData(10, []float64{1, -1, 0.5}))
+	p := Posterior{NBeta: 5, Gamma: 2, Center: []float64{0.5, 0, 0.1}, WeightDecay: 1}
+	for _, mask := range [][]bool{nil, {true, false, true}} {
+		const eps, a = 0.01, 0.2
+		s, err := SGNHT{Epsilon: eps, Diffusion: a, Mask: mask}.Init(&p, p.Center)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng, ref := rand.New(rand.NewPCG(5, 6)), rand.New(rand.NewPCG(5, 6))
+		w := append([]float64(nil), p.Center...)
+		v := make([]float64, 3)
+		moving := []int{0, 1, 2}
+		if mask != nil {
+			moving = []int{0, 2}
+		}
+		for _, i := range moving {
+			v[i] = math.Sqrt(eps) * ref.NormFloat64()
+		}
+		alpha := a
+		g := make([]float64, 3)
+		for step := range 5 {
+			m.LossGrad(g, w, nil)
+			kin := 0.0
+			for _, i := range moving {
+				force := p.NBeta*g[i] + p.Gamma*(w[i]-p.Center[i]) + p.WeightDecay*w[i]
+				v[i] = (1-alpha)*v[i] - eps*force + math.Sqrt(2*a*eps)*ref.NormFloat64()
+				w[i] += v[i]
+				kin += v[i] * v[i]
+			}
+			alpha += kin/float64(len(moving)) - eps
+			s.Step(m, nil, rng)
+			for i := range w {
+				if math.Abs(s.Position()[i]-w[i]) > 1e-14 {
+					t.Fatalf("mask %v, step %d, coordinate %d: %v, want %v", mask, step, i, s.Position()[i], w[i])
+				}
+			}
+		}
+	}
+	// SGNHT has no Langevin proposal: Run.MALA refuses it before any work.
+	if _, err := Sample(context.Background(), m, p, SGNHT{Epsilon: 1e-3}, Run{Draws: 5, MALA: true}); err == nil || !strings.Contains(err.Error(), "MALA") {
+		t.Errorf("Run.MALA with SGNHT: %v", err)
+	}
+}
+
 func TestStepAllocatesNothing(t *testing.T) {
 	m := newGaussModel(3, gaussData(20, []float64{1, 2, 3}))
 	p := Posterior{NBeta: 10, Gamma: 1, Center: []float64{0, 0, 0}}
 	rng := rand.New(rand.NewPCG(1, 1))
 	batch := []int{1, 5, 7}
-	for _, k := range []Kernel{SGLD{Epsilon: 1e-3}, SGLD{Epsilon: 1e-3, Mask: []bool{true, false, true}}, RMSPropSGLD{Epsilon: 1e-3}} {
+	for _, k := range []Kernel{SGLD{Epsilon: 1e-3}, SGLD{Epsilon: 1e-3, Mask: []bool{true, false, true}}, RMSPropSGLD{Epsilon: 1e-3},
+		SGNHT{Epsilon: 1e-3}, SGNHT{Epsilon: 1e-3, Mask: []bool{true, false, true}}} {
 		s, _ := k.Init(&p, p.Center)
 		if a := testing.AllocsPerRun(100, func() { s.Step(m, batch, rng) }); a != 0 {
 			t.Errorf("%T.Step allocates %v per step", k, a)
@@ -102,6 +153,7 @@ func TestInvalidKernels(t *testing.T) {
 	for _, k := range []Kernel{
 		SGLD{}, SGLD{Epsilon: -1}, SGLD{Epsilon: math.NaN()}, SGLD{Epsilon: 1, Mask: []bool{true}},
 		SGLD{Epsilon: 1, Mask: []bool{false, false}}, RMSPropSGLD{Epsilon: 1, Alpha: 1.5},
+		SGNHT{}, SGNHT{Epsilon: 1, Diffusion: -1}, SGNHT{Epsilon: 1, Diffusion: math.NaN()}, SGNHT{Epsilon: 1, Mask: []bool{false, false}},
 	} {
 		if _, err := k.Init(&p, p.Center); err == nil {
 			t.Errorf("%#v: no error", k)

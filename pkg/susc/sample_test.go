@@ -14,11 +14,16 @@ import (
 func TestWorkersGiveBitIdenticalResults(t *testing.T) {
 	m := newGaussModel(2, gaussData(40, []float64{1, -1}))
 	p := Posterior{NBeta: 20, Gamma: 5, Center: []float64{0, 0}}
-	for _, bs := range []int{0, 7} {
+	for _, c := range []struct {
+		bs int
+		k  Kernel
+	}{{0, SGLD{Epsilon: 1e-3}}, {7, SGLD{Epsilon: 1e-3}}, {7, SGNHT{Epsilon: 1e-4}}} {
+		bs := c.bs
+		_, mala := c.k.(SGLD)
 		var ref *Result
 		for _, workers := range []int{1, 3, 8} {
-			r := Run{Chains: 6, Draws: 50, BurnIn: 20, Thin: 3, BatchSize: bs, Workers: workers, Seed: 42, KeepTrace: true, MALA: true, Batches: 2}
-			res, err := Sample(context.Background(), m, p, SGLD{Epsilon: 1e-3}, r, PointLosses("l", []int{0, 3, 9}), Param("w0", 0))
+			r := Run{Chains: 6, Draws: 50, BurnIn: 20, Thin: 3, BatchSize: bs, Workers: workers, Seed: 42, KeepTrace: true, MALA: mala, Batches: 2}
+			res, err := Sample(context.Background(), m, p, c.k, r, PointLosses("l", []int{0, 3, 9}), Param("w0", 0))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -27,7 +32,7 @@ func TestWorkersGiveBitIdenticalResults(t *testing.T) {
 				continue
 			}
 			if !reflect.DeepEqual(ref.Chains, res.Chains) {
-				t.Errorf("batch %d: %d workers differ from 1 worker", bs, workers)
+				t.Errorf("%T, batch %d: %d workers differ from 1 worker", c.k, bs, workers)
 			}
 		}
 		if reflect.DeepEqual(ref.Chains[0].Trace, ref.Chains[1].Trace) {
