@@ -111,7 +111,7 @@ func TestSampleAllocationDoesNotGrowWithSteps(t *testing.T) {
 	p := Posterior{NBeta: 10, Gamma: 1, Center: []float64{0, 0}}
 	allocs := func(draws int) float64 {
 		return testing.AllocsPerRun(3, func() {
-			Sample(context.Background(), m, p, SGLD{Epsilon: 1e-3}, Run{Chains: 2, Workers: 1, Draws: draws, Thin: 5, BatchSize: 5, MALA: true}, Param("w", 0), PointLosses("l", nil))
+			Sample(context.Background(), m, p, SGLD{Epsilon: 1e-3}, Run{Chains: 2, Workers: 1, Draws: draws, Thin: 5, BatchSize: 5, MALA: true, PointStats: true}, Param("w", 0), PointLosses("l", nil))
 		})
 	}
 	if a, b := allocs(10), allocs(10000); b > a {

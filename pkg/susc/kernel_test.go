@@ -186,3 +186,63 @@ func TestNewBudget(t *testing.T) {
 	}()
 	NewBudget(0.2, 1, 10, 1, 1)
 }
+
+// TestStepRecordsNorms checks the norms a recorded step reports
+// (docs/theory.md §8.7) against a hand computation from the gradient at
+// the position before the step and the same normal draws, for every
+// kernel of the package, and that the recorded step moves the chain
+// exactly as Step.
+func TestStepRecordsNorms(t *testing.T) {
+	m := newGaussModel(3, gaussData(10, []float64{1, -1, 0.5}))
+	p := Posterior{NBeta: 5, Gamma: 2, Center: []float64{0.5, 0, 0.1}, WeightDecay: 1}
+	w0 := []float64{0.9, -0.3, 0.4}
+	mask := []bool{true, false, true}
+	for _, k := range []Kernel{SGLD{Epsilon: 0.01}, SGLD{Epsilon: 0.01, Mask: mask}, RMSPropSGLD{Epsilon: 0.01}, SGNHT{Epsilon: 0.01, Diffusion: 0.3, Mask: mask}} {
+		a, _ := k.Init(&p, w0)
+		b, _ := k.Init(&p, w0)
+		moving := []int{0, 1, 2}
+		if k.Masked() {
+			moving = []int{0, 2}
+		}
+		g := make([]float64, 3)
+		m.LossGrad(g, w0, nil)
+		ref := rand.New(rand.NewPCG(7, 8))
+		if _, ok := k.(SGNHT); ok {
+			for range moving {
+				ref.NormFloat64() // the initial velocity
+			}
+		}
+		var drift, loc, noise float64
+		for _, i := range moving {
+			prior := p.Gamma*(w0[i]-p.Center[i]) + p.WeightDecay*w0[i]
+			force := p.NBeta*g[i] + prior
+			z := ref.NormFloat64()
+			scale, sd := 0.005, math.Sqrt(0.01) // SGLD: (ε/2)·force, √ε·ξ
+			switch k.(type) {
+			case RMSPropSGLD:
+				G := 1 / (math.Sqrt(0.01*g[i]*g[i]) + 0.1)
+				scale, sd = 0.005*G, math.Sqrt(0.01*G)
+			case SGNHT:
+				scale, sd = 0.01, math.Sqrt(2*0.3*0.01) // ε·force, √(2aε)·ξ
+			}
+			drift += scale * force * scale * force
+			loc += scale * prior * scale * prior
+			noise += sd * z * sd * z
+		}
+		info := a.(recorder).stepRecorded(m, nil, rand.New(rand.NewPCG(7, 8)))
+		plain := b.Step(m, nil, rand.New(rand.NewPCG(7, 8)))
+		for name, pair := range map[string][2]float64{"drift": {info.Drift, math.Sqrt(drift)}, "localization": {info.Localization, math.Sqrt(loc)}, "noise": {info.Noise, math.Sqrt(noise)}} {
+			if math.Abs(pair[0]-pair[1]) > 1e-12*pair[1] || pair[1] == 0 {
+				t.Errorf("%T (masked %v): %s norm %v, want %v", k, k.Masked(), name, pair[0], pair[1])
+			}
+		}
+		if plain.Drift != 0 || plain.Noise != 0 || plain.Localization != 0 || plain.Loss != info.Loss {
+			t.Errorf("%T: Step reported %+v", k, plain)
+		}
+		for i := range w0 {
+			if math.Float64bits(a.Position()[i]) != math.Float64bits(b.Position()[i]) {
+				t.Errorf("%T: the recorded step moved coordinate %d to %v, Step to %v", k, i, a.Position()[i], b.Position()[i])
+			}
+		}
+	}
+}

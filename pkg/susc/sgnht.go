@@ -74,6 +74,16 @@ type sgnhtState struct {
 
 // Step implements State. It allocates nothing.
 func (s *sgnhtState) Step(m Model, batch []int, rng *rand.Rand) Info {
+	return s.step(m, batch, rng, false)
+}
+
+// stepRecorded implements recorder: the norms of the velocity's gradient
+// kick ε∇U (Drift), its prior part, and the noise √(2aε)ξ.
+func (s *sgnhtState) stepRecorded(m Model, batch []int, rng *rand.Rand) Info {
+	return s.step(m, batch, rng, true)
+}
+
+func (s *sgnhtState) step(m Model, batch []int, rng *rand.Rand, rec bool) Info {
 	loss := m.LossGrad(s.grad, s.w, batch)
 	w, g, v := s.w, s.grad, s.v
 	if !s.started {
@@ -82,14 +92,26 @@ func (s *sgnhtState) Step(m Model, batch []int, rng *rand.Rand) Info {
 	}
 	nb, gamma, c := s.post.NBeta, s.gamma, s.anchor
 	eps, sd, keep := s.eps, s.sd, 1-s.alpha
-	var kin float64
+	var kin, d2, l2, n2 float64
 	s.each(func(i int) {
-		v[i] = keep*v[i] - eps*(nb*g[i]+gamma*(w[i]-c[i])) + sd*rng.NormFloat64()
+		prior := gamma * (w[i] - c[i])
+		kick := eps * (nb*g[i] + prior)
+		z := sd * rng.NormFloat64()
+		if rec {
+			lm := eps * prior
+			d2 += kick * kick
+			l2 += lm * lm
+			n2 += z * z
+		}
+		v[i] = keep*v[i] - kick + z
 		w[i] += v[i]
 		kin += v[i] * v[i]
 	})
 	s.alpha += kin*s.invDim - eps
-	return Info{Loss: loss}
+	if !rec {
+		return Info{Loss: loss}
+	}
+	return Info{Loss: loss, Drift: math.Sqrt(d2), Localization: math.Sqrt(l2), Noise: math.Sqrt(n2)}
 }
 
 // each calls f for every moving coordinate, in order.
