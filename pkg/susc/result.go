@@ -106,7 +106,7 @@ type Chain struct {
 	// always (docs/theory.md §8.7). A kernel that reports no norms (one
 	// outside this package) leaves those three traces empty and sums zero.
 	DistTrace, DriftTrace, LocalizationTrace, NoiseTrace []float64
-	DistSq, DriftSq, LocalizationSq, NoiseSq            float64
+	DistSq, DriftSq, LocalizationSq, NoiseSq             float64
 	// PointMean[u][i], PointM2[u][i] and PointLogMeanExp[u][i] are, for
 	// unit u (the draws of Units[u]) and sample i, the mean of l_i(w) over
 	// the unit's draws, the sum of squared deviations from that mean, and
