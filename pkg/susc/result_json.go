@@ -232,7 +232,7 @@ func (r *Result) check() error {
 		switch {
 		case ch.Draws < 0 || ch.Draws > s.Draws || n != ch.Draws:
 			return fmt.Errorf("susc: result: chain %d has %d draws, its units %d (at most %d)", c, ch.Draws, n, s.Draws)
-		case ch.Trace != nil && len(ch.Trace) != ch.Draws*r.DrawDim:
+		case ch.Trace != nil && (len(ch.Trace)%r.DrawDim != 0 || len(ch.Trace)/r.DrawDim != ch.Draws): // no product: it could overflow
 			return fmt.Errorf("susc: result: chain %d trace of %d values for %d draws of %d", c, len(ch.Trace), ch.Draws, r.DrawDim)
 		case ch.MALATrace != nil && len(ch.MALATrace) != ch.MALACount:
 			return fmt.Errorf("susc: result: chain %d MALA trace of %d values for %d draws", c, len(ch.MALATrace), ch.MALACount)

@@ -127,7 +127,7 @@ func WriteTrace(w io.Writer, r *susc.Result) error {
 		if ch.Draws > 0 && len(ch.Trace) == 0 {
 			return fmt.Errorf("csvio: no trace kept; set Run.KeepTrace")
 		}
-		if len(ch.Trace) < ch.Draws*r.DrawDim {
+		if r.DrawDim < 1 || len(ch.Trace)/r.DrawDim < ch.Draws {
 			return fmt.Errorf("csvio: chain %d has a trace of %d values for %d draws of %d", c, len(ch.Trace), ch.Draws, r.DrawDim)
 		}
 		for k := range ch.Draws {
