@@ -27,7 +27,8 @@ type CalibrationPoint struct {
 	// are NaN (and PerChain nil) if the point has no estimate (Err != nil).
 	LLC LLC
 	// MALA is the MALA acceptance probability averaged over draws and chains
-	// (NaN if Err != nil). Near 1 means the step is small for the curvature
+	// (NaN if Err != nil, or for a kernel without a Langevin proposal such
+	// as SGNHT). Near 1 means the step is small for the curvature
 	// the chains meet; it says nothing about mixing.
 	MALA float64
 	// Err is nil, or why the point has no estimate: the errors.Join of the
@@ -100,7 +101,8 @@ func (c *Calibration) LargestStable(i int) int {
 // replaced by the grid's nβ (p.NBeta must be left 0: the grid sets it) and
 // the kernel g.Kernel(ε), and returns per point the LLC estimate and the
 // mean MALA acceptance. Run r is used as given at every point, with MALA
-// switched on, and the same Seed everywhere (common random numbers: nearby
+// switched on (for kernels with a Langevin proposal; with SGNHT the
+// acceptance is NaN), and the same Seed everywhere (common random numbers: nearby
 // points differ by their setting, not by their noise). Points run one after
 // another, the chains of each in parallel (r.Workers). r.Progress, if set,
 // follows the whole grid.
@@ -133,6 +135,7 @@ func Calibrate(ctx context.Context, m Model, p Posterior, g CalibrationGrid, r R
 	if m == nil {
 		return nil, errors.New("susc: nil model")
 	}
+	mala := true // MALA only for kernels with a Langevin proposal (not SGNHT)
 	for _, nb := range g.NBetas {
 		q := p
 		q.NBeta = nb
@@ -144,12 +147,16 @@ func Calibrate(ctx context.Context, m Model, p Posterior, g CalibrationGrid, r R
 			if k == nil {
 				return nil, fmt.Errorf("susc: Calibrate: nil kernel for ε = %v", eps)
 			}
-			if _, err := k.Init(&q, q.Center); err != nil {
+			s, err := k.Init(&q, q.Center)
+			if err != nil {
 				return nil, err
+			}
+			if _, ok := s.(langevin); !ok {
+				mala = false
 			}
 		}
 	}
-	r.MALA = true
+	r.MALA = mala
 	d := r.withDefaults()
 	perPoint := d.Chains * (d.BurnIn + d.Draws*d.Thin)
 	npts := len(g.NBetas) * len(g.Epsilons)
@@ -197,7 +204,7 @@ func Calibrate(ctx context.Context, m Model, p Posterior, g CalibrationGrid, r R
 			if err == nil {
 				pt.LLC, err = res.LLC()
 			}
-			if err == nil {
+			if err == nil && mala {
 				var acc []float64
 				acc, err = res.MALA()
 				pt.MALA = stat.Mean(acc, nil)

@@ -128,6 +128,29 @@ func TestCalibratePointIsSample(t *testing.T) {
 	}
 }
 
+// With SGNHT, which has no Langevin proposal, the sweep runs without MALA:
+// each point is Sample's run and its acceptance is NaN.
+func TestCalibrateSGNHT(t *testing.T) {
+	data := toy.GaussianMeanData(rand.New(rand.NewPCG(3, 4)), 50, []float64{1}, 1)
+	post := susc.Posterior{Gamma: 2, Center: data.Mean()}
+	grid := susc.CalibrationGrid{NBetas: []float64{50}, Epsilons: []float64{1e-4, 1e-3},
+		Kernel: func(eps float64) susc.Kernel { return susc.SGNHT{Epsilon: eps} }}
+	run := susc.Run{Chains: 3, Draws: 50, BurnIn: 100, Thin: 7, Seed: 9}
+	cal, err := susc.Calibrate(context.Background(), data, post, grid, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post.NBeta = 50
+	res, err := susc.Sample(context.Background(), data, post, susc.SGNHT{Epsilon: 1e-3}, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	llc, _ := res.LLC()
+	if p := cal.Points[0][1]; !reflect.DeepEqual(llc.PerChain, p.LLC.PerChain) || !math.IsNaN(p.MALA) || p.Err != nil {
+		t.Errorf("grid point LLC %v (MALA %v, err %v), Sample %v", p.LLC.PerChain, p.MALA, p.Err, llc.PerChain)
+	}
+}
+
 // TestCalibrateCancel cancels a 1 × 3 grid three ways and checks every point
 // after the cancellation: in the middle of point 1 (Sample returns the
 // context's error with a partial Result), before any work, and between two

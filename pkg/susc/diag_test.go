@@ -77,6 +77,21 @@ func TestMALAAcceptanceFormula(t *testing.T) {
 	if got := ms.acceptance(s.(langevin), m); math.Abs(got-want) > 1e-12 {
 		t.Errorf("acceptance %v, want %v", got, want)
 	}
+	// With weight decay δ (docs/theory.md §2.9), U gains (δ/2)w² and U' gains δw.
+	pd := p
+	pd.WeightDecay = 4
+	sd, _ := SGLD{Epsilon: 0.3}.Init(&pd, []float64{0.1})
+	ms.prev[0], sd.Position()[0] = 0.9, 0.1 // the move 0.9 → 0.1, which a Metropolis test would refuse sometimes
+	Ud := func(w float64) float64 { return U(w) + 2*w*w }
+	dUd := func(w float64) float64 { return dU(w) + 4*w }
+	logqd := func(to, from float64) float64 {
+		mu := from - 0.15*dUd(from)
+		return -(to - mu) * (to - mu) / (2 * 0.3)
+	}
+	want = math.Min(1, math.Exp(Ud(0.9)-Ud(0.1)+logqd(0.9, 0.1)-logqd(0.1, 0.9)))
+	if got := ms.acceptance(sd.(langevin), m); math.Abs(got-want) > 1e-12 || want > 0.999 {
+		t.Errorf("with weight decay: acceptance %v, want %v (< 0.999)", got, want)
+	}
 	// Small steps are nearly exact, large ones are not.
 	accept := func(eps float64) float64 {
 		res, err := Sample(context.Background(), m, p, SGLD{Epsilon: eps}, Run{Chains: 2, Draws: 2000, Seed: 1, MALA: true})
@@ -96,7 +111,7 @@ func TestSampleAllocationDoesNotGrowWithSteps(t *testing.T) {
 	p := Posterior{NBeta: 10, Gamma: 1, Center: []float64{0, 0}}
 	allocs := func(draws int) float64 {
 		return testing.AllocsPerRun(3, func() {
-			Sample(context.Background(), m, p, SGLD{Epsilon: 1e-3}, Run{Chains: 2, Workers: 1, Draws: draws, Thin: 5, BatchSize: 5, MALA: true}, Param("w", 0), PointLosses("l", nil))
+			Sample(context.Background(), m, p, SGLD{Epsilon: 1e-3}, Run{Chains: 2, Workers: 1, Draws: draws, Thin: 5, BatchSize: 5, MALA: true, PointStats: true}, Param("w", 0), PointLosses("l", nil))
 		})
 	}
 	if a, b := allocs(10), allocs(10000); b > a {
@@ -158,33 +173,5 @@ func TestResultRoundTrips(t *testing.T) {
 	var llcBack LLC
 	if err := ReadJSON(&buf, &llcBack); err != nil || !reflect.DeepEqual(llc, llcBack) {
 		t.Errorf("LLC JSON round trip: %+v vs %+v (%v)", llcBack, llc, err)
-	}
-	// CSV.
-	buf.Reset()
-	if err := WriteMatrixCSV(&buf, sm.Rows, sm.Cols, sm.Cov); err != nil {
-		t.Fatal(err)
-	}
-	rows, cols, cov, err := ReadMatrixCSV(&buf)
-	if err != nil || !reflect.DeepEqual(rows, sm.Rows) || !reflect.DeepEqual(cols, sm.Cols) || !reflect.DeepEqual(cov, sm.Cov) {
-		t.Errorf("matrix CSV round trip: %v %v %v", rows, cols, err)
-	}
-	buf.Reset()
-	if err := WriteTraceCSV(&buf, res); err != nil {
-		t.Fatal(err)
-	}
-	tt, err := ReadTraceCSV(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := res.Trace("l", 1)
-	for c := range want {
-		for k := range want[c] {
-			if tt.Values[c][k][3] != want[c][k] {
-				t.Fatalf("trace CSV chain %d draw %d: %v vs %v", c, k, tt.Values[c][k][3], want[c][k])
-			}
-		}
-	}
-	if tt.Labels[3] != "l[4]" {
-		t.Errorf("trace labels %v", tt.Labels)
 	}
 }

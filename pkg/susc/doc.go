@@ -12,7 +12,8 @@
 //	p(w) ∝ exp( -nβ L_n(w) - (γ/2) ||w - w*||² )
 //
 // nβ is always explicit (NOverLogN gives n/log n); γ localizes at w*;
-// PriorOnly is the nβ = 0 control.
+// PriorOnly is the nβ = 0 control. Posterior.WeightDecay adds an optional
+// Gaussian prior (δ/2)||w||² centred at zero (docs/theory.md §2.9).
 //
 // # Kernels and the driver
 //
@@ -24,11 +25,20 @@
 //	w ← w - (ε/2) [ nβ ∇L_B(w) + γ (w - w*) ] + √ε · N(0, I)
 //
 // RMSPropSGLD scales drift by G = 1/(√V + δ) and noise by √G
-// (docs/theory.md §2.2). A mask (WithMask) freezes weights outside a component
+// (docs/theory.md §2.2). SGNHT, the stochastic gradient Nosé–Hoover
+// thermostat, moves a velocity v with a scalar friction α that keeps the
+// kinetic energy at its target (docs/theory.md §2.8):
+//
+//	v ← (1 - α) v - ε ∇U(w) + √(2aε) · N(0, I),   w ← w + v,   α ← α + ||v||²/d - ε
+//
+// A mask (WithMask) freezes weights outside a component
 // (docs/theory.md §2.3). Sample runs chains in parallel from w*, discards
 // burn-in, keeps every Thin-th step and evaluates, at each draw, the
 // full-batch loss L_n(w) (coordinate "loss") and the Observables
-// (docs/theory.md §2.4). Chain c draws its noise and batch order from streams
+// (docs/theory.md §2.4), and records the distance ||w - w*|| and the norms
+// of the step's drift, localization and noise (docs/theory.md §8.7);
+// Run.PointStats adds per-sample streaming statistics for the functional
+// variance and WAIC (docs/theory.md §8.6). Chain c draws its noise and batch order from streams
 // derived from (Seed, c) alone, so results are bit-identical for any number of
 // Workers. Statistics stream: co-moments per chain and batch of draws
 // (Moments), so memory does not grow with the number of draws unless

@@ -3,6 +3,7 @@ package susc_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"susclab/pkg/susc"
@@ -102,4 +103,24 @@ func ExampleCalibrate() {
 	// nβ = 100, ε = 0.01: ε(nβ+γ) = 1.01, diverged false
 	// nβ = 100, ε = 0.1: ε(nβ+γ) = 10.10, diverged true
 	// nβ = 100: largest stable ε = 0.01
+}
+
+// SGNHT on the same regular model as ExampleResult_LLC: a time step h with
+// ε = h² and friction A per unit time, a = hA (docs/theory.md §2.8). The
+// posterior has curvature k = nβ + γ in every direction; h = 0.05/√k.
+func ExampleSGNHT() {
+	data := toy.GaussianMeanData(rand.New(rand.NewPCG(3, 4)), 1000, []float64{1, 2, 3}, 1)
+	nb := susc.NOverLogN(data.NumData())
+	post := susc.Posterior{NBeta: nb, Gamma: 1, Center: data.Mean()}
+	h := 0.05 / math.Sqrt(nb+1)
+	res, err := susc.Sample(context.Background(), data, post, susc.SGNHT{Epsilon: h * h, Diffusion: h * 1},
+		susc.Run{Chains: 4, Draws: 2000, BurnIn: 500, Thin: 20, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	llc, _ := res.LLC()
+	fmt.Printf("LLC = %.1f (exact d nβ/(2(nβ + γ)) = %.1f)\n", llc.Mean, 3*nb/(2*(nb+1)))
+	// Output:
+	// LLC = 1.5 (exact d nβ/(2(nβ + γ)) = 1.5)
 }

@@ -3,7 +3,6 @@ package susc
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"testing"
 )
 
@@ -35,7 +34,6 @@ func FuzzReadResultJSON(f *testing.F) {
 			r.SusceptibilityMatrix(o.Name, LossName)
 			r.BIF(o.Name, LossName)
 		}
-		WriteTraceCSV(&bytes.Buffer{}, &r)
 	})
 }
 
@@ -70,36 +68,6 @@ func FuzzReadMatrixJSON(f *testing.F) {
 		if ReadJSON(bytes.NewReader(b), &su) == nil {
 			su.Chi()
 			su.Response()
-		}
-	})
-}
-
-func FuzzReadCSV(f *testing.F) {
-	res := sampleResultN(f, 1, 3, 4, true)
-	var buf bytes.Buffer
-	WriteTraceCSV(&buf, res)
-	f.Add(buf.Bytes())
-	f.Add(buf.Bytes()[:buf.Len()-3])
-	sm, _ := res.SusceptibilityMatrix("l", "dL")
-	buf.Reset()
-	WriteMatrixCSV(&buf, sm.Rows, sm.Cols, sm.Cov)
-	f.Add(buf.Bytes())
-	f.Add([]byte("chain,draw,a\n0,0,1\n0,2,3\n"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if tt, err := ReadTraceCSV(bytes.NewReader(b)); err == nil {
-			for _, c := range tt.Values {
-				for _, row := range c {
-					if len(row) != len(tt.Labels) {
-						t.Fatalf("row of %d values for %d labels", len(row), len(tt.Labels))
-					}
-				}
-			}
-		}
-		if rows, cols, m, err := ReadMatrixCSV(strings.NewReader(string(b))); err == nil {
-			r, c := m.Dims()
-			if r != len(rows) || c != len(cols) {
-				t.Fatalf("%d×%d matrix with %d row and %d column labels", r, c, len(rows), len(cols))
-			}
 		}
 	})
 }

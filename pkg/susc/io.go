@@ -1,22 +1,20 @@
 package susc
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 
 	"susclab/internal/jsonx"
 
 	"gonum.org/v1/gonum/mat"
 )
 
-// Results are written as plain CSV and JSON so that they can be analysed
-// elsewhere. NaN and ±Inf (a standard error from a single chain, say) are
-// written as the strings "NaN", "+Inf" and "-Inf" in JSON, and as Go's
-// float formatting in CSV; the readers accept them back.
+// Results are written as JSON so that they can be analysed elsewhere (CSV is
+// package csvio). NaN and ±Inf (a standard error from a single chain, say)
+// are written as the strings "NaN", "+Inf" and "-Inf"; the readers accept
+// them back.
 
 type jsonEstimate struct {
 	Value jsonx.Float `json:"value"`
@@ -199,163 +197,4 @@ func WriteJSON(w io.Writer, v any) error {
 // ReadJSON reads JSON written by WriteJSON into v (a pointer).
 func ReadJSON(r io.Reader, v any) error {
 	return json.NewDecoder(r).Decode(v)
-}
-
-// WriteMatrixCSV writes m as CSV with a header row of column labels and a
-// first column of row labels (labels may be nil: indices are used).
-func WriteMatrixCSV(w io.Writer, rows, cols []string, m mat.Matrix) error {
-	r, c := m.Dims()
-	cw := csv.NewWriter(w)
-	head := []string{""}
-	for k := range c {
-		head = append(head, labelAt(cols, k))
-	}
-	if err := cw.Write(head); err != nil {
-		return err
-	}
-	rec := make([]string, c+1)
-	for i := range r {
-		rec[0] = labelAt(rows, i)
-		for k := range c {
-			rec[k+1] = strconv.FormatFloat(m.At(i, k), 'g', -1, 64)
-		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-func labelAt(l []string, i int) string {
-	if l == nil {
-		return strconv.Itoa(i)
-	}
-	return l[i]
-}
-
-// ReadMatrixCSV reads what WriteMatrixCSV writes. A file that does not end
-// with a newline (cut short) is an error.
-func ReadMatrixCSV(r io.Reader) (rows, cols []string, m *mat.Dense, err error) {
-	recs, err := readCSV(r, "matrix")
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if len(recs) < 2 || len(recs[0]) < 2 {
-		return nil, nil, nil, fmt.Errorf("susc: matrix CSV has no data")
-	}
-	cols = recs[0][1:]
-	m = mat.NewDense(len(recs)-1, len(cols), nil)
-	for i, rec := range recs[1:] {
-		rows = append(rows, rec[0])
-		for k, s := range rec[1:] {
-			x, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				return nil, nil, nil, fmt.Errorf("susc: matrix CSV row %d: %v", i+1, err)
-			}
-			m.Set(i, k, x)
-		}
-	}
-	return rows, cols, m, nil
-}
-
-// lastByte remembers the last byte read through it.
-type lastByte struct {
-	r    io.Reader
-	last byte
-	n    int64
-}
-
-func (l *lastByte) Read(p []byte) (int, error) {
-	n, err := l.r.Read(p)
-	if n > 0 {
-		l.last = p[n-1]
-		l.n += int64(n)
-	}
-	return n, err
-}
-
-// readCSV reads every record and checks that the input ended with a
-// newline, as every file the writers make does.
-func readCSV(r io.Reader, what string) ([][]string, error) {
-	lb := &lastByte{r: r}
-	recs, err := csv.NewReader(lb).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("susc: %s CSV: %w", what, err)
-	}
-	if lb.n > 0 && lb.last != '\n' {
-		return nil, fmt.Errorf("susc: %s CSV does not end with a newline: the file was cut short", what)
-	}
-	return recs, nil
-}
-
-// WriteTraceCSV writes every kept draw (Run.KeepTrace) as one row:
-// chain, draw, then one column per coordinate of the draw vector, labelled
-// like Labels.
-func WriteTraceCSV(w io.Writer, r *Result) error {
-	cw := csv.NewWriter(w)
-	head := []string{"chain", "draw"}
-	for _, o := range r.Observables {
-		for j := range o.Dim {
-			head = append(head, o.label(j))
-		}
-	}
-	if err := cw.Write(head); err != nil {
-		return err
-	}
-	rec := make([]string, len(head))
-	for c, ch := range r.Chains {
-		if ch.Draws > 0 && len(ch.Trace) == 0 {
-			return fmt.Errorf("susc: no trace kept; set Run.KeepTrace")
-		}
-		for k := range ch.Draws {
-			rec[0], rec[1] = strconv.Itoa(c), strconv.Itoa(k)
-			for j, x := range ch.Trace[k*r.DrawDim : (k+1)*r.DrawDim] {
-				rec[j+2] = strconv.FormatFloat(x, 'g', -1, 64)
-			}
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// TraceTable is a trace read back from CSV: Values[c][k] is the draw vector
-// of draw k of chain c, with column labels Labels.
-type TraceTable struct {
-	Labels []string
-	Values [][][]float64
-}
-
-// ReadTraceCSV reads what WriteTraceCSV writes. A file that does not end
-// with a newline (cut short, perhaps inside its last number) is an error.
-func ReadTraceCSV(r io.Reader) (*TraceTable, error) {
-	recs, err := readCSV(r, "trace")
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) < 1 || len(recs[0]) < 3 || recs[0][0] != "chain" || recs[0][1] != "draw" {
-		return nil, fmt.Errorf("susc: not a trace CSV (want header chain,draw,...)")
-	}
-	t := &TraceTable{Labels: recs[0][2:]}
-	for i, rec := range recs[1:] {
-		c, err1 := strconv.Atoi(rec[0])
-		k, err2 := strconv.Atoi(rec[1])
-		if err1 != nil || err2 != nil || c < 0 || c > len(t.Values) || (c < len(t.Values) && k != len(t.Values[c])) || (c == len(t.Values) && k != 0) {
-			return nil, fmt.Errorf("susc: trace CSV line %d: chain/draw out of order", i+2)
-		}
-		if c == len(t.Values) {
-			t.Values = append(t.Values, nil)
-		}
-		row := make([]float64, len(t.Labels))
-		for j, s := range rec[2:] {
-			if row[j], err = strconv.ParseFloat(s, 64); err != nil {
-				return nil, fmt.Errorf("susc: trace CSV line %d: %v", i+2, err)
-			}
-		}
-		t.Values[c] = append(t.Values[c], row)
-	}
-	return t, nil
 }

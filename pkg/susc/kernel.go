@@ -37,6 +37,21 @@ type State interface {
 type Info struct {
 	// Loss is the mean batch loss L_B at the position before the step.
 	Loss float64
+	// Drift, Localization and Noise are the Euclidean norms, over the
+	// moving coordinates, of the step's terms (docs/theory.md §8.7): the
+	// whole deterministic move (for SGLD (ε/2)∇U(w), the loss's force and
+	// the prior's together), its prior part ((ε/2)(γ(w - w*) + δw) for
+	// SGLD) and the random move (√ε ξ for SGLD). Step leaves them zero: the
+	// driver asks the package's kernels for them at draws only, so the
+	// steps between draws cost nothing more (Chain.DriftTrace and others).
+	Drift, Localization, Noise float64
+}
+
+// recorder is implemented by states that can report the norms of a step's
+// terms (Info.Drift, Localization, Noise); the driver calls stepRecorded in
+// place of Step at draws. It must move the chain exactly as Step does.
+type recorder interface {
+	stepRecorded(m Model, batch []int, rng *rand.Rand) Info
 }
 
 // multiStepper is implemented by states that take many steps in one call,
@@ -60,6 +75,10 @@ type langevinCore struct {
 	post    *Posterior
 	eps     float64
 	sqrtEps float64
+	// gamma and anchor are the prior force's strength and centre
+	// (Posterior.prior): γ and w* without weight decay.
+	gamma   float64
+	anchor  []float64
 	w, grad []float64
 	active  []int // nil: all coordinates move
 }
@@ -81,6 +100,7 @@ func newLangevinCore(eps float64, mask []bool, p *Posterior, w0 []float64) (lang
 	}
 	c := langevinCore{post: p, eps: eps, sqrtEps: math.Sqrt(eps),
 		w: append([]float64(nil), w0...), grad: make([]float64, d)}
+	c.gamma, c.anchor = p.prior()
 	if mask != nil {
 		if len(mask) != d {
 			return langevinCore{}, fmt.Errorf("susc: Mask has length %d, model dimension is %d", len(mask), d)
@@ -103,7 +123,9 @@ func newLangevinCore(eps float64, mask []bool, p *Posterior, w0 []float64) (lang
 //
 //	w ← w - (ε/2) [ nβ ∇L_B(w) + γ (w - w*) ] + √ε · N(0, I)
 //
-// which is unadjusted Langevin with step ε/2 on U = nβ L + (γ/2)||w - w*||².
+// which is unadjusted Langevin with step ε/2 on U = nβ L + (γ/2)||w - w*||²
+// (plus δ w in the bracket and (δ/2)||w||² in U with Posterior.WeightDecay,
+// docs/theory.md §2.9).
 // Masked-out coordinates get no drift, no prior force and no noise.
 type SGLD struct {
 	// Epsilon is ε ("lr" in devinterp). Required, > 0.
@@ -151,8 +173,7 @@ func (s *sgldState) proposal() (*Posterior, float64, []float64, []int) {
 // Step implements State. It allocates nothing.
 func (s *sgldState) Step(m Model, batch []int, rng *rand.Rand) Info {
 	loss := m.LossGrad(s.grad, s.w, batch)
-	p := s.post
-	nb, gamma, c := p.NBeta, p.Gamma, p.Center
+	nb, gamma, c := s.post.NBeta, s.gamma, s.anchor
 	half, sd := 0.5*s.eps, s.sd
 	w, g := s.w, s.grad
 	if s.active == nil {
@@ -171,6 +192,36 @@ func (s *sgldState) Step(m Model, batch []int, rng *rand.Rand) Info {
 	return Info{Loss: loss}
 }
 
+// stepRecorded implements recorder: Step, with the norms of its terms. The
+// update is Step's, written with the terms named, bit for bit the same.
+func (s *sgldState) stepRecorded(m Model, batch []int, rng *rand.Rand) Info {
+	loss := m.LossGrad(s.grad, s.w, batch)
+	nb, gamma, c := s.post.NBeta, s.gamma, s.anchor
+	half, sd := 0.5*s.eps, s.sd
+	w, g := s.w, s.grad
+	var d2, l2, n2 float64
+	update := func(i int) {
+		prior := gamma * (w[i] - c[i])
+		drift := nb*g[i] + prior
+		z := sd * rng.NormFloat64()
+		dm, lm := half*drift, half*prior
+		d2 += dm * dm
+		l2 += lm * lm
+		n2 += z * z
+		w[i] += -half*drift + z
+	}
+	if s.active == nil {
+		for i := range w {
+			update(i)
+		}
+	} else {
+		for _, i := range s.active {
+			update(i)
+		}
+	}
+	return Info{Loss: loss, Drift: math.Sqrt(d2), Localization: math.Sqrt(l2), Noise: math.Sqrt(n2)}
+}
+
 // steps implements multiStepper: Step n times, with the unmasked noisy
 // update inlined. The update loop repeats Step's on purpose: a shared
 // function is not inlined and costs about 15% on normal crossing.
@@ -186,11 +237,10 @@ func (s *sgldState) steps(m Model, batches *batcher, rng *rand.Rand, n int) (int
 		}
 		return n, loss
 	}
-	p := s.post
-	nb, gamma := p.NBeta, p.Gamma
+	nb, gamma := s.post.NBeta, s.gamma
 	half, sd := 0.5*s.eps, s.sd
 	w := s.w
-	g, c := s.grad[:len(w)], p.Center[:len(w)]
+	g, c := s.grad[:len(w)], s.anchor[:len(w)]
 	for t := range n {
 		loss = m.LossGrad(g, w, batches.next())
 		for i := range w {
@@ -270,18 +320,37 @@ func (s *rmspropState) proposal() (*Posterior, float64, []float64, []int) {
 
 // Step implements State. It allocates nothing.
 func (s *rmspropState) Step(m Model, batch []int, rng *rand.Rand) Info {
+	return s.step(m, batch, rng, false)
+}
+
+// stepRecorded implements recorder.
+func (s *rmspropState) stepRecorded(m Model, batch []int, rng *rand.Rand) Info {
+	return s.step(m, batch, rng, true)
+}
+
+// step is Step, with the norms of its terms if rec (the terms are
+// computed either way, so the move is the same bit for bit).
+func (s *rmspropState) step(m Model, batch []int, rng *rand.Rand, rec bool) Info {
 	loss := m.LossGrad(s.grad, s.w, batch)
-	p := s.post
-	nb, gamma, c := p.NBeta, p.Gamma, p.Center
+	nb, gamma, c := s.post.NBeta, s.gamma, s.anchor
 	alpha, delta := s.alpha, s.delta
 	half, sqEps := 0.5*s.eps, s.sqrtEps
 	w, g, v, pre := s.w, s.grad, s.squareAvg, s.precond
+	var d2, l2, n2 float64
 	update := func(i int) {
 		v[i] = alpha*v[i] + (1-alpha)*g[i]*g[i]
 		G := 1 / (math.Sqrt(v[i]) + delta)
 		pre[i] = G
-		drift := nb*g[i] + gamma*(w[i]-c[i])
-		w[i] += -half*G*drift + sqEps*math.Sqrt(G)*rng.NormFloat64()
+		prior := gamma * (w[i] - c[i])
+		drift := nb*g[i] + prior
+		z := sqEps * math.Sqrt(G) * rng.NormFloat64()
+		if rec {
+			dm, lm := half*G*drift, half*G*prior
+			d2 += dm * dm
+			l2 += lm * lm
+			n2 += z * z
+		}
+		w[i] += -half*G*drift + z
 	}
 	if s.active == nil {
 		for i := range w {
@@ -292,5 +361,8 @@ func (s *rmspropState) Step(m Model, batch []int, rng *rand.Rand) Info {
 			update(i)
 		}
 	}
-	return Info{Loss: loss}
+	if !rec {
+		return Info{Loss: loss}
+	}
+	return Info{Loss: loss, Drift: math.Sqrt(d2), Localization: math.Sqrt(l2), Noise: math.Sqrt(n2)}
 }

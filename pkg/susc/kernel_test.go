@@ -1,31 +1,36 @@
 package susc
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
 func TestSGLDNoNoiseIsGradientDescent(t *testing.T) {
-	m := newGaussModel(3, gaussData(50, []float64{1, -2, 0.5}))
-	p := Posterior{NBeta: 40, Gamma: 7, Center: []float64{0.3, 0.1, -0.2}}
-	k := SGLD{Epsilon: 1e-3, NoNoise: true}
-	s, err := k.Init(&p, []float64{1, 1, 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for step := range 20 {
-		want := make([]float64, 3)
-		g := make([]float64, 3)
-		m.LossGrad(g, s.Position(), nil)
-		for i := range want {
-			want[i] = s.Position()[i] - (k.Epsilon/2)*(p.NBeta*g[i]+p.Gamma*(s.Position()[i]-p.Center[i]))
+	for _, delta := range []float64{0, 3} { // without and with weight decay (docs/theory.md §2.9)
+		m := newGaussModel(3, gaussData(50, []float64{1, -2, 0.5}))
+		p := Posterior{NBeta: 40, Gamma: 7, Center: []float64{0.3, 0.1, -0.2}, WeightDecay: delta}
+		k := SGLD{Epsilon: 1e-3, NoNoise: true}
+		s, err := k.Init(&p, []float64{1, 1, 1})
+		if err != nil {
+			t.Fatal(err)
 		}
-		s.Step(m, nil, rng)
-		for i := range want {
-			if math.Abs(s.Position()[i]-want[i]) > 1e-15 {
-				t.Fatalf("step %d coord %d: got %v want %v", step, i, s.Position()[i], want[i])
+		rng := rand.New(rand.NewPCG(1, 2))
+		for step := range 20 {
+			want := make([]float64, 3)
+			g := make([]float64, 3)
+			m.LossGrad(g, s.Position(), nil)
+			for i := range want {
+				w := s.Position()[i]
+				want[i] = w - (k.Epsilon/2)*(p.NBeta*g[i]+p.Gamma*(w-p.Center[i])+delta*w)
+			}
+			s.Step(m, nil, rng)
+			for i := range want {
+				if math.Abs(s.Position()[i]-want[i]) > 1e-15 {
+					t.Fatalf("δ = %v, step %d coord %d: got %v want %v", delta, step, i, s.Position()[i], want[i])
+				}
 			}
 		}
 	}
@@ -35,7 +40,7 @@ func TestMaskFreezesWeights(t *testing.T) {
 	m := newGaussModel(4, gaussData(30, []float64{1, 2, 3, 4}))
 	p := Posterior{NBeta: 10, Gamma: 1, Center: []float64{0, 0, 0, 0}}
 	mask := []bool{false, true, false, true}
-	for _, k := range []Kernel{SGLD{Epsilon: 1e-2, Mask: mask}, RMSPropSGLD{Epsilon: 1e-2, Mask: mask}} {
+	for _, k := range []Kernel{SGLD{Epsilon: 1e-2, Mask: mask}, RMSPropSGLD{Epsilon: 1e-2, Mask: mask}, SGNHT{Epsilon: 1e-3, Mask: mask}} {
 		s, err := k.Init(&p, p.Center)
 		if err != nil {
 			t.Fatal(err)
@@ -76,12 +81,61 @@ func TestRMSPropFirstStep(t *testing.T) {
 	}
 }
 
+// TestSGNHTSteps replays SGNHT's first steps by hand (docs/theory.md §2.8):
+// v drawn from N(0, εI), then v ← (1-α)v - ε∇U + √(2aε)ξ, w ← w + v,
+// α ← α + ||v||²/d - ε over the moving coordinates only.
+func TestSGNHTSteps(t *testing.T) {
+	m := newGaussModel(3, gaussData(10, []float64{1, -1, 0.5}))
+	p := Posterior{NBeta: 5, Gamma: 2, Center: []float64{0.5, 0, 0.1}, WeightDecay: 1}
+	for _, mask := range [][]bool{nil, {true, false, true}} {
+		const eps, a = 0.01, 0.2
+		s, err := SGNHT{Epsilon: eps, Diffusion: a, Mask: mask}.Init(&p, p.Center)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng, ref := rand.New(rand.NewPCG(5, 6)), rand.New(rand.NewPCG(5, 6))
+		w := append([]float64(nil), p.Center...)
+		v := make([]float64, 3)
+		moving := []int{0, 1, 2}
+		if mask != nil {
+			moving = []int{0, 2}
+		}
+		for _, i := range moving {
+			v[i] = math.Sqrt(eps) * ref.NormFloat64()
+		}
+		alpha := a
+		g := make([]float64, 3)
+		for step := range 5 {
+			m.LossGrad(g, w, nil)
+			kin := 0.0
+			for _, i := range moving {
+				force := p.NBeta*g[i] + p.Gamma*(w[i]-p.Center[i]) + p.WeightDecay*w[i]
+				v[i] = (1-alpha)*v[i] - eps*force + math.Sqrt(2*a*eps)*ref.NormFloat64()
+				w[i] += v[i]
+				kin += v[i] * v[i]
+			}
+			alpha += kin/float64(len(moving)) - eps
+			s.Step(m, nil, rng)
+			for i := range w {
+				if math.Abs(s.Position()[i]-w[i]) > 1e-14 {
+					t.Fatalf("mask %v, step %d, coordinate %d: %v, want %v", mask, step, i, s.Position()[i], w[i])
+				}
+			}
+		}
+	}
+	// SGNHT has no Langevin proposal: Run.MALA refuses it before any work.
+	if _, err := Sample(context.Background(), m, p, SGNHT{Epsilon: 1e-3}, Run{Draws: 5, MALA: true}); err == nil || !strings.Contains(err.Error(), "MALA") {
+		t.Errorf("Run.MALA with SGNHT: %v", err)
+	}
+}
+
 func TestStepAllocatesNothing(t *testing.T) {
 	m := newGaussModel(3, gaussData(20, []float64{1, 2, 3}))
 	p := Posterior{NBeta: 10, Gamma: 1, Center: []float64{0, 0, 0}}
 	rng := rand.New(rand.NewPCG(1, 1))
 	batch := []int{1, 5, 7}
-	for _, k := range []Kernel{SGLD{Epsilon: 1e-3}, SGLD{Epsilon: 1e-3, Mask: []bool{true, false, true}}, RMSPropSGLD{Epsilon: 1e-3}} {
+	for _, k := range []Kernel{SGLD{Epsilon: 1e-3}, SGLD{Epsilon: 1e-3, Mask: []bool{true, false, true}}, RMSPropSGLD{Epsilon: 1e-3},
+		SGNHT{Epsilon: 1e-3}, SGNHT{Epsilon: 1e-3, Mask: []bool{true, false, true}}} {
 		s, _ := k.Init(&p, p.Center)
 		if a := testing.AllocsPerRun(100, func() { s.Step(m, batch, rng) }); a != 0 {
 			t.Errorf("%T.Step allocates %v per step", k, a)
@@ -99,6 +153,7 @@ func TestInvalidKernels(t *testing.T) {
 	for _, k := range []Kernel{
 		SGLD{}, SGLD{Epsilon: -1}, SGLD{Epsilon: math.NaN()}, SGLD{Epsilon: 1, Mask: []bool{true}},
 		SGLD{Epsilon: 1, Mask: []bool{false, false}}, RMSPropSGLD{Epsilon: 1, Alpha: 1.5},
+		SGNHT{}, SGNHT{Epsilon: 1, Diffusion: -1}, SGNHT{Epsilon: 1, Diffusion: math.NaN()}, SGNHT{Epsilon: 1, Mask: []bool{false, false}},
 	} {
 		if _, err := k.Init(&p, p.Center); err == nil {
 			t.Errorf("%#v: no error", k)
@@ -107,7 +162,8 @@ func TestInvalidKernels(t *testing.T) {
 	for _, q := range []Posterior{
 		{Center: []float64{0, 0}}, {NBeta: -1, Center: []float64{0, 0}}, {NBeta: 1, Gamma: -1, Center: []float64{0, 0}},
 		{NBeta: 1, Center: []float64{0}}, {NBeta: 1, PriorOnly: true, Center: []float64{0, 0}},
-		{NBeta: math.Inf(1), Center: []float64{0, 0}},
+		{NBeta: math.Inf(1), Center: []float64{0, 0}}, {NBeta: 1, WeightDecay: -1, Center: []float64{0, 0}},
+		{NBeta: 1, WeightDecay: math.NaN(), Center: []float64{0, 0}},
 	} {
 		if err := q.Validate(2); err == nil {
 			t.Errorf("%+v: no error", q)
@@ -129,4 +185,64 @@ func TestNewBudget(t *testing.T) {
 		}
 	}()
 	NewBudget(0.2, 1, 10, 1, 1)
+}
+
+// TestStepRecordsNorms checks the norms a recorded step reports
+// (docs/theory.md §8.7) against a hand computation from the gradient at
+// the position before the step and the same normal draws, for every
+// kernel of the package, and that the recorded step moves the chain
+// exactly as Step.
+func TestStepRecordsNorms(t *testing.T) {
+	m := newGaussModel(3, gaussData(10, []float64{1, -1, 0.5}))
+	p := Posterior{NBeta: 5, Gamma: 2, Center: []float64{0.5, 0, 0.1}, WeightDecay: 1}
+	w0 := []float64{0.9, -0.3, 0.4}
+	mask := []bool{true, false, true}
+	for _, k := range []Kernel{SGLD{Epsilon: 0.01}, SGLD{Epsilon: 0.01, Mask: mask}, RMSPropSGLD{Epsilon: 0.01}, SGNHT{Epsilon: 0.01, Diffusion: 0.3, Mask: mask}} {
+		a, _ := k.Init(&p, w0)
+		b, _ := k.Init(&p, w0)
+		moving := []int{0, 1, 2}
+		if k.Masked() {
+			moving = []int{0, 2}
+		}
+		g := make([]float64, 3)
+		m.LossGrad(g, w0, nil)
+		ref := rand.New(rand.NewPCG(7, 8))
+		if _, ok := k.(SGNHT); ok {
+			for range moving {
+				ref.NormFloat64() // the initial velocity
+			}
+		}
+		var drift, loc, noise float64
+		for _, i := range moving {
+			prior := p.Gamma*(w0[i]-p.Center[i]) + p.WeightDecay*w0[i]
+			force := p.NBeta*g[i] + prior
+			z := ref.NormFloat64()
+			scale, sd := 0.005, math.Sqrt(0.01) // SGLD: (ε/2)·force, √ε·ξ
+			switch k.(type) {
+			case RMSPropSGLD:
+				G := 1 / (math.Sqrt(0.01*g[i]*g[i]) + 0.1)
+				scale, sd = 0.005*G, math.Sqrt(0.01*G)
+			case SGNHT:
+				scale, sd = 0.01, math.Sqrt(2*0.3*0.01) // ε·force, √(2aε)·ξ
+			}
+			drift += scale * force * scale * force
+			loc += scale * prior * scale * prior
+			noise += sd * z * sd * z
+		}
+		info := a.(recorder).stepRecorded(m, nil, rand.New(rand.NewPCG(7, 8)))
+		plain := b.Step(m, nil, rand.New(rand.NewPCG(7, 8)))
+		for name, pair := range map[string][2]float64{"drift": {info.Drift, math.Sqrt(drift)}, "localization": {info.Localization, math.Sqrt(loc)}, "noise": {info.Noise, math.Sqrt(noise)}} {
+			if math.Abs(pair[0]-pair[1]) > 1e-12*pair[1] || pair[1] == 0 {
+				t.Errorf("%T (masked %v): %s norm %v, want %v", k, k.Masked(), name, pair[0], pair[1])
+			}
+		}
+		if plain.Drift != 0 || plain.Noise != 0 || plain.Localization != 0 || plain.Loss != info.Loss {
+			t.Errorf("%T: Step reported %+v", k, plain)
+		}
+		for i := range w0 {
+			if math.Float64bits(a.Position()[i]) != math.Float64bits(b.Position()[i]) {
+				t.Errorf("%T: the recorded step moved coordinate %d to %v, Step to %v", k, i, a.Position()[i], b.Position()[i])
+			}
+		}
+	}
 }

@@ -56,11 +56,12 @@ func (ms *malaScratch) acceptance(s langevin, m Model) float64 {
 	return math.Exp(min(0, logA))
 }
 
-// potentialGrad writes ∇U(w) into g and returns U(w) = nβ L_n(w) + (γ/2)||w - w*||².
+// potentialGrad writes ∇U(w) into g and returns U(w) = nβ L_n(w) +
+// (γ/2)||w - w*||² + (δ/2)||w||².
 func (ms *malaScratch) potentialGrad(g, w []float64, m Model, p *Posterior) float64 {
 	loss := m.LossGrad(g, w, nil)
 	for i := range g {
-		g[i] = p.NBeta*g[i] + p.Gamma*(w[i]-p.Center[i])
+		g[i] = p.NBeta*g[i] + p.Gamma*(w[i]-p.Center[i]) + p.WeightDecay*w[i]
 	}
 	return p.potential(loss, w)
 }

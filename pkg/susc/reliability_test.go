@@ -116,6 +116,7 @@ func TestRefusedBeforeWork(t *testing.T) {
 		{"Replicate returning nil", nilReplica{m}, Run{Draws: 10}, nil, "returned nil"},
 		{"Replicate of the wrong shape", badReplica{m}, Run{Draws: 10}, nil, "want func() T"},
 		{"MALA without a Langevin kernel", m, Run{Draws: 10, MALA: true}, nil, "Langevin"},
+		{"PointStats without per-sample losses", lossOnly{m}, Run{Draws: 10, PointStats: true}, nil, "PointLosser"},
 	}
 	for _, c := range cases {
 		before := m.calls.Load()
@@ -131,6 +132,15 @@ func TestRefusedBeforeWork(t *testing.T) {
 			t.Errorf("%s: the model was evaluated before the error", c.name)
 		}
 	}
+}
+
+// lossOnly is a Model without PointLosses.
+type lossOnly struct{ g *gaussModel }
+
+func (l lossOnly) Dim() int     { return l.g.Dim() }
+func (l lossOnly) NumData() int { return l.g.NumData() }
+func (l lossOnly) LossGrad(grad, w []float64, batch []int) float64 {
+	return l.g.LossGrad(grad, w, batch)
 }
 
 // nilReplica's Replicate returns a typed nil.

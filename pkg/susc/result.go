@@ -99,6 +99,20 @@ type Chain struct {
 	MALASum   float64
 	MALACount int
 	MALATrace []float64
+	// DistTrace holds ||w - w*|| at each draw, and DriftTrace,
+	// LocalizationTrace and NoiseTrace the norms of the terms of the step
+	// that produced the draw (Info), when KeepTrace; DistSq, DriftSq,
+	// LocalizationSq and NoiseSq are their sums of squares over all draws,
+	// always (docs/theory.md §8.7). A kernel that reports no norms (one
+	// outside this package) leaves those three traces empty and sums zero.
+	DistTrace, DriftTrace, LocalizationTrace, NoiseTrace []float64
+	DistSq, DriftSq, LocalizationSq, NoiseSq             float64
+	// PointMean[u][i], PointM2[u][i] and PointLogMeanExp[u][i] are, for
+	// unit u (the draws of Units[u]) and sample i, the mean of l_i(w) over
+	// the unit's draws, the sum of squared deviations from that mean, and
+	// log((1/N_u) Σ exp(-l_i(w))); NaN for a unit without draws
+	// (Run.PointStats, docs/theory.md §8.6; nil otherwise).
+	PointMean, PointM2, PointLogMeanExp [][]float64
 	// Diverged marks a chain stopped by a non-finite loss; estimators leave
 	// it out unless Result.IncludeDiverged is set.
 	Diverged bool `json:",omitempty"`
@@ -117,6 +131,8 @@ type Chain struct {
 type Result struct {
 	NBeta, Gamma float64
 	PriorOnly    bool
+	// WeightDecay is the posterior's δ (Posterior.WeightDecay).
+	WeightDecay float64 `json:",omitempty"`
 	// ModelDim is the model's number of parameters, NumData its number of
 	// samples.
 	ModelDim, NumData int

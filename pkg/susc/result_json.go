@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 
 	"susclab/internal/jsonx"
 )
@@ -83,12 +84,47 @@ type jsonChain struct {
 	MALATrace []jsonx.Float `json:"mala_trace,omitempty"`
 	Diverged  bool          `json:"diverged,omitempty"`
 	Err       string        `json:"err,omitempty"`
+
+	DistTrace         []jsonx.Float   `json:"dist_trace,omitempty"`
+	DriftTrace        []jsonx.Float   `json:"drift_trace,omitempty"`
+	LocalizationTrace []jsonx.Float   `json:"localization_trace,omitempty"`
+	NoiseTrace        []jsonx.Float   `json:"noise_trace,omitempty"`
+	DistSq            jsonx.Float     `json:"dist_sq"`
+	DriftSq           jsonx.Float     `json:"drift_sq,omitempty"`
+	LocalizationSq    jsonx.Float     `json:"localization_sq,omitempty"`
+	NoiseSq           jsonx.Float     `json:"noise_sq,omitempty"`
+	PointMean         [][]jsonx.Float `json:"point_mean,omitempty"`
+	PointM2           [][]jsonx.Float `json:"point_m2,omitempty"`
+	PointLogMeanExp   [][]jsonx.Float `json:"point_log_mean_exp,omitempty"`
+}
+
+func floatsRows(xs [][]float64) [][]jsonx.Float {
+	if xs == nil {
+		return nil
+	}
+	out := make([][]jsonx.Float, len(xs))
+	for i, x := range xs {
+		out[i] = jsonx.Floats(x)
+	}
+	return out
+}
+
+func plainRows(xs [][]jsonx.Float) [][]float64 {
+	if xs == nil {
+		return nil
+	}
+	out := make([][]float64, len(xs))
+	for i, x := range xs {
+		out[i] = jsonx.Plain(x)
+	}
+	return out
 }
 
 type jsonResult struct {
 	NBeta           jsonx.Float      `json:"nbeta"`
 	Gamma           jsonx.Float      `json:"gamma"`
 	PriorOnly       bool             `json:"prior_only,omitempty"`
+	WeightDecay     jsonx.Float      `json:"weight_decay,omitempty"`
 	ModelDim        int              `json:"model_dim"`
 	NumData         int              `json:"num_data"`
 	Center          []jsonx.Float    `json:"center"`
@@ -103,14 +139,19 @@ type jsonResult struct {
 
 // MarshalJSON writes the Result with NaN-safe numbers.
 func (r *Result) MarshalJSON() ([]byte, error) {
-	j := jsonResult{NBeta: jsonx.Float(r.NBeta), Gamma: jsonx.Float(r.Gamma), PriorOnly: r.PriorOnly,
+	j := jsonResult{NBeta: jsonx.Float(r.NBeta), Gamma: jsonx.Float(r.Gamma), PriorOnly: r.PriorOnly, WeightDecay: jsonx.Float(r.WeightDecay),
 		ModelDim: r.ModelDim, NumData: r.NumData, Center: jsonx.Floats(r.Center),
 		LossAtCenter: jsonx.Float(r.LossAtCenter), DrawDim: r.DrawDim, Observables: r.Observables,
 		Kernel: r.Kernel, Settings: r.Settings, IncludeDiverged: r.IncludeDiverged}
 	for _, c := range r.Chains {
 		j.Chains = append(j.Chains, jsonChain{Draws: c.Draws, Steps: c.Steps, Units: c.Units,
 			Trace: jsonx.Floats(c.Trace), MALASum: jsonx.Float(c.MALASum), MALACount: c.MALACount,
-			MALATrace: jsonx.Floats(c.MALATrace), Diverged: c.Diverged, Err: c.Err})
+			MALATrace: jsonx.Floats(c.MALATrace), Diverged: c.Diverged, Err: c.Err,
+			DistTrace: jsonx.Floats(c.DistTrace), DriftTrace: jsonx.Floats(c.DriftTrace),
+			LocalizationTrace: jsonx.Floats(c.LocalizationTrace), NoiseTrace: jsonx.Floats(c.NoiseTrace),
+			DistSq: jsonx.Float(c.DistSq), DriftSq: jsonx.Float(c.DriftSq), LocalizationSq: jsonx.Float(c.LocalizationSq),
+			NoiseSq: jsonx.Float(c.NoiseSq), PointMean: floatsRows(c.PointMean), PointM2: floatsRows(c.PointM2),
+			PointLogMeanExp: floatsRows(c.PointLogMeanExp)})
 	}
 	return json.Marshal(j)
 }
@@ -122,14 +163,19 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*r = Result{NBeta: float64(j.NBeta), Gamma: float64(j.Gamma), PriorOnly: j.PriorOnly,
+	*r = Result{NBeta: float64(j.NBeta), Gamma: float64(j.Gamma), PriorOnly: j.PriorOnly, WeightDecay: float64(j.WeightDecay),
 		ModelDim: j.ModelDim, NumData: j.NumData, Center: jsonx.Plain(j.Center),
 		LossAtCenter: float64(j.LossAtCenter), DrawDim: j.DrawDim, Observables: j.Observables,
 		Kernel: j.Kernel, Settings: j.Settings, IncludeDiverged: j.IncludeDiverged}
 	for _, c := range j.Chains {
 		r.Chains = append(r.Chains, Chain{Draws: c.Draws, Steps: c.Steps, Units: c.Units,
 			Trace: jsonx.Plain(c.Trace), MALASum: float64(c.MALASum), MALACount: c.MALACount,
-			MALATrace: jsonx.Plain(c.MALATrace), Diverged: c.Diverged, Err: c.Err})
+			MALATrace: jsonx.Plain(c.MALATrace), Diverged: c.Diverged, Err: c.Err,
+			DistTrace: jsonx.Plain(c.DistTrace), DriftTrace: jsonx.Plain(c.DriftTrace),
+			LocalizationTrace: jsonx.Plain(c.LocalizationTrace), NoiseTrace: jsonx.Plain(c.NoiseTrace),
+			DistSq: float64(c.DistSq), DriftSq: float64(c.DriftSq), LocalizationSq: float64(c.LocalizationSq),
+			NoiseSq: float64(c.NoiseSq), PointMean: plainRows(c.PointMean), PointM2: plainRows(c.PointM2),
+			PointLogMeanExp: plainRows(c.PointLogMeanExp)})
 	}
 	if err := r.check(); err != nil {
 		*r = Result{}
@@ -144,6 +190,8 @@ func (r *Result) check() error {
 	switch {
 	case r.ModelDim < 1 || len(r.Center) != r.ModelDim:
 		return fmt.Errorf("susc: result: model dimension %d, centre of length %d", r.ModelDim, len(r.Center))
+	case !(r.NBeta >= 0) || math.IsInf(r.NBeta, 0) || !(r.Gamma >= 0) || math.IsInf(r.Gamma, 0) || !(r.WeightDecay >= 0) || math.IsInf(r.WeightDecay, 0):
+		return fmt.Errorf("susc: result: nβ = %v, γ = %v, δ = %v; want finite values ≥ 0", r.NBeta, r.Gamma, r.WeightDecay)
 	case r.DrawDim < 1:
 		return fmt.Errorf("susc: result: draw dimension %d", r.DrawDim)
 	case len(r.Observables) == 0 || r.Observables[0].Name != LossName || r.Observables[0].Offset != 0 || r.Observables[0].Dim != 1:
@@ -184,10 +232,66 @@ func (r *Result) check() error {
 		switch {
 		case ch.Draws < 0 || ch.Draws > s.Draws || n != ch.Draws:
 			return fmt.Errorf("susc: result: chain %d has %d draws, its units %d (at most %d)", c, ch.Draws, n, s.Draws)
-		case ch.Trace != nil && len(ch.Trace) != ch.Draws*r.DrawDim:
+		case ch.Trace != nil && (len(ch.Trace)%r.DrawDim != 0 || len(ch.Trace)/r.DrawDim != ch.Draws): // no product: it could overflow
 			return fmt.Errorf("susc: result: chain %d trace of %d values for %d draws of %d", c, len(ch.Trace), ch.Draws, r.DrawDim)
 		case ch.MALATrace != nil && len(ch.MALATrace) != ch.MALACount:
 			return fmt.Errorf("susc: result: chain %d MALA trace of %d values for %d draws", c, len(ch.MALATrace), ch.MALACount)
+		}
+		if err := ch.checkRecords(c, r.NumData, s.Batches); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkRecords checks the per-draw records of chain c (docs/theory.md §8.7)
+// and its per-sample statistics (docs/theory.md §8.6) against its draws,
+// the number of samples n and of units.
+func (ch *Chain) checkRecords(c, n, units int) error {
+	names := []string{"distance", "drift", "localization", "noise"}
+	for k, t := range [][]float64{ch.DistTrace, ch.DriftTrace, ch.LocalizationTrace, ch.NoiseTrace} {
+		name := names[k]
+		if t != nil && len(t) != ch.Draws {
+			return fmt.Errorf("susc: result: chain %d %s trace of %d values for %d draws", c, name, len(t), ch.Draws)
+		}
+		for _, v := range t {
+			if !(v >= 0) {
+				return fmt.Errorf("susc: result: chain %d %s trace holds %v, want norms ≥ 0", c, name, v)
+			}
+		}
+	}
+	if (ch.DriftTrace == nil) != (ch.NoiseTrace == nil) || (ch.DriftTrace == nil) != (ch.LocalizationTrace == nil) {
+		return fmt.Errorf("susc: result: chain %d has some of the drift, localization and noise traces but not all", c)
+	}
+	for k, v := range []float64{ch.DistSq, ch.DriftSq, ch.LocalizationSq, ch.NoiseSq} {
+		if !(v >= 0) {
+			return fmt.Errorf("susc: result: chain %d sum of squared %s %v, want ≥ 0", c, names[k], v)
+		}
+	}
+	if ch.PointMean == nil && ch.PointM2 == nil && ch.PointLogMeanExp == nil {
+		return nil
+	}
+	for k, p := range [][][]float64{ch.PointMean, ch.PointM2, ch.PointLogMeanExp} {
+		name := []string{"means", "squared deviations", "log-mean-exps"}[k]
+		if len(p) != units {
+			return fmt.Errorf("susc: result: chain %d per-sample %s for %d units, want %d", c, name, len(p), units)
+		}
+		for u, row := range p {
+			if len(row) != n {
+				return fmt.Errorf("susc: result: chain %d unit %d per-sample %s of %d samples, want %d", c, u, name, len(row), n)
+			}
+		}
+	}
+	for u, row := range ch.PointM2 {
+		empty := ch.Units[u].N == 0
+		for i, v := range row {
+			if empty {
+				continue // NaN for a unit without draws
+			}
+			if !(v >= 0) || !finite(ch.PointMean[u][i]) || math.IsNaN(ch.PointLogMeanExp[u][i]) {
+				return fmt.Errorf("susc: result: chain %d unit %d sample %d: mean %v, squared deviations %v, log-mean-exp %v",
+					c, u, i, ch.PointMean[u][i], v, ch.PointLogMeanExp[u][i])
+			}
 		}
 	}
 	return nil

@@ -68,9 +68,19 @@ type Run struct {
 	// and once at the end with the number of steps done and the total.
 	Progress func(done, total int)
 	// MaxTraceBytes caps the memory KeepTrace may ask for (8 bytes per
-	// coordinate per draw per chain, plus the MALA trace); a larger request
-	// is an error before any work. Zero means 1 GiB.
+	// coordinate per draw per chain, plus the MALA trace and the four
+	// per-draw records of Chain.DistTrace and its siblings); a larger
+	// request is an error before any work. Zero means 1 GiB.
 	MaxTraceBytes int64
+	// PointStats accumulates, at each draw and for every sample i, the
+	// streaming mean and variance of l_i(w) and the log of the mean of
+	// exp(-l_i(w)) over the draws of each unit (Chain.PointMean, PointM2,
+	// PointLogMeanExp): what the functional variance and WAIC need
+	// (docs/theory.md §8.6), in O(n) memory per unit instead of the n × n
+	// co-moments of PointLosses. The model must be a PointLosser; each draw
+	// costs one PointLosses call on all n samples and one exponential per
+	// sample.
+	PointStats bool
 }
 
 func (r *Run) withDefaults() Run {
@@ -131,7 +141,7 @@ func (r *Run) checkTrace(dim int) error {
 	if !r.KeepTrace {
 		return nil
 	}
-	per := int64(dim) // floats per draw per chain
+	per := int64(dim) + 4 // floats per draw per chain: the draw vector, the distance and the step's three norms
 	if r.MALA {
 		per++
 	}
@@ -215,11 +225,14 @@ func Sample(ctx context.Context, m Model, p Posterior, k Kernel, r Run, obs ...O
 		return nil, fmt.Errorf("susc: Run.MALA needs a Langevin kernel; %T has no Langevin proposal", k)
 	}
 	res := &Result{
-		NBeta: p.NBeta, Gamma: p.Gamma, PriorOnly: p.PriorOnly,
+		NBeta: p.NBeta, Gamma: p.Gamma, PriorOnly: p.PriorOnly, WeightDecay: p.WeightDecay,
 		ModelDim: d, NumData: n, Center: p.Center,
 		Kernel: kernelSettings(k),
 		Settings: Settings{Chains: run.Chains, Draws: run.Draws, BurnIn: run.BurnIn, Thin: run.Thin,
 			BatchSize: run.BatchSize, BatchBlock: run.BatchBlock, Seed: run.Seed, BatchSeed: run.BatchSeed, Batches: run.Batches},
+	}
+	if _, ok := m.(PointLosser); run.PointStats && !ok {
+		return nil, fmt.Errorf("susc: Run.PointStats needs per-sample losses but the model %T is not a PointLosser", m)
 	}
 	bound, err := bindObservables(res, m, obs)
 	if err != nil {
@@ -432,9 +445,22 @@ func checkOverflow(c int, res *Result, units []*Moments) error {
 	return nil
 }
 
+// drawScratch is what record needs besides the chain: the draw vector's
+// scratch, the per-sample accumulator (nil without Run.PointStats) and the
+// centre w* for the distance.
+type drawScratch struct {
+	x      []float64
+	points *pointAcc
+	center []float64
+}
+
 // record evaluates the draw vector at w (the full-batch loss, then the
-// observables into the scratch x) after pos steps and adds it to chain ch.
-func record(ch *Chain, run *Run, res *Result, c, pos int, w []float64, m Model, obs []Observable, x []float64) error {
+// observables into the scratch) after pos steps and adds it to chain ch,
+// with the distance ||w - w*||, the norms of the step's terms (info, if rec)
+// and the per-sample statistics. Nothing is added unless every value is
+// finite.
+func record(ch *Chain, run *Run, res *Result, c, pos int, w []float64, m Model, obs []Observable, sc *drawScratch, info Info, rec bool) error {
+	x := sc.x
 	x[0] = m.LossGrad(nil, w, run.LossSubset)
 	if !finite(x[0]) {
 		return &DivergenceError{Chain: c, Step: pos, Loss: x[0]}
@@ -454,9 +480,35 @@ func record(ch *Chain, run *Run, res *Result, c, pos int, w []float64, m Model, 
 			return fmt.Errorf("susc: chain %d: observable %s is %v after %d steps (not finite, or not written by Observe)", c, res.coordLabel(j), v, pos)
 		}
 	}
-	ch.Units[ch.Draws*run.Batches/run.Draws].Add(x)
+	if sc.points != nil {
+		if err := sc.points.eval(m, w, c, pos); err != nil {
+			return err
+		}
+	}
+	u := ch.Draws * run.Batches / run.Draws
+	ch.Units[u].Add(x)
+	if sc.points != nil {
+		sc.points.add(ch, u)
+	}
+	var r2 float64
+	for i, wc := range sc.center {
+		d := w[i] - wc
+		r2 += d * d
+	}
+	ch.DistSq += r2
+	if rec {
+		ch.DriftSq += info.Drift * info.Drift
+		ch.LocalizationSq += info.Localization * info.Localization
+		ch.NoiseSq += info.Noise * info.Noise
+	}
 	if run.KeepTrace {
 		ch.Trace = append(ch.Trace, x...)
+		ch.DistTrace = append(ch.DistTrace, math.Sqrt(r2))
+		if rec {
+			ch.DriftTrace = append(ch.DriftTrace, info.Drift)
+			ch.LocalizationTrace = append(ch.LocalizationTrace, info.Localization)
+			ch.NoiseTrace = append(ch.NoiseTrace, info.Noise)
+		}
 	}
 	return nil
 }
@@ -502,12 +554,24 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 			}
 		}
 	}
-	if run.KeepTrace {
-		ch.Trace = make([]float64, 0, run.Draws*res.DrawDim)
-	}
 	s, err := k.Init(p, p.Center)
 	if err != nil {
 		return err
+	}
+	rec, _ := s.(recorder)
+	if run.KeepTrace {
+		ch.Trace = make([]float64, 0, run.Draws*res.DrawDim)
+		ch.DistTrace = make([]float64, 0, run.Draws)
+		if rec != nil {
+			ch.DriftTrace = make([]float64, 0, run.Draws)
+			ch.LocalizationTrace = make([]float64, 0, run.Draws)
+			ch.NoiseTrace = make([]float64, 0, run.Draws)
+		}
+	}
+	sc := &drawScratch{x: make([]float64, res.DrawDim), center: p.Center}
+	if run.PointStats {
+		sc.points = newPointAcc(ch, run.Batches, m.NumData())
+		defer sc.points.finish(ch)
 	}
 	noise := chainRand(run.Seed, c, 0)
 	batchSeed := run.Seed
@@ -515,7 +579,6 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 		batchSeed = run.BatchSeed
 	}
 	batches := newBatcher(m.NumData(), run.BatchSize, run.BatchBlock, chainRand(batchSeed, c, 1))
-	x := make([]float64, res.DrawDim)
 	var mala *malaScratch
 	lv, _ := s.(langevin)
 	if run.MALA {
@@ -557,13 +620,18 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 		if mala != nil {
 			copy(mala.prev, s.Position())
 		}
-		info := s.Step(m, batches.next(), noise)
+		var info Info
+		if rec != nil {
+			info = rec.stepRecorded(m, batches.next(), noise)
+		} else {
+			info = s.Step(m, batches.next(), noise)
+		}
 		if !finite(info.Loss) {
 			return diverged(pos, info.Loss)
 		}
 		pos++
 		pending++
-		if err := record(ch, run, res, c, pos, s.Position(), m, local, x); err != nil {
+		if err := record(ch, run, res, c, pos, s.Position(), m, local, sc, info, rec != nil); err != nil {
 			return err
 		}
 		if mala != nil {

@@ -2,6 +2,7 @@ package susc
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -14,11 +15,16 @@ import (
 func TestWorkersGiveBitIdenticalResults(t *testing.T) {
 	m := newGaussModel(2, gaussData(40, []float64{1, -1}))
 	p := Posterior{NBeta: 20, Gamma: 5, Center: []float64{0, 0}}
-	for _, bs := range []int{0, 7} {
+	for _, c := range []struct {
+		bs int
+		k  Kernel
+	}{{0, SGLD{Epsilon: 1e-3}}, {7, SGLD{Epsilon: 1e-3}}, {7, SGNHT{Epsilon: 1e-4}}} {
+		bs := c.bs
+		_, mala := c.k.(SGLD)
 		var ref *Result
 		for _, workers := range []int{1, 3, 8} {
-			r := Run{Chains: 6, Draws: 50, BurnIn: 20, Thin: 3, BatchSize: bs, Workers: workers, Seed: 42, KeepTrace: true, MALA: true, Batches: 2}
-			res, err := Sample(context.Background(), m, p, SGLD{Epsilon: 1e-3}, r, PointLosses("l", []int{0, 3, 9}), Param("w0", 0))
+			r := Run{Chains: 6, Draws: 50, BurnIn: 20, Thin: 3, BatchSize: bs, Workers: workers, Seed: 42, KeepTrace: true, MALA: mala, Batches: 2}
+			res, err := Sample(context.Background(), m, p, c.k, r, PointLosses("l", []int{0, 3, 9}), Param("w0", 0))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -27,7 +33,7 @@ func TestWorkersGiveBitIdenticalResults(t *testing.T) {
 				continue
 			}
 			if !reflect.DeepEqual(ref.Chains, res.Chains) {
-				t.Errorf("batch %d: %d workers differ from 1 worker", bs, workers)
+				t.Errorf("%T, batch %d: %d workers differ from 1 worker", c.k, bs, workers)
 			}
 		}
 		if reflect.DeepEqual(ref.Chains[0].Trace, ref.Chains[1].Trace) {
@@ -271,7 +277,7 @@ func TestMultiStepPathMatchesPerStep(t *testing.T) {
 	p := Posterior{NBeta: 40, Gamma: 1, Center: []float64{0.5, -1}}
 	for _, c := range []struct {
 		name string
-		k    SGLD
+		k    Kernel
 		run  Run
 	}{
 		{"full batch", SGLD{Epsilon: 1e-3}, Run{Chains: 2, Draws: 50, BurnIn: 300, Thin: 7, Seed: 5, KeepTrace: true}},
@@ -280,6 +286,10 @@ func TestMultiStepPathMatchesPerStep(t *testing.T) {
 		{"diverging", SGLD{Epsilon: 0.2}, Run{Chains: 2, Draws: 100000, Thin: 3, Seed: 3, KeepTrace: true}},
 		{"masked, diverging", SGLD{Epsilon: 0.2, Mask: []bool{true, false}}, Run{Chains: 2, Draws: 100000, Thin: 3, Seed: 3, KeepTrace: true}},
 		{"no noise, diverging", SGLD{Epsilon: 0.2, NoNoise: true}, Run{Chains: 1, Draws: 100000, Thin: 3, Seed: 3}},
+		// Kernels without a fast path: the recorded step at draws against Step.
+		{"RMSProp", RMSPropSGLD{Epsilon: 1e-3}, Run{Chains: 2, Draws: 50, BurnIn: 30, Thin: 7, BatchSize: 8, Seed: 5, KeepTrace: true}},
+		{"SGNHT", SGNHT{Epsilon: 1e-4}, Run{Chains: 2, Draws: 50, BurnIn: 30, Thin: 7, BatchSize: 8, Seed: 5, KeepTrace: true}},
+		{"SGNHT, masked", SGNHT{Epsilon: 1e-4, Mask: []bool{false, true}}, Run{Chains: 2, Draws: 50, BurnIn: 30, Thin: 7, Seed: 5, KeepTrace: true}},
 	} {
 		fast, errFast := Sample(context.Background(), m, p, c.k, c.run, Param("w1", 1))
 		slow, errSlow := Sample(context.Background(), m, p, perStepKernel{c.k}, c.run, Param("w1", 1))
@@ -294,6 +304,28 @@ func TestMultiStepPathMatchesPerStep(t *testing.T) {
 			}
 			if !same {
 				t.Errorf("%s: chain %d: the multi-step path and Step differ", c.name, i)
+			}
+			// The per-step wrapper hides the recorded step: no norms there, and
+			// the same distances; the fast run records the norms of every draw.
+			if !sameBits(a.DistTrace, b.DistTrace) || a.DistSq != b.DistSq || b.DriftTrace != nil || b.NoiseSq != 0 {
+				t.Errorf("%s: chain %d: distances differ or the hidden recorder recorded", c.name, i)
+			}
+			if c.run.KeepTrace && (len(a.DriftTrace) != a.Draws || len(a.NoiseTrace) != a.Draws || len(a.LocalizationTrace) != a.Draws || len(a.DistTrace) != a.Draws) {
+				t.Errorf("%s: chain %d: %d draws, records %d %d %d %d", c.name, i, a.Draws, len(a.DistTrace), len(a.DriftTrace), len(a.LocalizationTrace), len(a.NoiseTrace))
+			}
+			sq := func(xs []float64) (s float64) {
+				for _, x := range xs {
+					s += x * x
+				}
+				return s
+			}
+			if c.run.KeepTrace {
+				for name, p := range map[string][2]float64{"dist": {a.DistSq, sq(a.DistTrace)}, "drift": {a.DriftSq, sq(a.DriftTrace)},
+					"localization": {a.LocalizationSq, sq(a.LocalizationTrace)}, "noise": {a.NoiseSq, sq(a.NoiseTrace)}} {
+					if math.Abs(p[0]-p[1]) > 1e-12*p[1] || (a.Draws > 0 && !(p[0] > 0)) {
+						t.Errorf("%s: chain %d: sum of squared %s %v, from the trace %v", c.name, i, name, p[0], p[1])
+					}
+				}
 			}
 		}
 	}
@@ -408,4 +440,66 @@ func TestBatchSeedSharesBatches(t *testing.T) {
 	if reflect.DeepEqual(batches(1, 0), batches(2, 0)) {
 		t.Error("different Seeds without a BatchSeed share their batches")
 	}
+}
+
+// Run.PointStats (docs/theory.md §8.6) agrees with two passes over the
+// kept per-sample losses of each unit: means and squared deviations to
+// 1e-12 relative, log-mean-exps to 1e-12; a unit without draws is NaN.
+func TestPointStatsMatchTwoPass(t *testing.T) {
+	m := newGaussModel(2, gaussData(12, []float64{1, -1}))
+	p := Posterior{NBeta: 3, Gamma: 1, Center: m.mean}
+	run := Run{Chains: 2, Batches: 3, Draws: 50, Thin: 2, Seed: 4, KeepTrace: true, PointStats: true}
+	res, err := Sample(context.Background(), m, p, SGLD{Epsilon: 0.05}, run, PointLosses("l", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := m.NumData()
+	for c, ch := range res.Chains {
+		start := 0
+		for u, unit := range ch.Units {
+			rows := ch.Trace[start*res.DrawDim : (start+unit.N)*res.DrawDim]
+			start += unit.N
+			for i := range n {
+				var mean, m2 float64
+				xs := make([]float64, unit.N)
+				for k := range xs {
+					xs[k] = rows[k*res.DrawDim+1+i]
+					mean += xs[k] / float64(unit.N)
+				}
+				maxNeg := math.Inf(-1)
+				for _, x := range xs {
+					m2 += (x - mean) * (x - mean)
+					maxNeg = math.Max(maxNeg, -x)
+				}
+				var s float64
+				for _, x := range xs {
+					s += math.Exp(-x - maxNeg)
+				}
+				lme := maxNeg + math.Log(s/float64(unit.N))
+				got := [3]float64{ch.PointMean[u][i], ch.PointM2[u][i], ch.PointLogMeanExp[u][i]}
+				if math.Abs(got[0]-mean) > 1e-12*math.Abs(mean) || math.Abs(got[1]-m2) > 1e-12*m2 || math.Abs(got[2]-lme) > 1e-12 {
+					t.Fatalf("chain %d unit %d sample %d: streaming %v, two-pass %v", c, u, i, got, [3]float64{mean, m2, lme})
+				}
+			}
+		}
+	}
+	// A cancelled run leaves units without draws: NaN, and the Result reads back.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, _ = Sample(ctx, m, p, SGLD{Epsilon: 0.05}, run)
+	if v := res.Chains[0].PointLogMeanExp[2][0]; !math.IsNaN(v) {
+		t.Errorf("log-mean-exp of a unit without draws: %v", v)
+	}
+	var back Result
+	if err := ReadJSON(strings.NewReader(string(mustJSON(t, res))), &back); err != nil {
+		t.Errorf("cancelled run with PointStats does not read back: %v", err)
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -2,6 +2,7 @@ package viz
 
 import (
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"html"
@@ -76,6 +77,21 @@ func newChart(r render.Renderer, o Opts) *Chart {
 	if opt == "" || opt == "null" {
 		panic("viz: go-echarts rendered an empty option")
 	}
+	return wrapOption(opt, o)
+}
+
+// optionChart wraps an ECharts option written as Go values (maps, slices,
+// numbers from num) in a Chart, for layouts go-echarts does not build.
+func optionChart(option map[string]any, o Opts) *Chart {
+	b, err := json.Marshal(option)
+	if err != nil {
+		panic("viz: " + err.Error())
+	}
+	return wrapOption(string(b), o)
+}
+
+// wrapOption makes a Chart of an ECharts option (JSON).
+func wrapOption(opt string, o Opts) *Chart {
 	// The option is inlined in a <script>: never let it close the element.
 	opt = strings.ReplaceAll(opt, "</", `<\/`)
 	w, h := o.size()

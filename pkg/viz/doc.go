@@ -29,6 +29,11 @@
 // the two panels sharing one step axis (linear or log), and
 // HeatmapOverTraining a matrix-valued estimate entry by checkpoint.
 //
+// Chain health (package health): Health draws a health.Report in six
+// panels (loss and distance from w* per chain, the step's drift,
+// localization and noise, MALA acceptance, R̂ and ESS per observable) with
+// the verdicts that fired in its subtitle.
+//
 // A long run can show a Progress bar that updates in place in the notebook and
 // is silent elsewhere. Printf, Print and Println show text through the same
 // channel as charts and tables, so it stays in order among them (GoNB

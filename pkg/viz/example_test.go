@@ -1,11 +1,16 @@
 package viz_test
 
 import (
+	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"susclab/pkg/susc"
+	"susclab/pkg/susc/health"
+	"susclab/pkg/toy"
 	"susclab/pkg/trajectory"
 	"susclab/pkg/viz"
 )
@@ -62,4 +67,32 @@ func ExampleOverTraining() {
 	c.Display() // in a notebook
 	fmt.Println(c.Title, strings.Contains(c.HTML(), "LLC ±2 SE"))
 	// Output: stagewise learning true
+}
+
+// The chain-health report of a run whose step is far too small for its
+// length, drawn: per chain the loss, the distance from w* and the step's
+// terms, the MALA acceptance, R̂ and ESS, and the verdicts that fired in
+// the subtitle (docs/theory.md §8.7).
+func ExampleHealth() {
+	m := toy.GaussianMeanData(rand.New(rand.NewPCG(1, 2)), 100, []float64{1, -1}, 1)
+	res, err := susc.Sample(context.Background(), m, susc.Posterior{NBeta: 50, Gamma: 10, Center: m.Mean()}, susc.SGLD{Epsilon: 1e-5},
+		susc.Run{Chains: 4, Draws: 200, Thin: 10, Seed: 1, KeepTrace: true, MALA: true}, susc.Param("w0", 0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rep, err := health.Check(res, health.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c := viz.Health(rep, viz.Opts{})
+	c.Display() // in a notebook
+	for _, v := range rep.Fired() {
+		fmt.Println(v.Name, strings.Contains(c.HTML(), v.Name))
+	}
+	// Output:
+	// not localized true
+	// chains disagree true
+	// too few effective draws true
 }

@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"susclab/pkg/susc"
+	"susclab/pkg/susc/criteria"
 )
 
 // Each cached computation runs once per session: a hit counter shows it,
@@ -66,6 +67,20 @@ func TestMemoLibraryTypes(t *testing.T) {
 	b := Must(Memo("J", f))
 	if calls != 1 || math.Float64bits(a.Cov.At(0, 0)) != math.Float64bits(b.Cov.At(0, 0)) || !math.IsNaN(b.Cov.At(0, 1)) || !math.IsInf(b.CovSE.At(0, 1), 1) {
 		t.Errorf("calls %d, read back %v", calls, b.Cov)
+	}
+}
+
+// The criteria's estimates, NaN standard errors included, go through Memo.
+func TestMemoCriteria(t *testing.T) {
+	t.Setenv("SUSCLAB_MEMO_DIR", t.TempDir())
+	w := criteria.WAIC{N: 5, Beta: 0.5, Training: susc.Estimate{Value: 1.25, SE: math.NaN()}, FunctionalVariance: susc.Estimate{Value: 3, SE: 0.5}}
+	got := Must(Memo("waic", func() (criteria.WAIC, error) { return w, nil }))
+	if got.Training.Value != 1.25 || !math.IsNaN(got.Training.SE) || got.FunctionalVariance != w.FunctionalVariance || got.Beta != 0.5 {
+		t.Errorf("WAIC read back %+v", got)
+	}
+	b := criteria.WBIC{Estimate: susc.Estimate{Value: 70, SE: math.Inf(1)}, N: 50, NBeta: 12.5, Local: true}
+	if got := Must(Memo("wbic", func() (criteria.WBIC, error) { return b, nil })); got.Estimate.Value != 70 || !math.IsInf(got.Estimate.SE, 1) || !got.Local {
+		t.Errorf("WBIC read back %+v", got)
 	}
 }
 

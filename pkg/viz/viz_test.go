@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"susclab/pkg/susc/health"
 	"susclab/pkg/trajectory"
 )
 
@@ -33,6 +34,16 @@ func gallery() map[string]*Chart {
 		"over training": OverTraining(trajectory.Series{Name: "loss", Steps: []int{0, 10, 100}, Value: []float64{8.5, 2.75, 0.0625}, SE: make([]float64, 3)},
 			[]trajectory.Series{{Name: "LLC", Steps: []int{0, 10, 100}, Value: []float64{-0.25, 3.125, 2.5}, SE: []float64{0.125, 0.0625, 0.25}}},
 			Opts{Title: "development", LogX: true, LogY: true, YName: "λ̂"}),
+		"health": Health(&health.Report{Kernel: "SGLD",
+			Chains: []health.ChainHealth{
+				{Draws: 3, Used: true, Loss: []float64{0.8125, 0.875, 0.9375}, Distance: []float64{0.25, 0.3125, 0.375},
+					Drift: []float64{0.0625, 0.125, 0.1875}, Localization: []float64{0.015625, 0.03125, 0.046875}, Noise: []float64{1.5, 1.25, 1.75}, MALA: 0.96875},
+				{Draws: 3, Used: true, Loss: []float64{0.5, 0.5625, 0.625}, Distance: []float64{1.25, 2.5, 3.75},
+					Drift: []float64{0.0625, 0.125, 0.1875}, Localization: []float64{0.015625, 0.03125, 0.046875}, Noise: []float64{1.5, 1.25, 1.75}, MALA: math.NaN()},
+			},
+			Groups:   []health.Group{{Name: "loss", RHat: 1.0625, ESS: 50, Required: 100}, {Name: "w0", RHat: 1.00390625, ESS: 400, Required: 100}},
+			Verdicts: []health.Verdict{{Name: health.ChainsDisagree, Fired: true, Evaluated: true, Statistic: 1.0625, Threshold: health.MaxRHat}},
+		}, Opts{}),
 		"heatmap over training": HeatmapOverTraining(trajectory.Entries{Name: "J modes/dL", Steps: []int{0, 50}, Labels: []string{"m0/d0", "m1/d1"},
 			Value: [][]float64{{0.5, 1.5}, {-2.5, 0.25}}, SE: [][]float64{{0.25, 0.25}, {0.5, 0.5}}}, Opts{}),
 	}
@@ -58,6 +69,9 @@ var dataOf = map[string][]string{
 		`"renderItem":function (params, api)`, `"encode":{"x":[0,3],"y":[1,2,4,5]}`, `"gridIndex":1`, `"xAxisIndex":1`,
 		"step 0 not shown on the log axis", "LLC ±2 SE"},
 	"heatmap over training": {"J modes/dL", "m1/d1", `"50"`, "-2.5", "1.5"},
+	// Six grids; traces of both chains, the mean norms, bars against their thresholds, the verdict in the subtitle.
+	"health": {"chain health", "chains disagree: 1.062 vs 1.01", `"gridIndex":5`, `[2,3.75]`, `[2,0.9375]`, "0.96875", `"-"`, `"yAxis":0.9`,
+		`"yAxis":1.01`, "1.0625", "1.003906", `[0.5,4]`, "localization", `[0,0.015625]`, "drift", "noise"},
 }
 
 var remoteRef = regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?\s*(https?:)?//`)
@@ -186,6 +200,7 @@ func TestShapePanics(t *testing.T) {
 		"estimate bars":   func() { EstimateBars([]string{"a"}, []float64{1, 2}, nil, Opts{}) },
 		"estimate widths": func() { EstimateBars([]string{"a"}, []float64{1}, []float64{1, 2}, Opts{}) },
 		"no chains":       func() { Traces(nil, Opts{}) },
+		"empty health":    func() { Health(&health.Report{}, Opts{}) },
 		"curve steps": func() {
 			OverTraining(trajectory.Series{Steps: []int{1, 2}, Value: []float64{1, 2}, SE: []float64{0, 0}},
 				[]trajectory.Series{{Steps: []int{1, 3}, Value: []float64{1, 2}, SE: []float64{0, 0}}}, Opts{})
