@@ -34,6 +34,13 @@ type binder interface {
 	bind(m Model) (Observable, error)
 }
 
+// lossUser is implemented by observables built on L_n(w): the driver
+// passes it, computed once per draw (the draw's own "loss" coordinate when
+// that is the full-batch loss).
+type lossUser interface {
+	observeWithLoss(dst, w []float64, m Model, loss float64)
+}
+
 // sampled is implemented by observables made of per-sample losses; it names
 // the fixed samples, in order.
 type sampled interface {
@@ -160,7 +167,10 @@ type lossDelta struct {
 func (o lossDelta) Name() string { return o.name }
 func (o lossDelta) Dim() int     { return 1 }
 func (o lossDelta) Observe(dst, w []float64, m Model) {
-	dst[0] = o.probe.LossGrad(nil, w, nil) - m.LossGrad(nil, w, nil)
+	o.observeWithLoss(dst, w, m, m.LossGrad(nil, w, nil))
+}
+func (o lossDelta) observeWithLoss(dst, w []float64, _ Model, loss float64) {
+	dst[0] = o.probe.LossGrad(nil, w, nil) - loss
 }
 func (o lossDelta) Replicate() Observable {
 	return lossDelta{name: o.name, probe: mustReplicate(o.probe)}
@@ -185,7 +195,9 @@ type lossDeltas struct {
 func (o lossDeltas) Name() string { return o.name }
 func (o lossDeltas) Dim() int     { return len(o.probes) }
 func (o lossDeltas) Observe(dst, w []float64, m Model) {
-	base := m.LossGrad(nil, w, nil)
+	o.observeWithLoss(dst, w, m, m.LossGrad(nil, w, nil))
+}
+func (o lossDeltas) observeWithLoss(dst, w []float64, _ Model, base float64) {
 	for k, p := range o.probes {
 		dst[k] = p.LossGrad(nil, w, nil) - base
 	}
@@ -256,8 +268,10 @@ func (o *sampleDeltaObs) bind(m Model) (Observable, error) {
 }
 
 func (o *sampleDeltaObs) Observe(dst, w []float64, m Model) {
+	o.observeWithLoss(dst, w, m, m.LossGrad(nil, w, nil))
+}
+func (o *sampleDeltaObs) observeWithLoss(dst, w []float64, m Model, base float64) {
 	m.(PointLosser).PointLosses(dst, w, o.idx)
-	base := m.LossGrad(nil, w, nil)
 	for i := range dst {
 		dst[i] -= base
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"runtime"
 	"strings"
@@ -97,16 +98,23 @@ func TestInconsistentJSONRefused(t *testing.T) {
 	chain0 := func(m map[string]any) map[string]any { return m["chains"].([]any)[0].(map[string]any) }
 	unit0 := func(m map[string]any) map[string]any { return chain0(m)["units"].([]any)[0].(map[string]any) }
 	for name, b := range map[string][]byte{
-		"null unit":           edit(func(m map[string]any) { chain0(m)["units"].([]any)[0] = nil }),
-		"truncated moments":   edit(func(m map[string]any) { u := unit0(m); u["m_upper"] = u["m_upper"].([]any)[:3] }),
-		"short mean":          edit(func(m map[string]any) { u := unit0(m); u["mean"] = u["mean"].([]any)[:2] }),
-		"draw dim changed":    edit(func(m map[string]any) { m["draw_dim"] = 5.0 }),
-		"chains removed":      edit(func(m map[string]any) { m["chains"] = m["chains"].([]any)[:1] }),
-		"draw count wrong":    edit(func(m map[string]any) { chain0(m)["draws"] = 3.0 }),
-		"trace cut":           edit(func(m map[string]any) { c := chain0(m); c["trace"] = c["trace"].([]any)[:10] }),
-		"observable shifted":  edit(func(m map[string]any) { m["observables"].([]any)[1].(map[string]any)["offset"] = 7.0 }),
-		"negative draws":      edit(func(m map[string]any) { u := unit0(m); u["n"] = -1.0 }),
-		"centre wrong":        edit(func(m map[string]any) { m["center"] = []any{} }),
+		"null unit":          edit(func(m map[string]any) { chain0(m)["units"].([]any)[0] = nil }),
+		"truncated moments":  edit(func(m map[string]any) { u := unit0(m); u["m_upper"] = u["m_upper"].([]any)[:3] }),
+		"short mean":         edit(func(m map[string]any) { u := unit0(m); u["mean"] = u["mean"].([]any)[:2] }),
+		"draw dim changed":   edit(func(m map[string]any) { m["draw_dim"] = 5.0 }),
+		"chains removed":     edit(func(m map[string]any) { m["chains"] = m["chains"].([]any)[:1] }),
+		"draw count wrong":   edit(func(m map[string]any) { chain0(m)["draws"] = 3.0 }),
+		"trace cut":          edit(func(m map[string]any) { c := chain0(m); c["trace"] = c["trace"].([]any)[:10] }),
+		"observable shifted": edit(func(m map[string]any) { m["observables"].([]any)[1].(map[string]any)["offset"] = 7.0 }),
+		"negative draws":     edit(func(m map[string]any) { u := unit0(m); u["n"] = -1.0 }),
+		"centre wrong":       edit(func(m map[string]any) { m["center"] = []any{} }),
+		"dimensions wrap around": edit(func(m map[string]any) {
+			// offsets and dimensions whose int sum wraps back to the draw
+			// dimension; raw JSON keeps the integers exact
+			m["observables"] = json.RawMessage(fmt.Sprintf(`[{"name":"loss","offset":0,"dim":1},{"name":"a","offset":1,"dim":%d},`+
+				`{"name":"b","offset":%d,"dim":%d},{"name":"c","offset":-1,"dim":%d}]`,
+				math.MaxInt64, math.MinInt64, math.MaxInt64, int(m["draw_dim"].(float64))+1))
+		}),
 		"negative γ":          edit(func(m map[string]any) { m["gamma"] = -1.0 }),
 		"weight decay NaN":    edit(func(m map[string]any) { m["weight_decay"] = "NaN" }),
 		"distance trace cut":  edit(func(m map[string]any) { c := chain0(m); c["dist_trace"] = c["dist_trace"].([]any)[:3] }),

@@ -327,3 +327,29 @@ func TestMALAWithDivergedChain(t *testing.T) {
 		t.Errorf("no MALA requested: %v", err)
 	}
 }
+
+// A chain stopped by a non-finite observable is left out of the
+// estimators, like a diverged one; a panic carrying an error unwraps to it.
+func TestNonFiniteObservableChainExcluded(t *testing.T) {
+	m := newGaussModel(1, gaussData(10, []float64{0}))
+	var calls atomic.Int64
+	bad := Func("bad", func(w []float64) float64 {
+		if calls.Add(1) == 5 { // chain 0's fifth draw, with one worker
+			return math.Inf(1)
+		}
+		return w[0]
+	})
+	res, err := Sample(context.Background(), m, Posterior{NBeta: 10, Gamma: 1, Center: []float64{0}}, SGLD{Epsilon: 1e-3},
+		Run{Chains: 3, Workers: 1, Draws: 50, Seed: 1}, bad)
+	if err == nil || !res.Chains[0].Diverged || res.Chains[1].Diverged {
+		t.Fatalf("err %v, chain 0 diverged %v", err, res.Chains[0].Diverged)
+	}
+	if u := res.Used(); len(u) != 2 || u[0] != 1 {
+		t.Errorf("used chains %v", u)
+	}
+	sentinel := errors.New("boom")
+	pe := &ChainPanicError{Value: fmt.Errorf("wrapped: %w", sentinel)}
+	if !errors.Is(pe, sentinel) {
+		t.Error("a panic carrying an error does not unwrap to it")
+	}
+}

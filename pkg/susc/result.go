@@ -113,8 +113,10 @@ type Chain struct {
 	// log((1/N_u) Σ exp(-l_i(w))); NaN for a unit without draws
 	// (Run.PointStats, docs/theory.md §8.6; nil otherwise).
 	PointMean, PointM2, PointLogMeanExp [][]float64
-	// Diverged marks a chain stopped by a non-finite loss; estimators leave
-	// it out unless Result.IncludeDiverged is set.
+	// Diverged marks a chain stopped by a value that is not a number: a
+	// non-finite loss (a *DivergenceError), a non-finite observable, or
+	// co-moments that overflowed; estimators leave it out unless
+	// Result.IncludeDiverged is set.
 	Diverged bool `json:",omitempty"`
 	// Err describes why the chain stopped early ("" if it did not).
 	Err string

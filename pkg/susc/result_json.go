@@ -205,7 +205,7 @@ func (r *Result) check() error {
 	names := map[string]bool{}
 	for _, o := range r.Observables {
 		switch {
-		case o.Offset != off || o.Dim < 1:
+		case o.Offset != off || o.Dim < 1 || o.Dim > r.DrawDim-off: // bounded: no sum can wrap around
 			return fmt.Errorf("susc: result: observable %q at offset %d with dimension %d, want offset %d", o.Name, o.Offset, o.Dim, off)
 		case names[o.Name]:
 			return fmt.Errorf("susc: result: observable %q twice", o.Name)
@@ -224,10 +224,10 @@ func (r *Result) check() error {
 			return fmt.Errorf("susc: result: chain %d has %d units, settings say %d batches", c, len(ch.Units), s.Batches)
 		}
 		for u, m := range ch.Units {
-			if m == nil || len(m.Mean) != r.DrawDim {
-				return fmt.Errorf("susc: result: chain %d unit %d missing or of the wrong dimension", c, u)
+			if m == nil || len(m.Mean) != r.DrawDim || m.N > s.Draws {
+				return fmt.Errorf("susc: result: chain %d unit %d missing, of the wrong dimension or with more draws than the run", c, u)
 			}
-			n += m.N
+			n += m.N // each ≤ Draws: the sum cannot overflow
 		}
 		switch {
 		case ch.Draws < 0 || ch.Draws > s.Draws || n != ch.Draws:

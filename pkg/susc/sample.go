@@ -174,9 +174,19 @@ func (e *DivergenceError) Error() string {
 // not be checked in advance. The chain's draws up to that point are kept.
 type ChainPanicError struct {
 	Chain int // chain index
-	Step  int // steps taken when the panic happened
+	// Step is the number of steps taken when the panic happened, or, in
+	// the stretch of steps between two looks at the context (about a
+	// millisecond), the count at the start of that stretch.
+	Step  int
 	Value any // the value passed to panic
 	Stack string
+}
+
+// Unwrap returns the panic's value if it is an error, so that errors.Is
+// and errors.As see through the panic.
+func (e *ChainPanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
 }
 
 func (e *ChainPanicError) Error() string {
@@ -427,6 +437,13 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // costs nothing noticeable on a fast one.
 const checkInterval = time.Millisecond
 
+// nonFiniteError is a chain stopped by a value that is not a number: an
+// observable's, or a co-moment that overflowed. Like a divergence, the
+// chain is left out of the estimators (Chain.Diverged).
+type nonFiniteError struct{ msg string }
+
+func (e *nonFiniteError) Error() string { return e.msg }
+
 // checkOverflow reports co-moments that overflowed (an observable of order
 // 1e155 or more has squares beyond float64): the estimators would be
 // infinite, so the chain fails here, where the cause can be named.
@@ -436,8 +453,8 @@ func checkOverflow(c int, res *Result, units []*Moments) error {
 		for i := range d {
 			for j := i; j < d; j++ {
 				if v := u.M[i*d+j]; !finite(v) {
-					return fmt.Errorf("susc: chain %d: the co-moment of %s and %s is %v (values too large for float64; rescale the observable)",
-						c, res.coordLabel(i), res.coordLabel(j), v)
+					return &nonFiniteError{fmt.Sprintf("susc: chain %d: the co-moment of %s and %s is %v (values too large for float64; rescale the observable)",
+						c, res.coordLabel(i), res.coordLabel(j), v)}
 				}
 			}
 		}
@@ -466,18 +483,29 @@ func record(ch *Chain, run *Run, res *Result, c, pos int, w []float64, m Model, 
 		return &DivergenceError{Chain: c, Step: pos, Loss: x[0]}
 	}
 	off := 1
+	full, haveFull := 0.0, false // L_n(w), for the observables that need it
 	for _, o := range obs {
 		dim := o.Dim()
 		dst := x[off : off+dim : off+dim]
 		for i := range dst {
 			dst[i] = nan // a value Observe does not write stays NaN and is reported
 		}
-		o.Observe(dst, w, m)
+		if lu, ok := o.(lossUser); ok {
+			if !haveFull {
+				full, haveFull = x[0], true
+				if run.LossSubset != nil {
+					full = m.LossGrad(nil, w, nil)
+				}
+			}
+			lu.observeWithLoss(dst, w, m, full)
+		} else {
+			o.Observe(dst, w, m)
+		}
 		off += dim
 	}
 	for j, v := range x {
 		if !finite(v) {
-			return fmt.Errorf("susc: chain %d: observable %s is %v after %d steps (not finite, or not written by Observe)", c, res.coordLabel(j), v, pos)
+			return &nonFiniteError{fmt.Sprintf("susc: chain %d: observable %s is %v after %d steps (not finite, or not written by Observe)", c, res.coordLabel(j), v, pos)}
 		}
 	}
 	if sc.points != nil {
@@ -538,7 +566,8 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 		if err != nil {
 			ch.Err = err.Error()
 			var de *DivergenceError
-			ch.Diverged = errors.As(err, &de)
+			var nf *nonFiniteError
+			ch.Diverged = errors.As(err, &de) || errors.As(err, &nf)
 		}
 	}()
 	m, err = Replicate(m)
@@ -561,6 +590,9 @@ func runChain(ctx context.Context, c int, m Model, p *Posterior, k Kernel, run *
 	rec, _ := s.(recorder)
 	if run.KeepTrace {
 		ch.Trace = make([]float64, 0, run.Draws*res.DrawDim)
+		if run.MALA {
+			ch.MALATrace = make([]float64, 0, run.Draws)
+		}
 		ch.DistTrace = make([]float64, 0, run.Draws)
 		if rec != nil {
 			ch.DriftTrace = make([]float64, 0, run.Draws)
