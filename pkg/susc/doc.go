@@ -78,9 +78,11 @@
 // the step (docs/theory.md §2.7): NewBudget derives ε, burn-in and thinning
 // from the curvature range, and Calibrate runs the ε × nβ sweep.
 //
-// Structural susceptibilities (restricted chains per component) are in package
-// structure, and patterning (designing data changes from J) in package
-// pattern, both under this one.
+// Structural susceptibilities (restricted chains per component) are in
+// package susclab/pkg/susc/structure, patterning (designing data changes
+// from J) in susclab/pkg/susc/pattern, the information criteria (WBIC,
+// WAIC) in susclab/pkg/susc/criteria, the chain-health report in
+// susclab/pkg/susc/health and CSV files in susclab/pkg/susc/csvio.
 //
 // # Errors
 //

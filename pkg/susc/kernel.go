@@ -11,7 +11,8 @@ import (
 // everything that changes (position, scratch, adaptive averages) and takes
 // the steps; the driver (Sample) only asks it to step and reads its
 // position. A new kernel is a type with these three methods and a state type
-// of its own, nothing else.
+// of its own, nothing else. (The MALA diagnostic, Run.MALA, needs a
+// Langevin proposal, which only this package's Langevin kernels expose.)
 type Kernel interface {
 	// Init validates the hyperparameters for p and returns a fresh state at
 	// w0 (copied). It allocates all the memory Step will ever need.
@@ -126,7 +127,8 @@ func newLangevinCore(eps float64, mask []bool, p *Posterior, w0 []float64) (lang
 // which is unadjusted Langevin with step ε/2 on U = nβ L + (γ/2)||w - w*||²
 // (plus δ w in the bracket and (δ/2)||w||² in U with Posterior.WeightDecay,
 // docs/theory.md §2.9).
-// Masked-out coordinates get no drift, no prior force and no noise.
+// Masked-out coordinates get no drift, no prior force and no noise. The
+// step is sgldState.Step in kernel.go (and its many-step copy, steps).
 type SGLD struct {
 	// Epsilon is ε ("lr" in devinterp). Required, > 0.
 	Epsilon float64
