@@ -4,8 +4,8 @@
 // its checkpoints (package checkpoint), then reports what the model learned
 // about induction.
 //
-//	go run ./cmd/lmtrain -corpus gosrc -out run.ckpt -final pkg/lm/testdata/gosrc.ckpt
-//	go run ./cmd/lmtrain -corpus planted -final pkg/lm/testdata/planted.ckpt
+//	go run ./cmd/lmtrain -corpus gosrc -final pkg/lm/testdata/gosrc.ckpt -curve pkg/lm/testdata/gosrc.curve.json
+//	go run ./cmd/lmtrain -corpus planted -final pkg/lm/testdata/planted.ckpt -curve pkg/lm/testdata/planted.curve.json
 //	go run ./cmd/lmtrain -eval pkg/lm/testdata/gosrc.ckpt
 //
 // -corpus gosrc trains the default model (T = 64, d = 64, H = 4, L = 2) on
@@ -25,6 +25,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -51,6 +52,7 @@ func main() {
 	out := flag.String("out", "", "checkpoint file to write, every checkpoint (empty: none)")
 	final := flag.String("final", "", "checkpoint file to write with the last checkpoint only (empty: none)")
 	logEvery := flag.Int("log", 100, "print the minibatch loss every this many steps")
+	curveFile := flag.String("curve", "", "JSON file for the training curve (lm.Curve: mean minibatch loss per -log steps, checkpoint losses)")
 	eval := flag.String("eval", "", "instead of training, report on this checkpoint file (its model config); with -final, copy that checkpoint alone there")
 	evalStep := flag.Int("step", -1, "with -eval: the checkpoint's step (-1: the last)")
 	flag.Parse()
@@ -170,7 +172,9 @@ func main() {
 	start := time.Now()
 	var sum float64
 	var cnt int
+	curve := lm.Curve{Every: max(*logEvery, 1)}
 	tc.Progress = func(p lm.Progress) {
+		curve.Add(p)
 		if p.Step > 0 {
 			sum += p.BatchLoss
 			cnt++
@@ -196,6 +200,16 @@ func main() {
 		}
 		st, _ := os.Stat(*out)
 		fmt.Printf("wrote %s: %d checkpoints, %d bytes\n", *out, len(series.Checkpoints), st.Size())
+	}
+	if *curveFile != "" {
+		b, err := json.Marshal(&curve)
+		if err == nil {
+			err = os.WriteFile(*curveFile, b, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "lmtrain:", err)
+			os.Exit(1)
+		}
 	}
 	if *final != "" {
 		last, _ := series.Last()

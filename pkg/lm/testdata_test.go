@@ -3,8 +3,10 @@
 package lm
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"susclab/pkg/checkpoint"
@@ -57,5 +59,47 @@ func TestShippedCheckpoints(t *testing.T) {
 	H := pcfg.Model.Heads
 	if second > 0.3*first || math.Max(ind[H], ind[H+1]) < 0.5 {
 		t.Errorf("planted.ckpt: no induction on repeated random tokens: loss %.3f then %.3f, layer-1 attention %.2f", first, second, ind[H:])
+	}
+}
+
+// TestShippedCurves re-runs the first block of each shipped training
+// curve (written by cmd/lmtrain -curve) bit for bit: the data, the
+// initialization and the first Adam steps as cmd/lmtrain builds them (a
+// block inside the warm-up, whose learning rate does not depend on the
+// total number of steps).
+func TestShippedCurves(t *testing.T) {
+	for _, name := range []string{"planted", "gosrc"} {
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile("testdata/" + name + ".curve.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var shipped Curve
+			if err := json.Unmarshal(b, &shipped); err != nil {
+				t.Fatal(err)
+			}
+			cfg, _ := loadShipped(t, name+".ckpt")
+			tc := cfg.Train
+			if len(shipped.BatchLoss) == 0 || shipped.Every < 1 || shipped.Every >= tc.Warmup || shipped.Step[len(shipped.Step)-1] != tc.Steps {
+				t.Fatalf("curve of %d points every %d steps, training of %d steps with %d of warm-up", len(shipped.BatchLoss), shipped.Every, tc.Steps, tc.Warmup)
+			}
+			rng := rand.New(rand.NewPCG(tc.Seed, 7)) // cmd/lmtrain's stream
+			var train *Model
+			if name == "gosrc" {
+				train, _ = GoSplit(GoCorpus(), cfg.Model)
+			} else {
+				_, pc, _ := PlantedDefaults()
+				tok, _, _ := Planted(rng, pc, tc.Steps*tc.BatchWindows)
+				train = New(cfg.Model, cfg.VocabSize, tok)
+				Planted(rng, pc, 64) // the probe windows
+			}
+			w0 := train.Init(rng)
+			got := Curve{Every: shipped.Every}
+			tc.Steps, tc.Every, tc.Progress = shipped.Every, 0, got.Add
+			Train(train, w0, tc)
+			if math.Float64bits(got.BatchLoss[0]) != math.Float64bits(shipped.BatchLoss[0]) {
+				t.Errorf("first %d steps: mean minibatch loss %v, shipped %v", shipped.Every, got.BatchLoss[0], shipped.BatchLoss[0])
+			}
+		})
 	}
 }

@@ -204,3 +204,35 @@ func Train(m *Model, w0 []float64, cfg TrainConfig) ([]float64, *checkpoint.Seri
 	}
 	return w, series
 }
+
+// Curve is a training curve: the mean minibatch loss over each block of
+// Every steps (steps (j-1)·Every+1 … j·Every, recorded at Step[j-1] =
+// j·Every) and the loss at each checkpoint. Record it with Add as Train's
+// Progress; the zero value with Every = 0 records every step.
+type Curve struct {
+	Every     int       `json:"every"`
+	Step      []int     `json:"step"`
+	BatchLoss []float64 `json:"batch_loss"`
+	EvalStep  []int     `json:"eval_step"`
+	EvalLoss  []float64 `json:"eval_loss"`
+	sum       float64
+	count     int
+}
+
+// Add records one step's progress.
+func (c *Curve) Add(p Progress) {
+	if p.Checkpoint {
+		c.EvalStep = append(c.EvalStep, p.Step)
+		c.EvalLoss = append(c.EvalLoss, p.EvalLoss)
+	}
+	if p.Step == 0 {
+		return
+	}
+	c.sum += p.BatchLoss
+	c.count++
+	if c.count == max(c.Every, 1) {
+		c.Step = append(c.Step, p.Step)
+		c.BatchLoss = append(c.BatchLoss, c.sum/float64(c.count))
+		c.sum, c.count = 0, 0
+	}
+}

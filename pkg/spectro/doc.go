@@ -23,7 +23,12 @@
 //
 // Setup holds one experiment: the training data the posterior is
 // conditioned on (minibatches of whole windows, Run.BatchBlock), the
-// probe tokens (usually held out), w*, nβ, γ, the kernel and the run.
+// probe tokens (usually held out), w*, nβ, γ, the kernel and the run. New
+// builds it, with the probe tokens' pattern labels, for a model trained
+// on either corpus of package lm (Options.Corpus): the planted-induction
+// corpus, where the induction tokens are known by construction, or the
+// Go-source corpus, labelled by rules (lm.Corpus.Labels). cmd/lmspectro
+// runs New's experiment and writes an Experiment record.
 // Run.LossSubset keeps the per-draw loss cheap on a large corpus, and
 // Run.BatchSeed shares the minibatch order between the restricted and full
 // chains (common random numbers).

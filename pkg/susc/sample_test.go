@@ -42,6 +42,26 @@ func TestWorkersGiveBitIdenticalResults(t *testing.T) {
 	}
 }
 
+// A chain's draws depend only on the seed and its index: one chain with
+// fewer draws is a prefix of chain 0 of a larger run (spectro's shipped
+// slices rely on it).
+func TestChainIsPrefixOfLargerRun(t *testing.T) {
+	m := newGaussModel(2, gaussData(40, []float64{1, -1}))
+	p := Posterior{NBeta: 20, Gamma: 5, Center: []float64{0, 0}}
+	big, err := Sample(context.Background(), m, p, SGLD{Epsilon: 1e-3}, Run{Chains: 3, Draws: 30, BurnIn: 10, Thin: 2, BatchSize: 7, Seed: 9, KeepTrace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := Sample(context.Background(), m, p, SGLD{Epsilon: 1e-3}, Run{Chains: 1, Draws: 12, BurnIn: 10, Thin: 2, BatchSize: 7, Seed: 9, KeepTrace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := small.Chains[0].Trace, big.Chains[0].Trace
+	if len(a) == 0 || len(b) < len(a) || !reflect.DeepEqual(a, b[:len(a)]) {
+		t.Errorf("chain 0 of a 1-chain, 12-draw run is not the prefix of chain 0 of a 3-chain, 30-draw run")
+	}
+}
+
 func TestDifferentSeedsDiffer(t *testing.T) {
 	m := newGaussModel(1, gaussData(10, []float64{0}))
 	p := Posterior{NBeta: 10, Center: []float64{0}}

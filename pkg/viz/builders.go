@@ -226,6 +226,32 @@ func EstimateVsExact(est, exact, halfWidth []float64, o Opts) *Chart {
 	return newChart(sc, o)
 }
 
+// Scatter draws groups of points, one colour and legend entry per group
+// (o.Names names them): group g has the points (xs[g][i], ys[g][i]). For a
+// 2-D embedding coloured by label, one group per label. It panics if the
+// groups' lengths differ between xs and ys.
+func Scatter(xs, ys [][]float64, o Opts) *Chart {
+	if len(xs) != len(ys) {
+		panic(fmt.Sprintf("viz: Scatter: %d x groups, %d y groups", len(xs), len(ys)))
+	}
+	sc := charts.NewScatter()
+	sc.SetGlobalOptions(append(common(o, true, defaultGrid),
+		charts.WithXAxisOpts(xAxis(o, "value")),
+		charts.WithYAxisOpts(yAxis(o, "value")),
+	)...)
+	for g := range xs {
+		if len(xs[g]) != len(ys[g]) {
+			panic(fmt.Sprintf("viz: Scatter: group %d has %d x and %d y values", g, len(xs[g]), len(ys[g])))
+		}
+		pts := make([]opts.ScatterData, len(xs[g]))
+		for i := range pts {
+			pts[i] = opts.ScatterData{Value: []any{num(xs[g][i]), num(ys[g][i])}, SymbolSize: 6}
+		}
+		sc.AddSeries(o.name(g, "group"), pts, charts.WithItemStyleOpts(opts.ItemStyle{Color: palette[g%len(palette)]}))
+	}
+	return newChart(sc, o)
+}
+
 // Heatmap draws matrix m (m[i][j] is row i, column j; row 0 on top) with a
 // diverging blue-white-red scale centred at zero, from -max|m| to +max|m|.
 // rows and cols label the rows and columns; nil gives 0, 1, ... Cells that

@@ -19,6 +19,7 @@ func gallery() map[string]*Chart {
 		"traces": Traces([][]float64{{1.25, 2.5, 3.75}, {-1.5, math.NaN(), 0.125}}, Opts{Title: "traces"}),
 		"scatter": EstimateVsExact([]float64{1.0625, 2.0625}, []float64{1, 2}, []float64{0.3125, 0.4375},
 			Opts{Title: "estimate vs exact"}),
+		"groups": Scatter([][]float64{{1.375, 2}, {-3.5}}, [][]float64{{0.625, 1}, {4.25}}, Opts{Names: []string{"induction", "other"}}),
 		"heatmap": Heatmap([][]float64{{0.5, -0.75}, {-0.75, 2.5}}, []string{"rowA", "rowB"}, []string{"colA", "colB"},
 			Opts{Title: "heatmap"}),
 		"heatmap NaN": Heatmap([][]float64{{math.NaN(), 1}, {-1, math.Inf(1)}}, nil, nil, Opts{Title: "diverged", Subtitle: "ε × nβ"}),
@@ -53,6 +54,7 @@ func gallery() map[string]*Chart {
 var dataOf = map[string][]string{
 	"traces":      {"1.25", "3.75", "-1.5", "0.125", `"-"`, "chain 1 running mean"},
 	"scatter":     {"1.0625", "2.0625", "y = x", "error bars", "0.75", "2.5"}, // 1.0625-0.3125, 2.0625+0.4375
+	"groups":      {"1.375", "0.625", "-3.5", "4.25", `"name":"induction"`, `"name":"other"`},
 	"heatmap":     {"rowA", "colB", "-0.75", "2.5", `"min":-2.5`, `"max":2.5`},
 	"heatmap NaN": {"ε × nβ · grey: 2 cell(s) not a number", `"areaStyle":{"color":"` + missingGrey + `"}`, `"min":-1`},
 	"bars":        {"w2", "0.1875", "-0.5625", "0.8125"},
@@ -192,6 +194,8 @@ func TestShapePanics(t *testing.T) {
 		"ragged heatmap":  func() { Heatmap([][]float64{{1, 2}, {3}}, nil, nil, Opts{}) },
 		"labels":          func() { Heatmap([][]float64{{1}}, []string{"a", "b"}, nil, Opts{}) },
 		"scatter":         func() { EstimateVsExact([]float64{1}, []float64{1, 2}, nil, Opts{}) },
+		"groups":          func() { Scatter([][]float64{{1}}, [][]float64{{1}, {2}}, Opts{}) },
+		"group length":    func() { Scatter([][]float64{{1}}, [][]float64{{1, 2}}, Opts{}) },
 		"bars":            func() { Bars([]string{"a"}, [][]float64{{1, 2}}, Opts{}) },
 		"sweep":           func() { Sweep([]float64{1}, [][]float64{{1, 2}}, Opts{}) },
 		"curves x":        func() { Curves([][]float64{{1}}, [][]float64{{1, 2}}, nil, Opts{}) },

@@ -1,0 +1,230 @@
+package spectro
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"susclab/pkg/checkpoint"
+	"susclab/pkg/lm"
+	"susclab/pkg/susc"
+	"susclab/pkg/susc/structure"
+)
+
+// Options set a per-token experiment (New). Zero fields take the defaults
+// of the corpus, in brackets as [planted; gosrc].
+type Options struct {
+	// Corpus is "planted", the planted-induction corpus (the default), or
+	// "gosrc", the Go-source corpus of package lm.
+	Corpus  string
+	Epsilon float64 // SGLD step ε [1e-4; 1e-5]
+	NBeta   float64 // nβ [1000; 1e4] (see New)
+	Gamma   float64 // γ [100; 1000]
+	Chains  int     // chains per run [4; 4]
+	Draws   int     // draws per chain [300; 200]
+	Thin    int     // steps between draws [5; 5]
+	BurnIn  int     // burn-in steps [300; 500]
+	// Windows are the windows the posterior is conditioned on: fresh
+	// planted windows [512], or the first Windows of the Go-source
+	// training windows [0: all of lm.GoSplit's].
+	Windows int
+	// ProbeWindows are the held-out probe windows: fresh planted windows
+	// [8], or the first ProbeWindows of lm.GoSplit's 8 held-out windows
+	// [512/T, so about 512 probe tokens].
+	ProbeWindows int
+	// CRN gives the restricted and full chains the same minibatches
+	// (common random numbers, Run.BatchSeed).
+	CRN bool
+	// Seed seeds the data and the chains [1].
+	Seed uint64
+}
+
+// WithDefaults returns o with its zero fields set to the defaults of its
+// corpus.
+func (o Options) WithDefaults() Options {
+	def := func(x *int, v int) {
+		if *x == 0 {
+			*x = v
+		}
+	}
+	deff := func(x *float64, v float64) {
+		if *x == 0 {
+			*x = v
+		}
+	}
+	if o.Corpus == "" {
+		o.Corpus = Planted
+	}
+	if o.Corpus == GoSource {
+		deff(&o.Epsilon, 1e-5)
+		deff(&o.NBeta, 1e4)
+		deff(&o.Gamma, 1000)
+		def(&o.Draws, 200)
+		def(&o.BurnIn, 500)
+	} else {
+		deff(&o.Epsilon, 1e-4)
+		deff(&o.NBeta, 1000)
+		def(&o.Draws, 300)
+		def(&o.BurnIn, 300)
+		def(&o.Windows, 512)
+		def(&o.ProbeWindows, 8)
+	}
+	deff(&o.Gamma, 100)
+	def(&o.Chains, 4)
+	def(&o.Thin, 5)
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	return o
+}
+
+// The corpora of Options.Corpus.
+const (
+	Planted  = "planted"
+	GoSource = "gosrc"
+)
+
+// New builds a per-token experiment around the last checkpoint of s, a
+// model trained by cmd/lmtrain on o.Corpus, and returns the pattern labels
+// of its probe tokens. Minibatches are 8 whole windows of 64 tokens (fewer,
+// longer windows for a longer context: 512 tokens); the per-draw loss is
+// on 16 evaluation windows (Run.LossSubset).
+//
+// On the planted corpus the posterior is conditioned on fresh planted
+// windows (the training data were fresh windows too, so they are a sample
+// of the same distribution), the probe tokens are held-out windows, and a
+// label is lm.Induction exactly for the planted-induction tokens.
+//
+// On the Go-source corpus the posterior is conditioned on the training
+// windows of lm.GoSplit, the probe tokens are held-out windows of it, and
+// the labels are lm.Corpus.Labels with the training stream's bigrams.
+// Its nβ is 10⁴ rather than n/log n ≈ 4·10⁴ (n = 554,432 tokens): at n/log n
+// a step small enough for the step-bias check (ε = 2·10⁻⁶) leaves the
+// chains unlocalized within the budget (E‖w − w*‖² still growing 1.5-fold
+// over the run); at 10⁴ with γ = 1000 and ε = 10⁻⁵ they are localized, the
+// step bias is 0.02 and the loss 0.07 nats above L(w*)
+// (docs/theory.md §5.7).
+func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err error) {
+	o = o.WithDefaults()
+	cfg, err := lm.ParseSeriesConfig(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, ok := s.Last()
+	if !ok {
+		return nil, nil, errors.New("spectro: New: the series has no checkpoint")
+	}
+	if o.Windows < 0 || o.ProbeWindows < 0 {
+		return nil, nil, errors.New("spectro: New: negative window count")
+	}
+	var train, probe *lm.Model
+	switch o.Corpus {
+	case Planted:
+		_, pc, _ := lm.PlantedDefaults()
+		pc.Context = cfg.Model.Context
+		if pc.VocabSize() != cfg.VocabSize {
+			return nil, nil, fmt.Errorf("spectro: New: the checkpoint's vocabulary has %d tokens, the planted corpus %d", cfg.VocabSize, pc.VocabSize())
+		}
+		rng := rand.New(rand.NewPCG(o.Seed, 0x5bec))
+		tok, _, _ := lm.Planted(rng, pc, o.Windows)
+		train = lm.New(cfg.Model, cfg.VocabSize, tok)
+		ptok, ind, _ := lm.Planted(rng, pc, o.ProbeWindows)
+		probe = lm.New(cfg.Model, cfg.VocabSize, ptok)
+		labels = make([]lm.Label, len(ind))
+		for i, b := range ind {
+			if b {
+				labels[i] = lm.Induction
+			}
+		}
+	case GoSource:
+		corpus := lm.GoCorpus()
+		if corpus.Vocab.Size() != cfg.VocabSize {
+			return nil, nil, fmt.Errorf("spectro: New: the checkpoint's vocabulary has %d tokens, the Go-source corpus %d", cfg.VocabSize, corpus.Vocab.Size())
+		}
+		T := cfg.Model.WithDefaults().Context
+		full := corpus.Model(cfg.Model)
+		tr, held := lm.SplitWindows(full.NumWindows(), 8)
+		if o.ProbeWindows == 0 {
+			o.ProbeWindows = max(1, 512/T)
+		}
+		if o.ProbeWindows > len(held) || o.Windows > len(tr) {
+			return nil, nil, fmt.Errorf("spectro: New: %d probe windows of %d held out, %d training windows of %d", o.ProbeWindows, len(held), o.Windows, len(tr))
+		}
+		if o.Windows > 0 {
+			tr = tr[:o.Windows]
+		}
+		train, probe = full.Subset(tr), full.Subset(held[:o.ProbeWindows])
+		labels = corpus.Labels(probe, lm.NewBigram(train))
+	default:
+		return nil, nil, fmt.Errorf("spectro: New: unknown corpus %q (want %q or %q)", o.Corpus, Planted, GoSource)
+	}
+	bw := max(1, 512/train.WindowLen())
+	if o.Corpus == Planted {
+		bw = 8
+	}
+	run := susc.Run{Chains: o.Chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin, BatchSize: bw * train.WindowLen(),
+		Seed: o.Seed, LossSubset: lm.EvalBatch(train, 16)}
+	if o.CRN {
+		run.BatchSeed = o.Seed ^ 0xc0ffee
+	}
+	setup = &Setup{Train: train, Probe: probe, Center: c.Params, NBeta: o.NBeta, Gamma: o.Gamma,
+		Kernel: susc.SGLD{Epsilon: o.Epsilon}, Run: run}
+	return setup, labels, nil
+}
+
+// Flags returns, for each label set, whether it includes want.
+func Flags(labels []lm.Label, want lm.Label) []bool {
+	in := make([]bool, len(labels))
+	for i, l := range labels {
+		in[i] = l&want != 0
+	}
+	return in
+}
+
+// HeadSummary is what one column says about a labelled set of tokens.
+type HeadSummary struct {
+	Head string
+	// Separation is the labelled tokens' mean minus the others' in the
+	// column z-scores; Centred the same with rows centred as well (each
+	// token's mean over heads removed); Control and ControlCentred the
+	// same in the nβ = 0 control.
+	Separation, Centred, Control, ControlCentred susc.Estimate
+	// Ablated is the labelled tokens' mean loss with the head ablated.
+	Ablated float64
+}
+
+// Summarize returns one HeadSummary per column of the sampled and control
+// matrices (same components), for the tokens with in[i], with the losses
+// ablated[k] of ablating column k's head.
+func Summarize(sampled, control *structure.Matrix, in []bool, ablated []float64) []HeadSummary {
+	z, zc := structure.Standardize(nil, sampled.Chi, false), structure.Standardize(nil, sampled.Chi, true)
+	y, yc := structure.Standardize(nil, control.Chi, false), structure.Standardize(nil, control.Chi, true)
+	out := make([]HeadSummary, len(sampled.Components))
+	for k, name := range sampled.Components {
+		out[k] = HeadSummary{Head: name, Separation: Separation(z, k, in), Centred: Separation(zc, k, in),
+			Control: Separation(y, k, in), ControlCentred: Separation(yc, k, in)}
+		if k < len(ablated) {
+			out[k].Ablated = ablated[k]
+		}
+	}
+	return out
+}
+
+// Experiment is the record of a run of New's experiment, as cmd/lmspectro
+// writes it (package testdata holds one per corpus, regenerated by that
+// command).
+type Experiment struct {
+	Options       Options
+	Engine        string  // lm.Engine of the run
+	InductionLoss float64 // the induction-labelled probe tokens' mean loss at w*
+	Heads         []HeadSummary
+	Sampled       *structure.Matrix
+	Control       *structure.Matrix
+	// Slice, if not nil, is the first column sampled again with
+	// SliceOptions: one chain and fewer draws, the prefix of chain 0 of the
+	// full and first restricted runs of Sampled (a chain's draws depend
+	// only on the seed and its index). A test re-runs it bit for bit when
+	// re-running a whole column would take too long.
+	Slice        *structure.Matrix `json:",omitempty"`
+	SliceOptions *Options          `json:",omitempty"`
+}
