@@ -16,15 +16,17 @@
 //	go run ./cmd/lmspectro -out pkg/spectro/testdata/planted.json
 //	go run ./cmd/lmspectro -corpus gosrc -out pkg/spectro/testdata/gosrc.json
 //
-// (the first about 5 minutes on 2 cores, the second, the whole analysis
-// of the default Go-source model, about 15; with OPENBLAS_NUM_THREADS=1 go
-// run -tags openblas, about twice as fast, with other bits).
+// (the first about 5 minutes on 2 cores; the second, the whole analysis
+// of the default Go-source model, 18 runs of 6,000 steps, about 50 CPU
+// minutes, half an hour on 2 busy cores, and 13 minutes with
+// OPENBLAS_NUM_THREADS=1 go run -tags openblas, whose bits differ).
 //
 // -crn K measures what common random numbers (the restricted and full
-// chains sharing their minibatches, spectro.Options.CRN) do to the
-// estimator's error at equal cost: it samples the first -heads columns
-// with K seeds, with and without CRN, and prints the spread of each entry
-// over the seeds (the actual error) next to the reported standard error.
+// chains sharing their minibatches, spectro.Options.CRN, -share-batches)
+// do to the estimator's error at equal cost: it samples the first -heads
+// columns (all by default) with K seeds, with and without CRN, and prints
+// the spread of each entry over the seeds (the actual error) next to the
+// reported standard error.
 package main
 
 import (
@@ -46,7 +48,7 @@ import (
 
 func main() {
 	var o spectro.Options
-	flag.StringVar(&o.Corpus, "corpus", spectro.Planted, "planted or gosrc")
+	flag.StringVar(&o.Corpus, "corpus", spectro.CorpusPlanted, "planted or gosrc")
 	ckpt := flag.String("ckpt", "", "trained model (empty: pkg/lm/testdata/<corpus>.ckpt)")
 	flag.Float64Var(&o.Epsilon, "eps", 0, "SGLD step ε (0: the corpus default)")
 	flag.Float64Var(&o.NBeta, "nbeta", 0, "nβ (0: the corpus default)")
@@ -57,7 +59,7 @@ func main() {
 	flag.IntVar(&o.BurnIn, "burnin", 0, "burn-in steps (0: the corpus default)")
 	flag.IntVar(&o.Windows, "windows", 0, "windows the posterior is conditioned on (0: the corpus default)")
 	flag.IntVar(&o.ProbeWindows, "probe", 0, "held-out probe windows (0: the corpus default)")
-	flag.BoolVar(&o.CRN, "crn-on", false, "common random numbers: restricted and full chains share minibatches")
+	flag.BoolVar(&o.CRN, "share-batches", false, "common random numbers: restricted and full chains share minibatches")
 	flag.Uint64Var(&o.Seed, "seed", 0, "seed of the data and the chains (0: 1)")
 	heads := flag.Int("heads", 0, "sample only the first this many heads (0: all)")
 	crn := flag.Int("crn", 0, "instead of the experiment, compare CRN with independent batches over this many seeds")
@@ -76,9 +78,11 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	if *heads > 0 {
-		setup.Components = spectro.Heads(setup.Train)[:min(*heads, len(spectro.Heads(setup.Train)))]
+	all := spectro.Heads(setup.Train)
+	if *heads <= 0 || *heads > len(all) {
+		*heads = len(all)
 	}
+	setup.Components = all[:*heads]
 	induction := lm.WithLabel(labels, lm.Induction)
 	fmt.Printf("engine %s; %d parameters; posterior on %d tokens, nβ %.0f; %d probe tokens, %d induction-labelled\n",
 		lm.Engine, setup.Train.Dim(), setup.Train.NumData(), setup.NBeta, setup.Probe.NumData(), len(induction))
@@ -109,9 +113,9 @@ func main() {
 		fmt.Printf("  %s: sampled %+.3f ± %.3f (%+.1f SE), centred %+.1f SE; control %+.1f SE, centred %+.1f SE; ablated loss %.3f\n",
 			h.Head, h.Separation.Value, h.Separation.SE, z(h.Separation), z(h.Centred), z(h.Control), z(h.ControlCentred), h.Ablated)
 	}
-	if o.Corpus == spectro.GoSource {
+	if o.Corpus == spectro.CorpusGoSource {
 		so := o
-		so.Chains, so.Draws = 1, min(40, o.Draws)
+		so.Chains, so.Draws = 2, min(40, o.Draws) // two chains: standard errors
 		ss, _, err := spectro.New(s, so)
 		if err != nil {
 			fail(err)
@@ -141,7 +145,6 @@ func main() {
 // entries of the spread over seeds (the actual error of one run) and of
 // the reported standard error.
 func compareCRN(s *checkpoint.Series, o spectro.Options, heads, k int) {
-	heads = max(heads, 1)
 	for _, on := range []bool{false, true} {
 		var runs []*structure.Matrix
 		t0 := time.Now()

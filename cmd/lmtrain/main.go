@@ -4,8 +4,8 @@
 // its checkpoints (package checkpoint), then reports what the model learned
 // about induction.
 //
-//	go run ./cmd/lmtrain -corpus gosrc -final pkg/lm/testdata/gosrc.ckpt -curve pkg/lm/testdata/gosrc.curve.json
-//	go run ./cmd/lmtrain -corpus planted -final pkg/lm/testdata/planted.ckpt -curve pkg/lm/testdata/planted.curve.json
+//	go run ./cmd/lmtrain -corpus gosrc -final pkg/lm/testdata/gosrc.ckpt -curve pkg/lm/testdata/gosrc.curve.json -log 100
+//	go run ./cmd/lmtrain -corpus planted -final pkg/lm/testdata/planted.ckpt -curve pkg/lm/testdata/planted.curve.json -log 50
 //	go run ./cmd/lmtrain -eval pkg/lm/testdata/gosrc.ckpt
 //
 // -corpus gosrc trains the default model (T = 64, d = 64, H = 4, L = 2) on

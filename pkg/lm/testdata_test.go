@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"testing"
 
 	"susclab/pkg/checkpoint"
@@ -68,6 +69,9 @@ func TestShippedCheckpoints(t *testing.T) {
 // block inside the warm-up, whose learning rate does not depend on the
 // total number of steps).
 func TestShippedCurves(t *testing.T) {
+	if Engine != pureGoEngine || runtime.GOARCH != "amd64" {
+		t.Skipf("the curves were made by the pure-Go engine on amd64; this build is %s on %s", Engine, runtime.GOARCH)
+	}
 	for _, name := range []string{"planted", "gosrc"} {
 		t.Run(name, func(t *testing.T) {
 			b, err := os.ReadFile("testdata/" + name + ".curve.json")
@@ -89,6 +93,7 @@ func TestShippedCurves(t *testing.T) {
 				train, _ = GoSplit(GoCorpus(), cfg.Model)
 			} else {
 				_, pc, _ := PlantedDefaults()
+				pc.Context = cfg.Model.Context
 				tok, _, _ := Planted(rng, pc, tc.Steps*tc.BatchWindows)
 				train = New(cfg.Model, cfg.VocabSize, tok)
 				Planted(rng, pc, 64) // the probe windows
@@ -97,9 +102,18 @@ func TestShippedCurves(t *testing.T) {
 			got := Curve{Every: shipped.Every}
 			tc.Steps, tc.Every, tc.Progress = shipped.Every, 0, got.Add
 			Train(train, w0, tc)
+			if got.EvalLoss[0] != shipped.EvalLoss[0] || got.EvalStep[0] != 0 {
+				t.Errorf("loss at initialization %v, shipped %v", got.EvalLoss[0], shipped.EvalLoss[0])
+			}
+			if _, c := loadShipped(t, name+".ckpt"); shipped.EvalLoss[len(shipped.EvalLoss)-1] != c.Loss {
+				t.Errorf("the curve's last checkpoint loss %v is not the shipped checkpoint's %v", shipped.EvalLoss[len(shipped.EvalLoss)-1], c.Loss)
+			}
 			if math.Float64bits(got.BatchLoss[0]) != math.Float64bits(shipped.BatchLoss[0]) {
 				t.Errorf("first %d steps: mean minibatch loss %v, shipped %v", shipped.Every, got.BatchLoss[0], shipped.BatchLoss[0])
 			}
 		})
 	}
 }
+
+// pureGoEngine is Engine in the default build, which made the shipped files.
+const pureGoEngine = "gonum, pure Go"

@@ -208,7 +208,8 @@ func Train(m *Model, w0 []float64, cfg TrainConfig) ([]float64, *checkpoint.Seri
 // Curve is a training curve: the mean minibatch loss over each block of
 // Every steps (steps (j-1)·Every+1 … j·Every, recorded at Step[j-1] =
 // j·Every) and the loss at each checkpoint. Record it with Add as Train's
-// Progress; the zero value with Every = 0 records every step.
+// Progress; the zero value with Every = 0 records every step. A last block
+// shorter than Every (Steps not a multiple of it) is not recorded.
 type Curve struct {
 	Every     int       `json:"every"`
 	Step      []int     `json:"step"`

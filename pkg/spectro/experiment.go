@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"susclab/pkg/checkpoint"
+	"susclab/internal/seeds"
 	"susclab/pkg/lm"
 	"susclab/pkg/susc"
 	"susclab/pkg/susc/structure"
@@ -26,11 +27,12 @@ type Options struct {
 	BurnIn  int     // burn-in steps [300; 500]
 	// Windows are the windows the posterior is conditioned on: fresh
 	// planted windows [512], or the first Windows of the Go-source
-	// training windows [0: all of lm.GoSplit's].
+	// training windows [0, resolved by New: all of lm.GoSplit's].
 	Windows int
 	// ProbeWindows are the held-out probe windows: fresh planted windows
 	// [8], or the first ProbeWindows of lm.GoSplit's 8 held-out windows
-	// [512/T, so about 512 probe tokens].
+	// [0, resolved by New: 512/T of them, at most 8, so about 512 probe
+	// tokens].
 	ProbeWindows int
 	// CRN gives the restricted and full chains the same minibatches
 	// (common random numbers, Run.BatchSeed).
@@ -53,9 +55,9 @@ func (o Options) WithDefaults() Options {
 		}
 	}
 	if o.Corpus == "" {
-		o.Corpus = Planted
+		o.Corpus = CorpusPlanted
 	}
-	if o.Corpus == GoSource {
+	if o.Corpus == CorpusGoSource {
 		deff(&o.Epsilon, 1e-5)
 		deff(&o.NBeta, 1e4)
 		deff(&o.Gamma, 1000)
@@ -80,15 +82,15 @@ func (o Options) WithDefaults() Options {
 
 // The corpora of Options.Corpus.
 const (
-	Planted  = "planted"
-	GoSource = "gosrc"
+	CorpusPlanted  = "planted"
+	CorpusGoSource = "gosrc"
 )
 
 // New builds a per-token experiment around the last checkpoint of s, a
 // model trained by cmd/lmtrain on o.Corpus, and returns the pattern labels
-// of its probe tokens. Minibatches are 8 whole windows of 64 tokens (fewer,
-// longer windows for a longer context: 512 tokens); the per-draw loss is
-// on 16 evaluation windows (Run.LossSubset).
+// of its probe tokens. Minibatches are whole windows: 8 on the planted
+// corpus, 512 tokens' worth on Go source (8 windows at T = 64); the
+// per-draw loss is on 16 evaluation windows (Run.LossSubset).
 //
 // On the planted corpus the posterior is conditioned on fresh planted
 // windows (the training data were fresh windows too, so they are a sample
@@ -102,7 +104,7 @@ const (
 // a step small enough for the step-bias check (ε = 2·10⁻⁶) leaves the
 // chains unlocalized within the budget (E‖w − w*‖² still growing 1.5-fold
 // over the run); at 10⁴ with γ = 1000 and ε = 10⁻⁵ they are localized, the
-// step bias is 0.02 and the loss 0.07 nats above L(w*)
+// step bias is 0.02 and the loss 0.19 nats above L(w*)
 // (docs/theory.md §5.7).
 func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err error) {
 	o = o.WithDefaults()
@@ -119,7 +121,7 @@ func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err 
 	}
 	var train, probe *lm.Model
 	switch o.Corpus {
-	case Planted:
+	case CorpusPlanted:
 		_, pc, _ := lm.PlantedDefaults()
 		pc.Context = cfg.Model.Context
 		if pc.VocabSize() != cfg.VocabSize {
@@ -136,16 +138,19 @@ func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err 
 				labels[i] = lm.Induction
 			}
 		}
-	case GoSource:
+	case CorpusGoSource:
 		corpus := lm.GoCorpus()
 		if corpus.Vocab.Size() != cfg.VocabSize {
 			return nil, nil, fmt.Errorf("spectro: New: the checkpoint's vocabulary has %d tokens, the Go-source corpus %d", cfg.VocabSize, corpus.Vocab.Size())
 		}
 		T := cfg.Model.WithDefaults().Context
 		full := corpus.Model(cfg.Model)
+		if full.NumWindows() <= 2*8 {
+			return nil, nil, fmt.Errorf("spectro: New: a context of %d leaves %d windows of Go source, too few to hold 8 out", T, full.NumWindows())
+		}
 		tr, held := lm.SplitWindows(full.NumWindows(), 8)
 		if o.ProbeWindows == 0 {
-			o.ProbeWindows = max(1, 512/T)
+			o.ProbeWindows = min(len(held), max(1, 512/T))
 		}
 		if o.ProbeWindows > len(held) || o.Windows > len(tr) {
 			return nil, nil, fmt.Errorf("spectro: New: %d probe windows of %d held out, %d training windows of %d", o.ProbeWindows, len(held), o.Windows, len(tr))
@@ -156,23 +161,27 @@ func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err 
 		train, probe = full.Subset(tr), full.Subset(held[:o.ProbeWindows])
 		labels = corpus.Labels(probe, lm.NewBigram(train))
 	default:
-		return nil, nil, fmt.Errorf("spectro: New: unknown corpus %q (want %q or %q)", o.Corpus, Planted, GoSource)
+		return nil, nil, fmt.Errorf("spectro: New: unknown corpus %q (want %q or %q)", o.Corpus, CorpusPlanted, CorpusGoSource)
 	}
 	bw := max(1, 512/train.WindowLen())
-	if o.Corpus == Planted {
+	if o.Corpus == CorpusPlanted {
 		bw = 8
+	}
+	if bw*train.WindowLen() > train.NumData() {
+		return nil, nil, fmt.Errorf("spectro: New: %d tokens to condition on, fewer than a minibatch of %d windows", train.NumData(), bw)
 	}
 	run := susc.Run{Chains: o.Chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin, BatchSize: bw * train.WindowLen(),
 		Seed: o.Seed, LossSubset: lm.EvalBatch(train, 16)}
 	if o.CRN {
-		run.BatchSeed = o.Seed ^ 0xc0ffee
+		run.BatchSeed = seeds.Derive(o.Seed, 0xc0ffee) | 1 // never 0, which would mean "no CRN"
 	}
 	setup = &Setup{Train: train, Probe: probe, Center: c.Params, NBeta: o.NBeta, Gamma: o.Gamma,
 		Kernel: susc.SGLD{Epsilon: o.Epsilon}, Run: run}
 	return setup, labels, nil
 }
 
-// Flags returns, for each label set, whether it includes want.
+// Flags returns, for each label set, whether it includes any label of
+// want (for a single label: whether it has it).
 func Flags(labels []lm.Label, want lm.Label) []bool {
 	in := make([]bool, len(labels))
 	for i, l := range labels {
@@ -221,10 +230,10 @@ type Experiment struct {
 	Sampled       *structure.Matrix
 	Control       *structure.Matrix
 	// Slice, if not nil, is the first column sampled again with
-	// SliceOptions: one chain and fewer draws, the prefix of chain 0 of the
-	// full and first restricted runs of Sampled (a chain's draws depend
-	// only on the seed and its index). A test re-runs it bit for bit when
-	// re-running a whole column would take too long.
+	// SliceOptions: two chains and fewer draws, the prefixes of chains 0
+	// and 1 of the full and first restricted runs of Sampled (a chain's
+	// draws depend only on the seed and its index). A test re-runs it bit
+	// for bit when re-running a whole column would take too long.
 	Slice        *structure.Matrix `json:",omitempty"`
 	SliceOptions *Options          `json:",omitempty"`
 }

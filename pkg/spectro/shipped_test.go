@@ -32,11 +32,11 @@ func readShipped(t *testing.T, name string) *spectro.Experiment {
 // planted record the full chain and the first head's restricted chain,
 // re-sampled with the record's options, give its first column (the
 // column's seed depends only on its index); the Go-source record, whose
-// column takes minutes, carries a slice (one chain, fewer draws) that is
+// column takes minutes, carries a slice (two chains, fewer draws) that is
 // re-sampled instead. Each record's summary is the one Summarize computes
 // from its matrices.
 func TestShippedSlices(t *testing.T) {
-	for _, name := range []string{spectro.Planted, spectro.GoSource} {
+	for _, name := range []string{spectro.CorpusPlanted, spectro.CorpusGoSource} {
 		t.Run(name, func(t *testing.T) {
 			rec := readShipped(t, name)
 			if rec.Engine != lm.Engine {
@@ -67,6 +67,9 @@ func TestShippedSlices(t *testing.T) {
 				t.Fatal(err)
 			}
 			r, _ := m.Chi.Dims()
+			if se := want.SE.At(0, 0); math.IsNaN(se) || se <= 0 {
+				t.Fatalf("the recorded standard error %v is not positive: the comparison would not check it", se)
+			}
 			for i := range r {
 				for _, p := range [][2]float64{{m.Chi.At(i, 0), want.Chi.At(i, 0)}, {m.SE.At(i, 0), want.SE.At(i, 0)}} {
 					if math.Float64bits(p[0]) != math.Float64bits(p[1]) {
@@ -86,4 +89,43 @@ func sameSeparations(a, b []spectro.HeadSummary) bool {
 		a[k].Ablated = b[k].Ablated // Summarize was given no ablation losses
 	}
 	return reflect.DeepEqual(a, b)
+}
+
+// New refuses options it cannot honour before building anything, fills
+// each corpus's defaults, and sets a non-zero batch seed for CRN.
+func TestNewOptions(t *testing.T) {
+	gosrc, err := checkpoint.ReadFile("../lm/testdata/gosrc.ckpt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	planted, err := checkpoint.ReadFile("../lm/testdata/planted.ckpt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		s *checkpoint.Series
+		o spectro.Options
+	}{
+		"unknown corpus":     {gosrc, spectro.Options{Corpus: "poetry"}},
+		"negative windows":   {planted, spectro.Options{Windows: -1}},
+		"too many probes":    {gosrc, spectro.Options{Corpus: spectro.CorpusGoSource, ProbeWindows: 9}},
+		"too few windows":    {gosrc, spectro.Options{Corpus: spectro.CorpusGoSource, Windows: 3}},
+		"planted vocabulary": {gosrc, spectro.Options{Corpus: spectro.CorpusPlanted}},
+	} {
+		if _, _, err := spectro.New(c.s, c.o); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	g := spectro.Options{Corpus: spectro.CorpusGoSource}.WithDefaults()
+	p := spectro.Options{}.WithDefaults()
+	if g.NBeta != 1e4 || g.Gamma != 1000 || g.Epsilon != 1e-5 || p.Corpus != spectro.CorpusPlanted || p.NBeta != 1000 || p.Windows != 512 {
+		t.Errorf("defaults: gosrc %+v, planted %+v", g, p)
+	}
+	setup, labels, err := spectro.New(gosrc, spectro.Options{Corpus: spectro.CorpusGoSource, CRN: true, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if setup.Run.BatchSeed == 0 || setup.Probe.NumData() != 512 || len(labels) != 512 || setup.Run.BatchSize != 512 {
+		t.Errorf("gosrc with CRN: batch seed %d, %d probe tokens, %d labels, batch %d", setup.Run.BatchSeed, setup.Probe.NumData(), len(labels), setup.Run.BatchSize)
+	}
 }
