@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"susclab/pkg/checkpoint"
 	"susclab/internal/seeds"
+	"susclab/pkg/checkpoint"
 	"susclab/pkg/lm"
 	"susclab/pkg/susc"
 	"susclab/pkg/susc/structure"
