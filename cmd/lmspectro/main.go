@@ -39,6 +39,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"susclab/internal/seeds"
 	"susclab/pkg/checkpoint"
 	"susclab/pkg/lm"
 	"susclab/pkg/spectro"
@@ -149,11 +150,17 @@ func compareCRN(s *checkpoint.Series, o spectro.Options, heads, k int) {
 		var runs []*structure.Matrix
 		t0 := time.Now()
 		for seed := range k {
+			// The same data and probe tokens (o.Seed) every time; only the
+			// chains' seeds change.
 			oo := o
-			oo.CRN, oo.Seed = on, o.Seed+uint64(seed)
+			oo.CRN = on
 			setup, _, err := spectro.New(s, oo)
 			if err != nil {
 				fail(err)
+			}
+			setup.Run.Seed = seeds.Derive(o.Seed, uint64(1000+seed))
+			if on {
+				setup.Run.BatchSeed = seeds.Derive(setup.Run.Seed, 1) | 1
 			}
 			setup.Components = spectro.Heads(setup.Train)[:heads]
 			m, err := setup.Sample(context.Background())
