@@ -4,7 +4,11 @@
 // the planted induction corpus (lm.Planted) for several seeds and reports,
 // on held-out planted windows, the mean loss on planted induction tokens
 // against their unigram entropy log A, and the loss on those tokens with
-// each head ablated in turn.
+// each head ablated in turn. With -every, it also dates the formation of
+// the induction circuit (lm.FormationStep: the step at which the induction
+// tokens' held-out loss falls below log(A)/2) and gives its mean and
+// standard error over the seeds, the baseline that a data reweighting
+// designed to move it is compared with.
 //
 //	go run ./cmd/lmplanted [-seeds 3] [-steps 3000] [-lr 0.006] [-d 64 -heads 4] ...
 //
@@ -15,6 +19,8 @@ import (
 	"flag"
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/stat"
 
 	"susclab/pkg/lm"
 )
@@ -38,7 +44,7 @@ func main() {
 	filler := flag.Int("F", dp.Filler, "filler alphabet size (0: fillers from the repeats' alphabet)")
 	skipP := flag.Float64("skip", dp.Skip, "probability of the skip rule for fillers")
 	cosine := flag.Bool("cosine", false, "cosine learning-rate decay after warm-up")
-	every := flag.Int("every", 0, "print the checkpoint loss every this many steps (0: never)")
+	every := flag.Int("every", 0, "checkpoint every this many steps, printing its loss and dating the induction circuit's formation (0: never)")
 	flag.Parse()
 	if *windows == 0 {
 		*windows = *steps * *batch
@@ -48,6 +54,7 @@ func main() {
 	pc := lm.PlantedConfig{Alphabet: *alpha, Context: *T, MinLen: *minLen, MaxLen: *maxLen, Repeats: *repeats, Skip: *skipP, Filler: *filler}
 	fmt.Printf("model %+v, planted %+v\ntrain: %d windows, %d steps of %d windows, lr %g, warm-up %d\n",
 		cfg, pc, *windows, *steps, *batch, *lr, *warmup)
+	var formation []float64
 	for seed := *first; seed < *first+uint64(*seeds); seed++ {
 		res := lm.TrainPlanted(cfg, pc, lm.TrainConfig{Steps: *steps, LR: *lr, Warmup: *warmup, BatchWindows: *batch, Seed: seed, Every: *every, Cosine: *cosine,
 			Progress: func(p lm.Progress) {
@@ -70,5 +77,13 @@ func main() {
 			fmt.Printf(" %s %.2f", lm.HeadName(k / *heads, k%*heads), v)
 		}
 		fmt.Printf("\n  largest: %s (+%.3f nats), next largest +%.3f\n", lm.HeadName(res.TopHead / *heads, res.TopHead%*heads), res.Ablated[res.TopHead]-res.InductionLoss, res.SecondRise)
+		if *every > 0 {
+			fmt.Printf("  induction-token loss at steps %v: %.3f; formation (below log(A)/2) at step %.0f\n", res.CurveSteps, res.CurveLoss, res.Formation)
+			formation = append(formation, res.Formation)
+		}
+	}
+	if len(formation) > 1 {
+		m, sd := stat.MeanStdDev(formation, nil)
+		fmt.Printf("formation step over %d seeds: %.0f ± %.0f (SE; sd %.0f; NaN if a seed never formed the circuit)\n", len(formation), m, sd/math.Sqrt(float64(len(formation))), sd)
 	}
 }

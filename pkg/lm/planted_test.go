@@ -120,10 +120,16 @@ func TestPlantedInduction(t *testing.T) {
 		t.Skip("trains for about a minute")
 	}
 	cfg, pc, tc := PlantedDefaults()
-	tc.Seed = 1
+	tc.Seed, tc.Every = 1, 250
 	r := TrainPlanted(cfg, pc, tc, tc.Steps*tc.BatchWindows, 1)
 	H := cfg.Heads
 	logA := math.Log(float64(pc.Alphabet))
+	// The circuit forms within training, after a plateau: the induction
+	// tokens' loss starts near log A and crosses log(A)/2 inside the run.
+	t.Logf("induction-token loss over training %.2f at steps %v: formation at step %.0f", r.CurveLoss, r.CurveSteps, r.Formation)
+	if !(r.Formation > 250 && r.Formation < float64(tc.Steps)) || r.CurveLoss[0] < 0.9*logA {
+		t.Errorf("formation step %v (first checkpoint's loss %.3f, log A %.3f): want a crossing after the first checkpoint and before the end", r.Formation, r.CurveLoss[0], logA)
+	}
 	t.Logf("induction-token loss %.3f nats, log A = %.3f; all tokens %.3f", r.InductionLoss, logA, r.AllLoss)
 	rise := make([]float64, len(r.Ablated))
 	for k, v := range r.Ablated {
@@ -158,5 +164,24 @@ func TestPlantedInduction(t *testing.T) {
 		if k != prev && r.InductScore[k] < 0.6 && rise[k] >= 0.5 {
 			t.Errorf("%s is neither previous-token nor induction head but ablating it raises the loss %+.3f nats", HeadName(k/H, k%H), rise[k])
 		}
+	}
+}
+
+func TestFormationStep(t *testing.T) {
+	steps := []int{0, 100, 200, 300}
+	for _, c := range []struct {
+		loss []float64
+		want float64
+	}{
+		{[]float64{3, 2.5, 1, 0.5}, 150},        // 2.5 → 1 crosses 1.75 halfway
+		{[]float64{3, 2, 1.75 - 1e-12, 1}, 200}, // just below at a checkpoint
+		{[]float64{1, 1, 1, 1}, 0},              // starts below
+	} {
+		if got := FormationStep(steps, c.loss, 1.75); math.Abs(got-c.want) > 1e-6 {
+			t.Errorf("FormationStep(%v) = %v, want %v", c.loss, got, c.want)
+		}
+	}
+	if got := FormationStep(steps, []float64{3, 3, 2, 2}, 1.75); !math.IsNaN(got) {
+		t.Errorf("a curve that never crosses gave %v, want NaN", got)
 	}
 }

@@ -3,6 +3,7 @@
 package lm
 
 import (
+	"math"
 	"math/rand/v2"
 	"time"
 )
@@ -29,9 +30,16 @@ type PlantedResult struct {
 	Ablated       []float64 // InductionLoss with head l·H+h ablated
 	TopHead       int       // the head whose ablation raises InductionLoss most
 	SecondRise    float64   // the largest rise from ablating any other head
-	PrevScore     []float64 // HeadScores on the held-out windows: weight on the previous token
-	InductScore   []float64 // and on tokens after earlier occurrences of the current token
-	Seconds       float64   // wall-clock training time (for reports only)
+	// With checkpoints (TrainConfig.Every > 0): the induction tokens'
+	// loss at each checkpoint (CurveSteps, CurveLoss) and the step at which
+	// it first falls below half the unigram entropy, log(A)/2 (Formation,
+	// by FormationStep; NaN if it never does).
+	CurveSteps  []int
+	CurveLoss   []float64
+	Formation   float64
+	PrevScore   []float64 // HeadScores on the held-out windows: weight on the previous token
+	InductScore []float64 // and on tokens after earlier occurrences of the current token
+	Seconds     float64   // wall-clock training time (for reports only)
 }
 
 // TrainPlanted trains a model of architecture cfg on `windows` windows of
@@ -47,7 +55,7 @@ func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, see
 	m := New(cfg, pc.VocabSize(), tokens)
 	w0 := m.Init(rng)
 	start := time.Now()
-	w, _ := Train(m, w0, tc)
+	w, series := Train(m, w0, tc)
 	secs := time.Since(start).Seconds()
 
 	htok, hind, _ := Planted(rng, pc, 64)
@@ -58,7 +66,14 @@ func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, see
 			idx = append(idx, i)
 		}
 	}
-	r := &PlantedResult{W: w, Model: hm, Induction: idx, Seconds: secs}
+	r := &PlantedResult{W: w, Model: hm, Induction: idx, Seconds: secs, Formation: math.NaN()}
+	if tc.Every > 0 {
+		for _, c := range series.Checkpoints {
+			r.CurveSteps = append(r.CurveSteps, c.Step)
+			r.CurveLoss = append(r.CurveLoss, hm.LossGrad(nil, c.Params, idx))
+		}
+		r.Formation = FormationStep(r.CurveSteps, r.CurveLoss, math.Log(float64(pc.Alphabet))/2)
+	}
 	r.Ablated, r.InductionLoss = hm.AblationLosses(w, idx)
 	r.AllLoss = hm.LossGrad(nil, w, nil)
 	r.PrevScore, r.InductScore, _ = hm.HeadScores(w, hm.Windows())
@@ -73,4 +88,27 @@ func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, see
 		}
 	}
 	return r
+}
+
+// FormationStep returns the step at which a loss curve (loss[i] at
+// steps[i], steps increasing) first falls below threshold, interpolated
+// linearly between the last checkpoint above it and the first below: the
+// formation step of a circuit whose tokens' loss drops when it forms
+// (docs/theory.md §7.4). It returns 0 if the curve starts below the
+// threshold and NaN if it never falls below it. It panics if the lengths
+// differ.
+func FormationStep(steps []int, loss []float64, threshold float64) float64 {
+	if len(steps) != len(loss) {
+		panic("lm: FormationStep: steps and losses differ in length")
+	}
+	for i, l := range loss {
+		if l < threshold {
+			if i == 0 {
+				return 0
+			}
+			a, b := loss[i-1], l
+			return float64(steps[i-1]) + (a-threshold)/(a-b)*float64(steps[i]-steps[i-1])
+		}
+	}
+	return math.NaN()
 }
