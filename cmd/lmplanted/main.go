@@ -19,6 +19,9 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"os"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -45,6 +48,7 @@ func main() {
 	skipP := flag.Float64("skip", dp.Skip, "probability of the skip rule for fillers")
 	cosine := flag.Bool("cosine", false, "cosine learning-rate decay after warm-up")
 	every := flag.Int("every", 0, "checkpoint every this many steps, printing its loss and dating the induction circuit's formation (0: never)")
+	mix := flag.String("mix", "", "train on a mixture of window kinds: weights of repeats,fillers,noise (fillers: no repeats; noise: no repeats, no skip rule), e.g. 0.6,0.2,0.2 (empty: repeats only)")
 	flag.Parse()
 	if *windows == 0 {
 		*windows = *steps * *batch
@@ -54,9 +58,35 @@ func main() {
 	pc := lm.PlantedConfig{Alphabet: *alpha, Context: *T, MinLen: *minLen, MaxLen: *maxLen, Repeats: *repeats, Skip: *skipP, Filler: *filler}
 	fmt.Printf("model %+v, planted %+v\ntrain: %d windows, %d steps of %d windows, lr %g, warm-up %d\n",
 		cfg, pc, *windows, *steps, *batch, *lr, *warmup)
+	kinds, weights := []lm.PlantedConfig{pc}, []float64{1}
+	if *mix != "" {
+		fillers := pc
+		fillers.NoRepeats = true
+		noise := fillers
+		noise.Skip = 0
+		kinds, weights = []lm.PlantedConfig{pc, fillers, noise}, make([]float64, 3)
+		parts := strings.Split(*mix, ",")
+		for k := range weights {
+			var err error
+			if len(parts) != 3 {
+				err = fmt.Errorf("want 3 weights")
+			} else {
+				weights[k], err = strconv.ParseFloat(parts[k], 64)
+			}
+			if err != nil || weights[k] < 0 {
+				fmt.Fprintln(os.Stderr, "lmplanted: -mix:", *mix, err)
+				os.Exit(2)
+			}
+		}
+		if weights[0]+weights[1]+weights[2] <= 0 {
+			fmt.Fprintln(os.Stderr, "lmplanted: -mix: no positive weight")
+			os.Exit(2)
+		}
+		fmt.Printf("mixture of window kinds (repeats, fillers, noise): %v\n", weights)
+	}
 	var formation []float64
 	for seed := *first; seed < *first+uint64(*seeds); seed++ {
-		res := lm.TrainPlanted(cfg, pc, lm.TrainConfig{Steps: *steps, LR: *lr, Warmup: *warmup, BatchWindows: *batch, Seed: seed, Every: *every, Cosine: *cosine,
+		res := lm.TrainPlantedMixture(cfg, kinds, weights, lm.TrainConfig{Steps: *steps, LR: *lr, Warmup: *warmup, BatchWindows: *batch, Seed: seed, Every: *every, Cosine: *cosine,
 			Progress: func(p lm.Progress) {
 				if p.Checkpoint && *every > 0 {
 					fmt.Printf("  step %d: loss %.3f\n", p.Step, p.EvalLoss)

@@ -21,6 +21,9 @@ type PlantedConfig struct {
 	// Skip is the probability that a filler follows the skip rule (see
 	// Planted); 0 means never.
 	Skip float64 `json:"skip"`
+	// NoRepeats places no repeats: every position is a filler (a window
+	// kind with nothing for an induction head to do, for mixtures).
+	NoRepeats bool `json:"no_repeats,omitempty"`
 }
 
 // VocabSize returns the number of tokens, A + F.
@@ -96,7 +99,7 @@ func Planted(rng *rand.Rand, cfg PlantedConfig, windows int) (tokens []int, indu
 		for i := range src {
 			src[i] = -1
 		}
-		for r := 0; r < cfg.Repeats; r++ {
+		for r := 0; r < cfg.Repeats && !cfg.NoRepeats; r++ {
 			for try := 0; try < 1000; try++ {
 				l := cfg.MinLen + rng.IntN(cfg.MaxLen-cfg.MinLen+1)
 				o := rng.IntN(T - 2*l + 1)
@@ -138,4 +141,45 @@ func free(src []int, lo, hi int) bool { // no segment in [lo, hi)
 		}
 	}
 	return true
+}
+
+// PlantedMixture returns a token stream like Planted's whose windows are
+// drawn from the corpora cfgs with probabilities proportional to weights,
+// each window's corpus chosen independently, with the induction and skip
+// flags of its samples and the corpus of each window (kind). The corpora
+// must share the context and the vocabulary size; it panics otherwise, or
+// if a weight is negative or none is positive.
+func PlantedMixture(rng *rand.Rand, cfgs []PlantedConfig, weights []float64, windows int) (tokens []int, induction, skip []bool, kind []int) {
+	if len(cfgs) == 0 || len(cfgs) != len(weights) || windows < 1 {
+		panic("lm: PlantedMixture: need one weight per corpus and windows >= 1")
+	}
+	var total float64
+	for k, w := range weights {
+		c, c0 := cfgs[k].withDefaults(), cfgs[0].withDefaults()
+		if !(w >= 0) || c.Context != c0.Context || c.VocabSize() != c0.VocabSize() {
+			panic("lm: PlantedMixture: a negative weight, or corpora of different contexts or vocabularies")
+		}
+		total += w
+	}
+	if !(total > 0) {
+		panic("lm: PlantedMixture: no positive weight")
+	}
+	T := cfgs[0].withDefaults().Context
+	tokens = make([]int, 0, windows*T+1)
+	induction, skip, kind = make([]bool, 0, windows*T), make([]bool, 0, windows*T), make([]int, windows)
+	for w := range kind {
+		u, k := rng.Float64()*total, 0
+		for k < len(weights)-1 && u >= weights[k] {
+			u -= weights[k]
+			k++
+		}
+		for weights[k] == 0 { // u landed on the boundary of a zero weight
+			k--
+		}
+		kind[w] = k
+		tok, ind, sk := Planted(rng, cfgs[k], 1)
+		tokens, induction, skip = append(tokens, tok[:T]...), append(induction, ind...), append(skip, sk...)
+	}
+	tok, _, _ := Planted(rng, cfgs[0], 1)
+	return append(tokens, tok[0]), induction, skip, kind
 }

@@ -185,3 +185,66 @@ func TestFormationStep(t *testing.T) {
 		t.Errorf("a curve that never crosses gave %v, want NaN", got)
 	}
 }
+
+func TestPlantedMixture(t *testing.T) {
+	_, pc, _ := PlantedDefaults()
+	fillers := pc
+	fillers.NoRepeats = true
+	noise := fillers
+	noise.Skip = 0
+	kinds := []PlantedConfig{pc, fillers, noise}
+	weights := []float64{0.5, 0.3, 0.2}
+	const windows = 4000
+	tok, ind, skip, kind := PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, weights, windows)
+	T := pc.Context
+	if len(tok) != windows*T+1 || len(ind) != windows*T || len(skip) != windows*T {
+		t.Fatalf("lengths %d, %d, %d", len(tok), len(ind), len(skip))
+	}
+	count := make([]float64, 3)
+	for w, k := range kind {
+		count[k]++
+		var repeats, skips int
+		for q := w * T; q < (w+1)*T; q++ {
+			if ind[q] {
+				repeats++
+			}
+			if skip[q] {
+				skips++
+			}
+			if k > 0 && tok[q] < pc.Alphabet {
+				t.Fatalf("window %d of kind %d has a repeat-alphabet token", w, k)
+			}
+		}
+		if (k == 0) != (repeats > 0) || (k == 2 && skips > 0) {
+			t.Fatalf("window %d of kind %d: %d induction and %d skip tokens", w, k, repeats, skips)
+		}
+	}
+	for k, w := range weights { // binomial: within 4 standard errors
+		p := count[k] / windows
+		if se := math.Sqrt(w * (1 - w) / windows); math.Abs(p-w) > 4*se {
+			t.Errorf("kind %d: fraction %.4f, weight %.2f (SE %.4f)", k, p, w, se)
+		}
+	}
+	_, _, _, kind = PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, []float64{0, 1, 0}, 200)
+	for _, k := range kind {
+		if k != 1 {
+			t.Fatalf("a zero-weight kind %d was drawn", k)
+		}
+	}
+	for name, f := range map[string]func(){
+		"lengths":  func() { PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, []float64{1}, 2) },
+		"negative": func() { PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, []float64{1, -1, 1}, 2) },
+		"context": func() {
+			PlantedMixture(rand.New(rand.NewPCG(1, 2)), []PlantedConfig{pc, {Context: 16}}, []float64{1, 1}, 2)
+		},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}

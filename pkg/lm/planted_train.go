@@ -47,11 +47,29 @@ type PlantedResult struct {
 // from tc.Seed) and evaluates it on 64 fresh held-out windows: loss on the
 // planted induction tokens, on all tokens, and with each head ablated.
 func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, seed uint64) *PlantedResult {
+	return TrainPlantedMixture(cfg, []PlantedConfig{pc}, []float64{1}, tc, windows, seed)
+}
+
+// TrainPlantedMixture is TrainPlanted on a mixture of planted corpora
+// (PlantedMixture with kinds and weights; each kind's Context is set to
+// the model's): the training windows are drawn from the mixture, and the
+// evaluation is on held-out windows of kinds[0]. With one kind it is
+// TrainPlanted, bit for bit.
+func TrainPlantedMixture(cfg Config, kinds []PlantedConfig, weights []float64, tc TrainConfig, windows int, seed uint64) *PlantedResult {
 	cfg = cfg.WithDefaults()
-	pc.Context = cfg.Context
-	pc = pc.withDefaults()
+	kinds = append([]PlantedConfig(nil), kinds...)
+	for k := range kinds {
+		kinds[k].Context = cfg.Context
+		kinds[k] = kinds[k].withDefaults()
+	}
+	pc := kinds[0]
 	rng := rand.New(rand.NewPCG(seed, 0x1a2b3c))
-	tokens, _, _ := Planted(rng, pc, windows)
+	var tokens []int
+	if len(kinds) == 1 {
+		tokens, _, _ = Planted(rng, pc, windows)
+	} else {
+		tokens, _, _, _ = PlantedMixture(rng, kinds, weights, windows)
+	}
 	m := New(cfg, pc.VocabSize(), tokens)
 	w0 := m.Init(rng)
 	start := time.Now()
