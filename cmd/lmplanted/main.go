@@ -60,11 +60,7 @@ func main() {
 		cfg, pc, *windows, *steps, *batch, *lr, *warmup)
 	kinds, weights := []lm.PlantedConfig{pc}, []float64{1}
 	if *mix != "" {
-		fillers := pc
-		fillers.NoRepeats = true
-		noise := fillers
-		noise.Skip = 0
-		kinds, weights = []lm.PlantedConfig{pc, fillers, noise}, make([]float64, 3)
+		kinds, weights = lm.PlantedKinds(pc), make([]float64, 3)
 		parts := strings.Split(*mix, ",")
 		for k := range weights {
 			var err error

@@ -183,3 +183,14 @@ func PlantedMixture(rng *rand.Rand, cfgs []PlantedConfig, weights []float64, win
 	tok, _, _ := Planted(rng, cfgs[0], 1)
 	return append(tokens, tok[0]), induction, skip, kind
 }
+
+// PlantedKinds returns the three window kinds of a planted mixture built on
+// pc: pc itself (repeats), pc without repeats (fillers: only the skip
+// rule is learnable) and pc without repeats or skip rule (noise).
+func PlantedKinds(pc PlantedConfig) []PlantedConfig {
+	fillers := pc
+	fillers.NoRepeats = true
+	noise := fillers
+	noise.Skip = 0
+	return []PlantedConfig{pc, fillers, noise}
+}

@@ -188,11 +188,7 @@ func TestFormationStep(t *testing.T) {
 
 func TestPlantedMixture(t *testing.T) {
 	_, pc, _ := PlantedDefaults()
-	fillers := pc
-	fillers.NoRepeats = true
-	noise := fillers
-	noise.Skip = 0
-	kinds := []PlantedConfig{pc, fillers, noise}
+	kinds := PlantedKinds(pc)
 	weights := []float64{0.5, 0.3, 0.2}
 	const windows = 4000
 	tok, ind, skip, kind := PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, weights, windows)

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"susclab/pkg/checkpoint"
 )
 
 // PlantedDefaults returns the settings with which training learns
@@ -30,16 +32,18 @@ type PlantedResult struct {
 	Ablated       []float64 // InductionLoss with head l·H+h ablated
 	TopHead       int       // the head whose ablation raises InductionLoss most
 	SecondRise    float64   // the largest rise from ablating any other head
+	PrevScore     []float64 // HeadScores on the held-out windows: weight on the previous token
+	InductScore   []float64 // and on tokens after earlier occurrences of the current token
+	Seconds       float64   // wall-clock training time (for reports only)
 	// With checkpoints (TrainConfig.Every > 0): the induction tokens'
 	// loss at each checkpoint (CurveSteps, CurveLoss) and the step at which
 	// it first falls below half the unigram entropy, log(A)/2 (Formation,
 	// by FormationStep; NaN if it never does).
-	CurveSteps  []int
-	CurveLoss   []float64
-	Formation   float64
-	PrevScore   []float64 // HeadScores on the held-out windows: weight on the previous token
-	InductScore []float64 // and on tokens after earlier occurrences of the current token
-	Seconds     float64   // wall-clock training time (for reports only)
+	CurveSteps []int
+	CurveLoss  []float64
+	Formation  float64
+	// Checkpoints is the training run's series (Train's).
+	Checkpoints *checkpoint.Series
 }
 
 // TrainPlanted trains a model of architecture cfg on `windows` windows of
@@ -84,7 +88,7 @@ func TrainPlantedMixture(cfg Config, kinds []PlantedConfig, weights []float64, t
 			idx = append(idx, i)
 		}
 	}
-	r := &PlantedResult{W: w, Model: hm, Induction: idx, Seconds: secs, Formation: math.NaN()}
+	r := &PlantedResult{W: w, Model: hm, Induction: idx, Seconds: secs, Formation: math.NaN(), Checkpoints: series}
 	if tc.Every > 0 {
 		for _, c := range series.Checkpoints {
 			r.CurveSteps = append(r.CurveSteps, c.Step)
