@@ -14,7 +14,7 @@
 //     probe windows of each kind; the structural susceptibility of layer 1
 //     (both its heads as one component) to each kind's loss is the mean of
 //     the per-token column over that kind's tokens (χ is linear in X), and
-//     J = nβ χ is its response to the kind's weight (docs/theory.md §6.1).
+//     J = nβ χ is its response to the kind's weight (docs/theory.md §6.5).
 //
 //  3. Design: dh is J's direction within Σ dh = 0 (the weights stay a
 //     distribution), scaled to norm -norm; +dh raises layer 1's
