@@ -18,12 +18,16 @@
 //
 //  3. Design: dh is J's direction within Σ dh = 0 (the weights stay a
 //     distribution), scaled to norm -norm; +dh raises layer 1's
-//     structural coordinate ⟨φ⟩, -dh lowers it; the control is a random
-//     feasible direction of the same norm (pattern.RandomFeasible).
+//     structural coordinate ⟨φ⟩, -dh lowers it; the control is the
+//     feasible direction of the same norm orthogonal to dh (with three
+//     kinds a random one is often near ±dh).
 //
-//  4. Retrain from each seed's initialization under the baseline, +dh,
-//     -dh and the control, and compare the formation steps (mean ± SE over
-//     -seeds; shifts with Welch standard errors).
+//  4. Retrain over the same seed numbers under the baseline, +dh, -dh and
+//     the control, and compare the formation steps (mean ± SE over -seeds;
+//     shifts with Welch standard errors: the arms are not paired, since
+//     the data, and the initialization drawn after them, depend on the
+//     weights). Seeds that never form the circuit are counted, not
+//     averaged (which biases a slow arm's mean low).
 //
 //     go run ./cmd/lmpattern [-mix 0.6,0.2,0.2] [-seeds 6] [-norm 0.15]
 package main
@@ -35,6 +39,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,7 +68,7 @@ func main() {
 		if len(parts) == 3 {
 			h0[k], err = strconv.ParseFloat(parts[k], 64)
 		}
-		if len(parts) != 3 || err != nil || h0[k] < 0 {
+		if len(parts) != 3 || err != nil || !(h0[k] >= 0) || math.IsInf(h0[k], 0) {
 			fmt.Fprintln(os.Stderr, "lmpattern: -mix wants three non-negative weights")
 			os.Exit(2)
 		}
@@ -140,7 +145,7 @@ func main() {
 		mean, sd := stat.MeanStdDev(col, nil)
 		j[k], se[k] = setup.NBeta*mean, setup.NBeta*sd/math.Sqrt(float64(len(col)))
 	}
-	fmt.Printf("J (layer 1, per kind; ± SE over tokens): repeats %.4g ± %.2g, fillers %.4g ± %.2g, noise %.4g ± %.2g\n",
+	fmt.Printf("J (layer 1, per kind; ± spread over tokens/√tokens, not the Monte Carlo error): repeats %.4g ± %.2g, fillers %.4g ± %.2g, noise %.4g ± %.2g\n",
 		j[0], se[0], j[1], se[1], j[2], se[2])
 
 	// 3. Design within Σ dh = 0, and the control.
@@ -151,33 +156,57 @@ func main() {
 		dh[k] = j[k] - mean
 		n2 += dh[k] * dh[k]
 	}
+	if !(n2 > 0) || math.IsInf(n2, 0) {
+		fmt.Fprintln(os.Stderr, "lmpattern: J is flat or not finite across kinds:", j)
+		os.Exit(1)
+	}
 	for k := range dh {
 		dh[k] *= *norm / math.Sqrt(n2)
 	}
+	// The control: a random feasible direction with its dh component
+	// removed (within Σ = 0 and with three kinds, the direction orthogonal
+	// to dh), rescaled to the same norm, sign flipped if that is feasible.
 	ctrl, ok := pattern.RandomFeasible(rand.New(rand.NewPCG(2, 0xc7)), dh, h0)
+	if ok {
+		c := dot(ctrl, dh) / dot(dh, dh)
+		var m2 float64
+		for k := range ctrl {
+			ctrl[k] -= c * dh[k]
+			m2 += ctrl[k] * ctrl[k]
+		}
+		for k := range ctrl {
+			ctrl[k] *= *norm / math.Sqrt(m2)
+		}
+		if slices.Min(add(h0, ctrl, 1)) < 0 {
+			ctrl = add(make([]float64, 3), ctrl, -1)
+		}
+		ok = m2 > 0 && slices.Min(add(h0, ctrl, 1)) >= 0
+	}
 	if !ok {
-		fmt.Fprintln(os.Stderr, "lmpattern: no feasible control direction")
+		fmt.Fprintln(os.Stderr, "lmpattern: no feasible control direction orthogonal to dh")
 		os.Exit(1)
 	}
 	plus, minus, control := add(h0, dh, 1), add(h0, dh, -1), add(h0, ctrl, 1)
 	for _, h := range [][]float64{plus, minus, control} {
 		for _, v := range h {
 			if v < 0 {
-				fmt.Fprintln(os.Stderr, "lmpattern: -norm too large: a weight would be negative", h)
+				fmt.Fprintln(os.Stderr, "lmpattern: -norm too large (or a baseline weight is 0): a weight would be negative", h)
 				os.Exit(1)
 			}
 		}
 	}
-	fmt.Printf("+dh raises layer 1's ⟨φ⟩ by J·dh = %.4g: weights %.3f; -dh: %.3f; control (J·dh = %.4g): %.3f\n",
-		dot(j, dh), plus, minus, dot(j, ctrl), control)
+	fmt.Printf("+dh raises layer 1's ⟨φ⟩ (J·dh = %.4g, in the estimator's units): weights %.3f; -dh: %.3f; control (J·dh = %.4g, cosine with dh %.2f): %.3f\n",
+		dot(j, dh), plus, minus, dot(j, ctrl), dot(ctrl, dh)/dot(dh, dh), control)
 
 	// 4. Retrain under each condition.
 	conds := []struct {
 		name string
 		h    []float64
 	}{{"baseline", h0}, {"+dh", plus}, {"-dh", minus}, {"control", control}}
-	form := make([][]float64, len(conds))
-	var mu sync.Mutex
+	form := make([][]float64, len(conds)) // form[c][s-1]: independent of the goroutines' order
+	for c := range form {
+		form[c] = make([]float64, *seeds)
+	}
 	var wg sync.WaitGroup
 	jobs := make(chan [2]int)
 	for range 2 {
@@ -185,10 +214,7 @@ func main() {
 		go func() {
 			defer wg.Done()
 			for jb := range jobs {
-				f := train(conds[jb[0]].h, uint64(jb[1])).Formation
-				mu.Lock()
-				form[jb[0]] = append(form[jb[0]], f)
-				mu.Unlock()
+				form[jb[0]][jb[1]-1] = train(conds[jb[0]].h, uint64(jb[1])).Formation
 			}
 		}()
 	}

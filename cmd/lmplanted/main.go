@@ -69,7 +69,7 @@ func main() {
 			} else {
 				weights[k], err = strconv.ParseFloat(parts[k], 64)
 			}
-			if err != nil || weights[k] < 0 {
+			if err != nil || !(weights[k] >= 0) || math.IsInf(weights[k], 0) {
 				fmt.Fprintln(os.Stderr, "lmplanted: -mix:", *mix, err)
 				os.Exit(2)
 			}

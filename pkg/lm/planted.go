@@ -3,6 +3,7 @@
 package lm
 
 import (
+	"math"
 	"math/rand/v2"
 )
 
@@ -148,7 +149,7 @@ func free(src []int, lo, hi int) bool { // no segment in [lo, hi)
 // each window's corpus chosen independently, with the induction and skip
 // flags of its samples and the corpus of each window (kind). The corpora
 // must share the context and the vocabulary size; it panics otherwise, or
-// if a weight is negative or none is positive.
+// if a weight is negative or not finite, or none is positive.
 func PlantedMixture(rng *rand.Rand, cfgs []PlantedConfig, weights []float64, windows int) (tokens []int, induction, skip []bool, kind []int) {
 	if len(cfgs) == 0 || len(cfgs) != len(weights) || windows < 1 {
 		panic("lm: PlantedMixture: need one weight per corpus and windows >= 1")
@@ -156,7 +157,7 @@ func PlantedMixture(rng *rand.Rand, cfgs []PlantedConfig, weights []float64, win
 	var total float64
 	for k, w := range weights {
 		c, c0 := cfgs[k].withDefaults(), cfgs[0].withDefaults()
-		if !(w >= 0) || c.Context != c0.Context || c.VocabSize() != c0.VocabSize() {
+		if !(w >= 0) || math.IsInf(w, 1) || c.Context != c0.Context || c.VocabSize() != c0.VocabSize() {
 			panic("lm: PlantedMixture: a negative weight, or corpora of different contexts or vocabularies")
 		}
 		total += w

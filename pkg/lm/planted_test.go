@@ -230,6 +230,7 @@ func TestPlantedMixture(t *testing.T) {
 	for name, f := range map[string]func(){
 		"lengths":  func() { PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, []float64{1}, 2) },
 		"negative": func() { PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, []float64{1, -1, 1}, 2) },
+		"infinite": func() { PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, []float64{math.Inf(1), 1, 1}, 2) },
 		"context": func() {
 			PlantedMixture(rand.New(rand.NewPCG(1, 2)), []PlantedConfig{pc, {Context: 16}}, []float64{1, 1}, 2)
 		},

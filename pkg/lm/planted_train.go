@@ -57,9 +57,15 @@ func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, see
 // TrainPlantedMixture is TrainPlanted on a mixture of planted corpora
 // (PlantedMixture with kinds and weights; each kind's Context is set to
 // the model's): the training windows are drawn from the mixture, and the
-// evaluation is on held-out windows of kinds[0]. With one kind it is
-// TrainPlanted, bit for bit.
+// evaluation is on held-out windows of kinds[0] (which should have
+// repeats: its induction tokens are the ones evaluated). With one kind it
+// is TrainPlanted, bit for bit. A seed fixes the minibatch order; the
+// initialization is drawn after the data, so runs with different weights
+// start from different initializations.
 func TrainPlantedMixture(cfg Config, kinds []PlantedConfig, weights []float64, tc TrainConfig, windows int, seed uint64) *PlantedResult {
+	if len(kinds) == 0 {
+		panic("lm: TrainPlantedMixture: no corpus")
+	}
 	cfg = cfg.WithDefaults()
 	kinds = append([]PlantedConfig(nil), kinds...)
 	for k := range kinds {
@@ -116,7 +122,7 @@ func TrainPlantedMixture(cfg Config, kinds []PlantedConfig, weights []float64, t
 // steps[i], steps increasing) first falls below threshold, interpolated
 // linearly between the last checkpoint above it and the first below: the
 // formation step of a circuit whose tokens' loss drops when it forms
-// (docs/theory.md §7.4). It returns 0 if the curve starts below the
+// (docs/theory.md §7.4). It returns steps[0] if the curve starts below the
 // threshold and NaN if it never falls below it. It panics if the lengths
 // differ.
 func FormationStep(steps []int, loss []float64, threshold float64) float64 {
@@ -126,7 +132,7 @@ func FormationStep(steps []int, loss []float64, threshold float64) float64 {
 	for i, l := range loss {
 		if l < threshold {
 			if i == 0 {
-				return 0
+				return float64(steps[0])
 			}
 			a, b := loss[i-1], l
 			return float64(steps[i-1]) + (a-threshold)/(a-b)*float64(steps[i]-steps[i-1])
