@@ -20,8 +20,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"strconv"
-	"strings"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -60,24 +58,12 @@ func main() {
 		cfg, pc, *windows, *steps, *batch, *lr, *warmup)
 	kinds, weights := []lm.PlantedConfig{pc}, []float64{1}
 	if *mix != "" {
-		kinds, weights = lm.PlantedKinds(pc), make([]float64, 3)
-		parts := strings.Split(*mix, ",")
-		for k := range weights {
-			var err error
-			if len(parts) != 3 {
-				err = fmt.Errorf("want 3 weights")
-			} else {
-				weights[k], err = strconv.ParseFloat(parts[k], 64)
-			}
-			if err != nil || !(weights[k] >= 0) || math.IsInf(weights[k], 0) {
-				fmt.Fprintln(os.Stderr, "lmplanted: -mix:", *mix, err)
-				os.Exit(2)
-			}
-		}
-		if weights[0]+weights[1]+weights[2] <= 0 {
-			fmt.Fprintln(os.Stderr, "lmplanted: -mix: no positive weight")
+		w, err := lm.ParseWeights(*mix, 3)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "lmplanted: -mix:", err)
 			os.Exit(2)
 		}
+		kinds, weights = lm.PlantedKinds(pc), w
 		fmt.Printf("mixture of window kinds (repeats, fillers, noise): %v\n", weights)
 	}
 	var formation []float64

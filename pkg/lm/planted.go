@@ -3,8 +3,11 @@
 package lm
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 )
 
 // PlantedConfig configures Planted. The zero value of each field means the
@@ -147,10 +150,18 @@ func free(src []int, lo, hi int) bool { // no segment in [lo, hi)
 // PlantedMixture returns a token stream like Planted's whose windows are
 // drawn from the corpora cfgs with probabilities proportional to weights,
 // each window's corpus chosen independently, with the induction and skip
-// flags of its samples and the corpus of each window (kind). The corpora
-// must share the context and the vocabulary size; it panics otherwise, or
-// if a weight is negative or not finite, or none is positive.
-func PlantedMixture(rng *rand.Rand, cfgs []PlantedConfig, weights []float64, windows int) (tokens []int, induction, skip []bool, kind []int) {
+// flags of its samples and the corpus of each window (kind).
+//
+// The draws are coupled across weights (common random numbers): window w's
+// kind comes from one uniform draw of a stream fixed by seed, by the
+// inverse of the weights' cumulative distribution, and its content from a
+// stream fixed by (seed, w, kind). Two mixtures with the same seed and
+// nearby weights therefore share every window whose kind did not change,
+// which is what pairs the arms of a reweighting experiment.
+//
+// The corpora must share the context and the vocabulary size; it panics
+// otherwise, or if a weight is negative or not finite, or none is positive.
+func PlantedMixture(seed uint64, cfgs []PlantedConfig, weights []float64, windows int) (tokens []int, induction, skip []bool, kind []int) {
 	if len(cfgs) == 0 || len(cfgs) != len(weights) || windows < 1 {
 		panic("lm: PlantedMixture: need one weight per corpus and windows >= 1")
 	}
@@ -166,10 +177,14 @@ func PlantedMixture(rng *rand.Rand, cfgs []PlantedConfig, weights []float64, win
 		panic("lm: PlantedMixture: no positive weight")
 	}
 	T := cfgs[0].withDefaults().Context
+	nk := uint64(len(cfgs))
+	choose := rand.New(rand.NewPCG(seed, 0x6b696e64))
+	src := rand.NewPCG(0, 0)
+	content := rand.New(src)
 	tokens = make([]int, 0, windows*T+1)
 	induction, skip, kind = make([]bool, 0, windows*T), make([]bool, 0, windows*T), make([]int, windows)
 	for w := range kind {
-		u, k := rng.Float64()*total, 0
+		u, k := choose.Float64()*total, 0
 		for k < len(weights)-1 && u >= weights[k] {
 			u -= weights[k]
 			k++
@@ -178,11 +193,35 @@ func PlantedMixture(rng *rand.Rand, cfgs []PlantedConfig, weights []float64, win
 			k--
 		}
 		kind[w] = k
-		tok, ind, sk := Planted(rng, cfgs[k], 1)
+		src.Seed(seed, uint64(w)*nk+uint64(k))
+		tok, ind, sk := Planted(content, cfgs[k], 1)
 		tokens, induction, skip = append(tokens, tok[:T]...), append(induction, ind...), append(skip, sk...)
 	}
-	tok, _, _ := Planted(rng, cfgs[0], 1)
+	src.Seed(seed, uint64(windows)*nk)
+	tok, _, _ := Planted(content, cfgs[0], 1)
 	return append(tokens, tok[0]), induction, skip, kind
+}
+
+// ParseWeights parses n comma-separated mixture weights ("0.6,0.2,0.2"):
+// each finite and non-negative, at least one positive.
+func ParseWeights(s string, n int) ([]float64, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != n {
+		return nil, fmt.Errorf("lm: want %d comma-separated weights, got %q", n, s)
+	}
+	w := make([]float64, n)
+	var total float64
+	for k, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || !(v >= 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("lm: weight %q is not a finite non-negative number", p)
+		}
+		w[k], total = v, total+v
+	}
+	if !(total > 0) {
+		return nil, fmt.Errorf("lm: no positive weight in %q", s)
+	}
+	return w, nil
 }
 
 // PlantedKinds returns the three window kinds of a planted mixture built on

@@ -191,7 +191,7 @@ func TestPlantedMixture(t *testing.T) {
 	kinds := PlantedKinds(pc)
 	weights := []float64{0.5, 0.3, 0.2}
 	const windows = 4000
-	tok, ind, skip, kind := PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, weights, windows)
+	tok, ind, skip, kind := PlantedMixture(1, kinds, weights, windows)
 	T := pc.Context
 	if len(tok) != windows*T+1 || len(ind) != windows*T || len(skip) != windows*T {
 		t.Fatalf("lengths %d, %d, %d", len(tok), len(ind), len(skip))
@@ -221,18 +221,38 @@ func TestPlantedMixture(t *testing.T) {
 			t.Errorf("kind %d: fraction %.4f, weight %.2f (SE %.4f)", k, p, w, se)
 		}
 	}
-	_, _, _, kind = PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, []float64{0, 1, 0}, 200)
+	_, _, _, kind = PlantedMixture(1, kinds, []float64{0, 1, 0}, 200)
 	for _, k := range kind {
 		if k != 1 {
 			t.Fatalf("a zero-weight kind %d was drawn", k)
 		}
 	}
+	// Coupling: a nearby mixture with the same seed keeps every window whose
+	// kind did not change, and changes the kind of the windows whose
+	// uniform draw fell between the two cumulative distributions.
+	near := []float64{0.45, 0.4, 0.15}
+	tok2, _, _, kind2 := PlantedMixture(1, kinds, near, windows)
+	_, _, _, kind = PlantedMixture(1, kinds, weights, windows)
+	var changed float64
+	for w := range kind {
+		same := slices.Equal(tok[w*T:(w+1)*T], tok2[w*T:(w+1)*T])
+		if (kind[w] == kind2[w]) != same {
+			t.Fatalf("window %d: kinds %d and %d, tokens equal %v", w, kind[w], kind2[w], same)
+		}
+		if kind[w] != kind2[w] {
+			changed++
+		}
+	}
+	// |F − F'| summed over the two inner boundaries: 0.05 + 0.05.
+	if p, se := changed/windows, math.Sqrt(0.1*0.9/windows); math.Abs(p-0.1) > 4*se {
+		t.Errorf("%.4f of the windows changed kind, want 0.1 (SE %.4f)", p, se)
+	}
 	for name, f := range map[string]func(){
-		"lengths":  func() { PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, []float64{1}, 2) },
-		"negative": func() { PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, []float64{1, -1, 1}, 2) },
-		"infinite": func() { PlantedMixture(rand.New(rand.NewPCG(1, 2)), kinds, []float64{math.Inf(1), 1, 1}, 2) },
+		"lengths":  func() { PlantedMixture(1, kinds, []float64{1}, 2) },
+		"negative": func() { PlantedMixture(1, kinds, []float64{1, -1, 1}, 2) },
+		"infinite": func() { PlantedMixture(1, kinds, []float64{math.Inf(1), 1, 1}, 2) },
 		"context": func() {
-			PlantedMixture(rand.New(rand.NewPCG(1, 2)), []PlantedConfig{pc, {Context: 16}}, []float64{1, 1}, 2)
+			PlantedMixture(1, []PlantedConfig{pc, {Context: 16}}, []float64{1, 1}, 2)
 		},
 	} {
 		func() {
@@ -243,5 +263,17 @@ func TestPlantedMixture(t *testing.T) {
 			}()
 			f()
 		}()
+	}
+}
+
+func TestParseWeights(t *testing.T) {
+	w, err := ParseWeights("0.6, 0.2,0.2", 3)
+	if err != nil || !slices.Equal(w, []float64{0.6, 0.2, 0.2}) {
+		t.Errorf("ParseWeights = %v, %v", w, err)
+	}
+	for _, s := range []string{"0.5,0.5", "1,x,1", "1,-1,1", "1,+Inf,1", "NaN,1,1", "0,0,0"} {
+		if _, err := ParseWeights(s, 3); err == nil {
+			t.Errorf("ParseWeights(%q) accepted", s)
+		}
 	}
 }

@@ -59,9 +59,11 @@ func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, see
 // the model's): the training windows are drawn from the mixture, and the
 // evaluation is on held-out windows of kinds[0] (which should have
 // repeats: its induction tokens are the ones evaluated). With one kind it
-// is TrainPlanted, bit for bit. A seed fixes the minibatch order; the
-// initialization is drawn after the data, so runs with different weights
-// start from different initializations.
+// is TrainPlanted, bit for bit. With several, the arms of a reweighting
+// experiment are paired: for one seed, runs with different weights start
+// from the same initialization, see every window whose kind did not
+// change (PlantedMixture's coupling) in the same minibatch position
+// (tc.Seed), and are evaluated on the same held-out windows.
 func TrainPlantedMixture(cfg Config, kinds []PlantedConfig, weights []float64, tc TrainConfig, windows int, seed uint64) *PlantedResult {
 	if len(kinds) == 0 {
 		panic("lm: TrainPlantedMixture: no corpus")
@@ -76,9 +78,9 @@ func TrainPlantedMixture(cfg Config, kinds []PlantedConfig, weights []float64, t
 	rng := rand.New(rand.NewPCG(seed, 0x1a2b3c))
 	var tokens []int
 	if len(kinds) == 1 {
-		tokens, _, _ = Planted(rng, pc, windows)
+		tokens, _, _ = Planted(rng, pc, windows) // the data, then the initialization, from one stream
 	} else {
-		tokens, _, _, _ = PlantedMixture(rng, kinds, weights, windows)
+		tokens, _, _, _ = PlantedMixture(seed, kinds, weights, windows)
 	}
 	m := New(cfg, pc.VocabSize(), tokens)
 	w0 := m.Init(rng)

@@ -1,0 +1,31 @@
+// Copyright ©2026 The susclab Authors.
+
+// Package patterntime runs patterning in time (docs/theory.md §6.5): a
+// reweighting of the training data, designed from susceptibilities at an
+// early checkpoint, that moves the step at which a circuit forms.
+//
+// The experiment is on the planted induction corpus of package lm, as a
+// mixture of three window kinds (lm.PlantedKinds: repeats, fillers,
+// noise) with baseline weights π:
+//
+//  1. train the baseline once and date the induction circuit's formation
+//     (lm.FormationStep on the held-out induction tokens' loss);
+//  2. at the checkpoint nearest Options.EarlyFraction of that step,
+//     sample the structural susceptibility of layer 1 (both heads, where
+//     the induction head forms) to each kind's mean probe loss, and take
+//     J_k = nβ χ̂_layer1(L_k) with its standard error;
+//  3. design dh with pattern.Solve within Σ dh = 0, at norm Options.Norm:
+//     +dh raises layer 1's structural coordinate, −dh lowers it; the
+//     control is the feasible direction of the same norm orthogonal to dh;
+//  4. retrain every arm (baseline, +dh, −dh, control) over the same seeds
+//     and compare formation steps.
+//
+// The arms are paired: for one seed every arm starts from the same
+// initialization, sees the windows whose kind did not change in the same
+// minibatch positions and is evaluated on the same held-out windows
+// (lm.TrainPlantedMixture), so shifts are means of per-seed differences.
+//
+// Run does it all and returns a Record (JSON); Record.Shift reads the
+// shifts, Record.Retrain re-runs the start of one arm and seed bit for bit.
+// cmd/lmpattern writes the shipped record.
+package patterntime

@@ -1,0 +1,503 @@
+// Copyright ©2026 The susclab Authors.
+
+package patterntime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+
+	"susclab/pkg/lm"
+	"susclab/pkg/susc"
+	"susclab/pkg/susc/pattern"
+	"susclab/pkg/susc/structure"
+)
+
+// Options configures Run. The zero value of each field means the default
+// in its comment.
+type Options struct {
+	// Mix holds the baseline weights π of lm.PlantedKinds (repeats,
+	// fillers, noise), normalized to sum 1; nil means (0.6, 0.2, 0.2).
+	Mix   []float64 `json:"mix"`
+	Seeds int       `json:"seeds"` // training seeds 1..Seeds per arm; 0 means 8
+	Steps int       `json:"steps"` // Adam steps per run (one fresh window per sample); 0 means 8000
+	Every int       `json:"every"` // checkpoint interval in steps; 0 means 100
+	// Norm is ‖dh‖; 0 means 0.15.
+	Norm float64 `json:"norm"`
+	// EarlyFraction places the early checkpoint at this fraction of the
+	// baseline's formation step (seed 1); 0 means 0.5.
+	EarlyFraction float64 `json:"early_fraction"`
+	// The posterior at the early checkpoint: nβ, γ and the SGLD step; 0
+	// means 1000, 100 and 1e-4.
+	NBeta   float64 `json:"nbeta"`
+	Gamma   float64 `json:"gamma"`
+	Epsilon float64 `json:"epsilon"`
+	// Chains, draws per chain, burn-in and thinning of each run; 0 means
+	// 4, 200, 300 and 5.
+	Chains int `json:"chains"`
+	Draws  int `json:"draws"`
+	BurnIn int `json:"burn_in"`
+	Thin   int `json:"thin"`
+	// ProbeWindows is the number of held-out probe windows per kind; 0
+	// means 8.
+	ProbeWindows int `json:"probe_windows"`
+	// Workers is the number of training runs at once; 0 means GOMAXPROCS.
+	// Results do not depend on it.
+	Workers int `json:"-"`
+	// Progress, if not nil, is called after each training run and after
+	// the sampling, from one goroutine at a time.
+	Progress func(done, total int) `json:"-"`
+}
+
+// WithDefaults returns o with every zero field set to its default.
+func (o Options) WithDefaults() Options {
+	if o.Mix == nil {
+		o.Mix = []float64{0.6, 0.2, 0.2}
+	}
+	def := func(p *int, v int) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	deff := func(p *float64, v float64) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	def(&o.Seeds, 8)
+	def(&o.Steps, 8000)
+	def(&o.Every, 100)
+	deff(&o.Norm, 0.15)
+	deff(&o.EarlyFraction, 0.5)
+	deff(&o.NBeta, 1000)
+	deff(&o.Gamma, 100)
+	deff(&o.Epsilon, 1e-4)
+	def(&o.Chains, 4)
+	def(&o.Draws, 200)
+	def(&o.BurnIn, 300)
+	def(&o.Thin, 5)
+	def(&o.ProbeWindows, 8)
+	def(&o.Workers, runtime.GOMAXPROCS(0))
+	return o
+}
+
+// Validate reports the first setting of o (after defaults) that Run would
+// refuse.
+func (o Options) Validate() error {
+	o = o.WithDefaults()
+	if len(o.Mix) != 3 {
+		return fmt.Errorf("patterntime: %d weights, want 3 (repeats, fillers, noise)", len(o.Mix))
+	}
+	var s float64
+	for _, w := range o.Mix {
+		if !(w > 0) || math.IsInf(w, 0) {
+			return fmt.Errorf("patterntime: weight %v: every baseline weight must be finite and positive (dh moves all three)", w)
+		}
+		s += w
+	}
+	switch {
+	case o.Seeds < 1 || o.Steps < 1 || o.Every < 1 || o.Chains < 2 || o.Draws < 2 || o.BurnIn < 0 || o.Thin < 1 || o.ProbeWindows < 1 || o.Workers < 1:
+		return errors.New("patterntime: Seeds, Steps, Every, Thin, ProbeWindows and Workers must be positive, Chains and Draws at least 2, BurnIn non-negative")
+	case o.Every > o.Steps:
+		return errors.New("patterntime: Every exceeds Steps")
+	case !(o.Norm > 0) || math.IsInf(o.Norm, 0):
+		return errors.New("patterntime: Norm must be finite and positive")
+	case !(o.EarlyFraction > 0 && o.EarlyFraction <= 1):
+		return errors.New("patterntime: EarlyFraction must be in (0, 1]")
+	case !(o.NBeta > 0) || !(o.Gamma > 0) || !(o.Epsilon > 0) || math.IsInf(o.NBeta+o.Gamma+o.Epsilon, 0):
+		return errors.New("patterntime: NBeta, Gamma and Epsilon must be finite and positive")
+	}
+	for _, w := range o.Mix {
+		if o.Norm >= w/s {
+			return fmt.Errorf("patterntime: Norm %v is not below every baseline weight %v (a weight could turn negative)", o.Norm, o.Mix)
+		}
+	}
+	return nil
+}
+
+// Arm is one condition of the experiment: its mixture weights and, per
+// seed, the held-out induction tokens' loss at the record's CurveSteps
+// (Curves[s-1] for seed s; nil if the run did not happen).
+type Arm struct {
+	Name    string      `json:"name"`
+	Weights []float64   `json:"weights"`
+	Curves  [][]float64 `json:"curves"`
+}
+
+// Record is the outcome of Run.
+type Record struct {
+	Options Options          `json:"options"` // with defaults filled in, Mix normalized
+	Model   lm.Config        `json:"model"`
+	Planted lm.PlantedConfig `json:"planted"`
+	Train   lm.TrainConfig   `json:"train"` // Seed is each run's seed
+	Kinds   []string         `json:"kinds"`
+	// Threshold is the formation criterion: the induction tokens' loss
+	// falls below log(A)/2 (docs/theory.md §7.4).
+	Threshold float64 `json:"threshold"`
+	// EarlyStep is the checkpoint of the baseline (seed 1) at which the
+	// susceptibilities were sampled.
+	EarlyStep int `json:"early_step"`
+	// J[k] = nβ χ̂_layer1(L_k) and its standard error (estimator units,
+	// docs/theory.md §6.5).
+	J   []float64 `json:"j"`
+	JSE []float64 `json:"j_se"`
+	// Dh is the designed direction (+dh raises layer 1's structural
+	// coordinate); Control is the feasible direction of the same norm
+	// orthogonal to it.
+	Dh      []float64 `json:"dh"`
+	Control []float64 `json:"control"`
+	// CurveSteps are the checkpoint steps of every curve.
+	CurveSteps []int `json:"curve_steps"`
+	// Arms: baseline, +dh, −dh, control.
+	Arms []Arm `json:"arms"`
+}
+
+// Arm indices in Record.Arms.
+const (
+	Baseline = iota
+	Plus
+	Minus
+	Control
+)
+
+var kindNames = []string{"repeats", "fillers", "noise"}
+
+func settings(o Options) (lm.Config, lm.PlantedConfig, lm.TrainConfig) {
+	cfg, pc, tc := lm.PlantedDefaults()
+	pc.Context = cfg.Context
+	tc.Steps, tc.Every = o.Steps, o.Every
+	return cfg, pc, tc
+}
+
+// Retrain re-runs the first `steps` steps (0: all) of one arm and seed and
+// returns its induction-token loss at the checkpoints up to there: bit for
+// bit the start of the recorded curve with the same dense-product engine.
+// A prefix reproduces the run because the data (one fresh window per
+// sample of the whole run) and the minibatch order do not depend on where
+// training stops, and the learning rate is constant after warm-up.
+func (r *Record) Retrain(arm, seed, steps int) ([]float64, error) {
+	if arm < 0 || arm >= len(r.Arms) || seed < 1 || seed > r.Options.Seeds {
+		return nil, fmt.Errorf("patterntime: no arm %d seed %d", arm, seed)
+	}
+	if steps < 0 || steps > r.Train.Steps || steps%r.Train.Every != 0 {
+		return nil, fmt.Errorf("patterntime: Retrain steps %d: want a multiple of %d up to %d", steps, r.Train.Every, r.Train.Steps)
+	}
+	if r.Train.Cosine {
+		return nil, errors.New("patterntime: a cosine schedule depends on the run's length; Retrain cannot re-run a prefix")
+	}
+	if steps == 0 {
+		steps = r.Train.Steps
+	}
+	return r.trainPrefix(r.Arms[arm].Weights, seed, steps).CurveLoss, nil
+}
+
+func (r *Record) train(h []float64, seed int) *lm.PlantedResult {
+	return r.trainPrefix(h, seed, r.Train.Steps)
+}
+
+func (r *Record) trainPrefix(h []float64, seed, steps int) *lm.PlantedResult {
+	tc := r.Train
+	tc.Seed, tc.Steps = uint64(seed), steps
+	return lm.TrainPlantedMixture(r.Model, lm.PlantedKinds(r.Planted), h, tc, r.Train.Steps*tc.BatchWindows, uint64(seed))
+}
+
+// Formation returns the formation step of each seed of an arm (NaN: never
+// formed within the run, or not run).
+func (r *Record) Formation(arm int) []float64 {
+	f := make([]float64, len(r.Arms[arm].Curves))
+	for s, c := range r.Arms[arm].Curves {
+		f[s] = math.NaN()
+		if len(c) == len(r.CurveSteps) {
+			f[s] = lm.FormationStep(r.CurveSteps, c, r.Threshold)
+		}
+	}
+	return f
+}
+
+// Shift is an arm's formation step minus the baseline's, as the mean of
+// per-seed differences over the seeds where both formed.
+type Shift struct {
+	Mean, SE float64
+	Pairs    int // seeds in the mean
+	// Unformed counts the seeds left out because the arm, the baseline or
+	// both never formed the circuit (which biases the mean: report them).
+	Unformed int
+}
+
+// Z is Mean/SE.
+func (s Shift) Z() float64 { return s.Mean / s.SE }
+
+// Shift returns the paired shift of an arm against the baseline.
+func (r *Record) Shift(arm int) Shift {
+	a, b := r.Formation(arm), r.Formation(Baseline)
+	var d []float64
+	var out Shift
+	for s := range a {
+		if math.IsNaN(a[s]) || math.IsNaN(b[s]) {
+			out.Unformed++
+			continue
+		}
+		d = append(d, a[s]-b[s])
+	}
+	out.Pairs = len(d)
+	out.Mean, out.SE = math.NaN(), math.NaN()
+	if len(d) > 0 {
+		out.Mean = stat.Mean(d, nil)
+	}
+	if len(d) > 1 {
+		out.SE = stat.StdDev(d, nil) / math.Sqrt(float64(len(d)))
+	}
+	return out
+}
+
+// Predicted returns J·dh of an arm's direction (0 for the baseline): the
+// linear-response change of layer 1's structural coordinate, in the
+// estimator's units.
+func (r *Record) Predicted(arm int) float64 {
+	var p float64
+	for k := range r.J {
+		p += r.J[k] * (r.Arms[arm].Weights[k] - r.Arms[Baseline].Weights[k])
+	}
+	return p
+}
+
+// Run runs the experiment (see the package documentation). If ctx is
+// cancelled it returns the record so far (runs not done have nil curves)
+// with ctx's error; invalid options return no record.
+func Run(ctx context.Context, o Options) (*Record, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	o = o.WithDefaults()
+	var s float64
+	for _, w := range o.Mix {
+		s += w
+	}
+	mix := make([]float64, 3)
+	for k, w := range o.Mix {
+		mix[k] = w / s
+	}
+	o.Mix = mix
+	cfg, pc, tc := settings(o)
+	r := &Record{Options: o, Model: cfg, Planted: pc, Train: tc, Kinds: kindNames,
+		Threshold: math.Log(float64(pc.Alphabet)) / 2}
+	total := 1 + 4*o.Seeds
+	done := 0
+	progress := func() {
+		done++
+		if o.Progress != nil {
+			o.Progress(done, total)
+		}
+	}
+
+	// 1. The baseline, seed 1: its formation step places the checkpoint.
+	base := r.train(mix, 1)
+	progress()
+	r.CurveSteps = base.CurveSteps
+	r.Arms = []Arm{{Name: "baseline", Weights: mix}}
+	r.Arms[0].Curves = make([][]float64, o.Seeds)
+	r.Arms[0].Curves[0] = base.CurveLoss
+	if math.IsNaN(base.Formation) {
+		return r, errors.New("patterntime: the baseline (seed 1) never forms the circuit; train longer (Steps)")
+	}
+	r.EarlyStep = o.Every * int(math.Round(o.EarlyFraction*base.Formation/float64(o.Every)))
+	ck, ok := base.Checkpoints.Find(r.EarlyStep)
+	if !ok {
+		return r, fmt.Errorf("patterntime: no checkpoint at step %d", r.EarlyStep)
+	}
+	if err := ctx.Err(); err != nil {
+		return r, err
+	}
+
+	// 2. J at the early checkpoint.
+	if err := r.sample(ctx, ck.Params); err != nil {
+		return r, err
+	}
+	progress()
+
+	// 3. The design.
+	if err := r.design(); err != nil {
+		return r, err
+	}
+
+	// 4. Every other arm and seed, results stored by index.
+	for a := 1; a < len(r.Arms); a++ {
+		r.Arms[a].Curves = make([][]float64, o.Seeds)
+	}
+	type job struct{ arm, seed int }
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for range o.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				c := r.train(r.Arms[j.arm].Weights, j.seed).CurveLoss
+				mu.Lock()
+				r.Arms[j.arm].Curves[j.seed-1] = c
+				progress()
+				mu.Unlock()
+			}
+		}()
+	}
+	var err error
+feed:
+	for seed := 1; seed <= o.Seeds; seed++ {
+		for a := range r.Arms {
+			if a == Baseline && seed == 1 {
+				continue
+			}
+			select {
+			case jobs <- job{a, seed}:
+			case <-ctx.Done():
+				err = ctx.Err()
+				break feed
+			}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return r, err
+}
+
+// sample fills J and JSE: the structural susceptibility of layer 1 to each
+// kind's mean probe loss, at the early checkpoint w.
+func (r *Record) sample(ctx context.Context, w []float64) error {
+	o := r.Options
+	kinds := lm.PlantedKinds(r.Planted)
+	T := r.Model.Context
+	tok, _, _, _ := lm.PlantedMixture(0xfade, kinds, o.Mix, 512)
+	train := lm.New(r.Model, r.Planted.VocabSize(), tok)
+	rng := rand.New(rand.NewPCG(1, 0xfade))
+	var probeTok []int
+	var kindOf []int
+	for k := range kinds {
+		pt, _, _ := lm.Planted(rng, kinds[k], o.ProbeWindows)
+		probeTok = append(probeTok, pt[:o.ProbeWindows*T]...)
+		for range o.ProbeWindows * T {
+			kindOf = append(kindOf, k)
+		}
+	}
+	probeTok = append(probeTok, probeTok[0])
+	probe := lm.New(r.Model, r.Planted.VocabSize(), probeTok)
+	x, err := KindLosses("kind_loss", probe, kindOf, len(kinds))
+	if err != nil {
+		return err
+	}
+	names, masks := train.Components()
+	layer1 := make([]bool, train.Dim())
+	for i, n := range names {
+		if strings.HasPrefix(n, "l1h") {
+			for j, b := range masks[i] {
+				layer1[j] = layer1[j] || b
+			}
+		}
+	}
+	run := susc.Run{Chains: o.Chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin,
+		BatchSize: 8 * T, BatchBlock: T, Seed: 1, LossSubset: lm.EvalBatch(train, 16)}
+	m, err := structure.Sample(ctx, train, susc.Posterior{NBeta: o.NBeta, Gamma: o.Gamma, Center: w},
+		susc.SGLD{Epsilon: o.Epsilon}, run, []structure.Component{{Name: "layer1", Mask: layer1}}, x)
+	if err != nil {
+		return err
+	}
+	r.J, r.JSE = make([]float64, len(kinds)), make([]float64, len(kinds))
+	for k := range kinds {
+		r.J[k], r.JSE[k] = o.NBeta*m.Chi.At(k, 0), o.NBeta*m.SE.At(k, 0)
+	}
+	return nil
+}
+
+// design fills Dh, Control and the three designed arms from J.
+func (r *Record) design() error {
+	dh, ctrl, err := Design(r.J, r.Options.Mix, r.Options.Norm)
+	if err != nil {
+		return err
+	}
+	r.Dh, r.Control = dh, ctrl
+	r.Arms = append(r.Arms[:1],
+		Arm{Name: "+dh", Weights: add(r.Options.Mix, dh, 1)},
+		Arm{Name: "-dh", Weights: add(r.Options.Mix, dh, -1)},
+		Arm{Name: "control", Weights: add(r.Options.Mix, ctrl, 1)})
+	return nil
+}
+
+// Design returns the direction dh of norm `norm` within Σ dh = 0 that
+// raises J·dh most (pattern.Solve on the 1 × k response J with the
+// mixture weights pi), and the control: the feasible direction of the same
+// norm orthogonal to dh (J predicts no change along it when k = 3), with
+// the sign that keeps pi + control ≥ 0 (a fixed random draw's sign if
+// both do). It refuses
+// a J that is flat across kinds and a norm for which pi ± dh or the
+// control leaves the simplex.
+func Design(j, pi []float64, norm float64) (dh, control []float64, err error) {
+	k := len(j)
+	if len(pi) != k || k < 2 {
+		return nil, nil, errors.New("patterntime: Design needs J and pi of the same length ≥ 2")
+	}
+	mean := stat.Mean(j, nil)
+	var jp float64 // ‖J P‖
+	for _, v := range j {
+		jp += (v - mean) * (v - mean)
+	}
+	jp = math.Sqrt(jp)
+	if !(jp > 0) || math.IsInf(jp, 0) {
+		return nil, nil, fmt.Errorf("patterntime: J %v is flat or not finite across kinds", j)
+	}
+	d, err := pattern.Solve(mat.NewDense(1, k, slices.Clone(j)), []float64{norm * jp}, pattern.Config{Weights: pi})
+	if err != nil {
+		return nil, nil, err
+	}
+	dh = d.Dh
+	if d.Scale != 1 || slices.Min(add(pi, dh, -1)) < 0 {
+		return nil, nil, fmt.Errorf("patterntime: norm %v: pi ± dh leaves the simplex (pi %v, dh %v)", norm, pi, d.Unconstrained)
+	}
+	// The control: a random feasible direction, its dh component removed,
+	// rescaled. With k = 3 the Σ = 0 plane is 2-D and this is ±the unique
+	// orthogonal direction, whatever the draw.
+	c, ok := pattern.RandomFeasible(rand.New(rand.NewPCG(2, 0xc7)), dh, pi)
+	if ok {
+		f := dot(c, dh) / dot(dh, dh)
+		for i := range c {
+			c[i] -= f * dh[i]
+		}
+		n := math.Sqrt(dot(c, c))
+		ok = n > 0
+		for i := range c {
+			c[i] *= norm / n
+		}
+		if ok && slices.Min(add(pi, c, 1)) < 0 {
+			c = add(make([]float64, k), c, -1)
+		}
+		ok = ok && slices.Min(add(pi, c, 1)) >= 0
+	}
+	if !ok {
+		return nil, nil, errors.New("patterntime: no feasible control direction orthogonal to dh")
+	}
+	return dh, c, nil
+}
+
+func add(a, b []float64, s float64) []float64 {
+	out := make([]float64, len(a))
+	for i := range a {
+		out[i] = a[i] + s*b[i]
+	}
+	return out
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}

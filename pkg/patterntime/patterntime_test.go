@@ -1,0 +1,192 @@
+// Copyright ©2026 The susclab Authors.
+
+package patterntime
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"susclab/pkg/lm"
+	"susclab/pkg/spectro"
+	"susclab/pkg/susc"
+	"susclab/pkg/susc/structure"
+)
+
+// χ is linear in X (docs/theory.md §3.3): the structural susceptibility of
+// a kind's mean loss, from the same chains, is the mean of the per-token
+// susceptibilities over that kind's tokens, to rounding.
+func TestKindLossesIsMeanOfTokens(t *testing.T) {
+	cfg := lm.Config{Context: 8, DModel: 8, Heads: 2, Layers: 2}
+	pc := lm.PlantedConfig{Alphabet: 6, Filler: 4, Context: 8, MinLen: 2, MaxLen: 3, Repeats: 1, Skip: 0.5}
+	kinds := lm.PlantedKinds(pc)
+	tok, _, _, _ := lm.PlantedMixture(3, kinds, []float64{0.5, 0.3, 0.2}, 32)
+	train := lm.New(cfg, pc.VocabSize(), tok)
+	ptok, _, _, kind := lm.PlantedMixture(4, kinds, []float64{1, 1, 1}, 9)
+	probe := lm.New(cfg, pc.VocabSize(), ptok)
+	kindOf := make([]int, probe.NumData())
+	for i := range kindOf {
+		kindOf[i] = kind[i/8]
+	}
+	w := train.Init(rand.New(rand.NewPCG(5, 6)))
+	x, err := KindLosses("kind", probe, kindOf, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := susc.Run{Chains: 2, Draws: 20, BurnIn: 10, BatchSize: 16, BatchBlock: 8, Seed: 1}
+	post := susc.Posterior{NBeta: 50, Gamma: 100, Center: w}
+	comps := spectro.Heads(train)
+	byKind, err := structure.Sample(context.Background(), train, post, susc.SGLD{Epsilon: 1e-3}, run, comps, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byToken, err := structure.Sample(context.Background(), train, post, susc.SGLD{Epsilon: 1e-3}, run, comps, spectro.TokenLosses("t", probe, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c := range comps {
+		for k := range 3 {
+			var sum, n float64
+			for i, kk := range kindOf {
+				if kk == k {
+					sum += byToken.Chi.At(i, c)
+					n++
+				}
+			}
+			if got, want := byKind.Chi.At(k, c), sum/n; math.Abs(got-want) > 1e-9*math.Abs(want)+1e-15 {
+				t.Errorf("component %d kind %d: χ of the kind's mean loss %v, mean of its tokens' χ %v", c, k, got, want)
+			}
+		}
+	}
+	for name, f := range map[string]func() error{
+		"length":  func() error { _, err := KindLosses("k", probe, kindOf[1:], 3); return err },
+		"range":   func() error { _, err := KindLosses("k", probe, append([]int{3}, kindOf[1:]...), 3); return err },
+		"missing": func() error { _, err := KindLosses("k", probe, make([]int, len(kindOf)), 3); return err },
+	} {
+		if f() == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// Design's dh is J's projection on Σ dh = 0 at the requested norm, and the
+// control is orthogonal to it, feasible, of the same norm.
+func TestDesign(t *testing.T) {
+	pi := []float64{0.6, 0.2, 0.2}
+	j := []float64{2.2, 5.9, 1.4}
+	dh, ctrl, err := Design(j, pi, 0.15)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean := (j[0] + j[1] + j[2]) / 3
+	norm := math.Sqrt(dot(dh, dh))
+	for k := range j {
+		if want := 0.15 * (j[k] - mean) / math.Sqrt((j[0]-mean)*(j[0]-mean)+(j[1]-mean)*(j[1]-mean)+(j[2]-mean)*(j[2]-mean)); math.Abs(dh[k]-want) > 1e-12 {
+			t.Errorf("dh[%d] = %v, want %v", k, dh[k], want)
+		}
+	}
+	sum := func(x []float64) float64 { return x[0] + x[1] + x[2] }
+	if math.Abs(norm-0.15) > 1e-12 || math.Abs(sum(dh)) > 1e-12 || math.Abs(sum(ctrl)) > 1e-12 ||
+		math.Abs(math.Sqrt(dot(ctrl, ctrl))-0.15) > 1e-12 || math.Abs(dot(ctrl, dh)) > 1e-12 {
+		t.Errorf("dh %v (norm %v), control %v (cosine %v)", dh, norm, ctrl, dot(ctrl, dh)/0.0225)
+	}
+	if dot(j, dh) <= 0 || slices.Min(add(pi, ctrl, 1)) < 0 {
+		t.Errorf("J·dh = %v, control weights %v", dot(j, dh), add(pi, ctrl, 1))
+	}
+	for name, c := range map[string]struct {
+		j, pi []float64
+		norm  float64
+	}{
+		"flat":        {[]float64{1, 1, 1}, pi, 0.1},
+		"nan":         {[]float64{1, math.NaN(), 1}, pi, 0.1},
+		"too far":     {j, pi, 0.5},
+		"length":      {j, pi[:2], 0.1},
+		"not simplex": {j, []float64{0.6, 0.6, 0.2}, 0.1},
+	} {
+		if _, _, err := Design(c.j, c.pi, c.norm); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	if err := (Options{}).Validate(); err != nil {
+		t.Fatalf("defaults refused: %v", err)
+	}
+	for name, o := range map[string]Options{
+		"two weights":   {Mix: []float64{0.5, 0.5}},
+		"zero weight":   {Mix: []float64{0.8, 0.2, 0}},
+		"inf weight":    {Mix: []float64{math.Inf(1), 1, 1}},
+		"negative":      {Seeds: -1},
+		"one chain":     {Chains: 1},
+		"every > steps": {Steps: 50, Every: 100},
+		"norm":          {Norm: math.NaN()},
+		"norm too big":  {Mix: []float64{0.9, 0.05, 0.05}, Norm: 0.1},
+		"fraction":      {EarlyFraction: 1.5},
+		"nbeta":         {NBeta: -1},
+	} {
+		if err := o.Validate(); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+		if _, err := Run(context.Background(), o); err == nil {
+			t.Errorf("%s: Run accepted", name)
+		}
+	}
+}
+
+// A synthetic record: the paired shift is the mean of per-seed
+// differences, with its SE, and seeds where either arm never formed are
+// counted, not averaged.
+func TestShift(t *testing.T) {
+	steps := []int{0, 100, 200, 300}
+	curve := func(cross float64) []float64 { // crosses threshold 1 at step `cross`
+		c := make([]float64, len(steps))
+		for i, s := range steps {
+			c[i] = 2 - float64(s)/cross
+		}
+		return c
+	}
+	r := &Record{Threshold: 1, CurveSteps: steps, Options: Options{Seeds: 4}, J: []float64{1, 2, 3},
+		Arms: []Arm{
+			{Weights: []float64{0.5, 0.25, 0.25}, Curves: [][]float64{curve(150), curve(200), curve(250), curve(1000)}},
+			{Weights: []float64{0.4, 0.35, 0.25}, Curves: [][]float64{curve(170), curve(230), curve(290), curve(260)}},
+		}}
+	f := r.Formation(0)
+	if math.Abs(f[0]-150) > 1e-9 || !math.IsNaN(f[3]) {
+		t.Fatalf("formation %v", f)
+	}
+	s := r.Shift(1)
+	d := []float64{20, 30, 40}
+	if s.Pairs != 3 || s.Unformed != 1 || math.Abs(s.Mean-30) > 1e-9 || math.Abs(s.SE-10/math.Sqrt(3)) > 1e-9 {
+		t.Errorf("shift %+v, want mean 30, SE %v over %v", s, 10/math.Sqrt(3), d)
+	}
+	if p := r.Predicted(1); math.Abs(p-(-0.1+0.2)) > 1e-12 {
+		t.Errorf("J·dh = %v, want 0.1", p)
+	}
+}
+
+// A prefix of a run is the start of the run: Retrain's premise.
+func TestRetrainPrefix(t *testing.T) {
+	o := Options{Steps: 400, Every: 100, Seeds: 1}.WithDefaults()
+	cfg, pc, tc := settings(o)
+	r := &Record{Options: o, Model: cfg, Planted: pc, Train: tc,
+		Arms: []Arm{{Weights: []float64{0.6, 0.2, 0.2}}}}
+	full := r.train(r.Arms[0].Weights, 1).CurveLoss
+	prefix, err := r.Retrain(0, 1, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(full) != 5 || !slices.Equal(prefix, full[:3]) {
+		t.Errorf("prefix %v, full run %v", prefix, full)
+	}
+	for _, c := range [][2]int{{1, 1}, {0, 2}, {0, 0}, {-1, 1}} {
+		if _, err := r.Retrain(c[0], c[1], 100); err == nil {
+			t.Errorf("Retrain(%d, %d) accepted", c[0], c[1])
+		}
+	}
+	if _, err := r.Retrain(0, 1, 150); err == nil {
+		t.Error("a prefix off the checkpoint grid accepted")
+	}
+}
