@@ -94,3 +94,28 @@ func BenchmarkSGLDStep(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
 }
+
+// BenchmarkLossGradMasked: LossGrad with the gradient masked to one head
+// (SetGradientMask), as a restricted chain needs it: l1h0 skips the
+// backward pass below layer 1, l0h0 only the unembedding's and layer 1's
+// weight gradients.
+func BenchmarkLossGradMasked(b *testing.B) {
+	for _, head := range []string{"l0h0", "l1h0"} {
+		b.Run(head, func(b *testing.B) {
+			m, w, batch := benchModel()
+			names, masks := m.Components()
+			for i, n := range names {
+				if n == head {
+					m.SetGradientMask(masks[i])
+				}
+			}
+			g := make([]float64, m.Dim())
+			m.LossGrad(g, w, batch)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				m.LossGrad(g, w, batch)
+			}
+		})
+	}
+}

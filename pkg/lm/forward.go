@@ -191,41 +191,55 @@ func (m *Model) backward(grad, w []float64, ws []winRef, rows int) {
 	scale := 1 / math.Sqrt(float64(dh))
 	G, dX, dZ, dqkv, dS := sc.lg[:rows*V], sc.dx[:rows*d], sc.dz[:rows*d], sc.dqkv[:rows*d3], sc.ds
 	ln := lay.LNF >= 0
+	pl := m.plan
 	if !ln {
-		gemm(true, false, d, V, rows, 1, sc.x[lay.L], d, G, V, 1, grad[lay.Unembed:], V)
+		if pl.needUnembed() {
+			gemm(true, false, d, V, rows, 1, sc.x[lay.L], d, G, V, 1, grad[lay.Unembed:], V)
+		}
 		gemm(false, true, rows, d, V, 1, G, V, w[lay.Unembed:], V, 0, dX, d)
 	} else {
 		dY := sc.dy[:rows*d]
-		gemm(true, false, d, V, rows, 1, sc.lnf.y, d, G, V, 1, grad[lay.Unembed:], V)
+		if pl.needUnembed() {
+			gemm(true, false, d, V, rows, 1, sc.lnf.y, d, G, V, 1, grad[lay.Unembed:], V)
+		}
 		gemm(false, true, rows, d, V, 1, G, V, w[lay.Unembed:], V, 0, dY, d)
 		clear(dX)
 		lnBackward(sc.lnf, dY, w[lay.LNF:], grad[lay.LNF:], dX, rows, d)
 	}
-	for l := lay.L - 1; l >= 0; l-- {
+	for l := lay.L - 1; l >= pl.stop(); l-- {
+		needW, needBelow := pl.needWeights(l), pl.needBelow(l)
 		if M := lay.M; M > 0 {
 			// MLP block backward: ∂W_out += actᵀ dX, dact = dX W_outᵀ,
 			// dpre = dact ⊙ GELU'(pre), ∂W_in += X_midᵀ dpre,
 			// dX_mid = dX + dpre W_inᵀ (in place).
 			pre, act, dact := sc.pre[l][:rows*M], sc.act[l][:rows*M], sc.dact[:rows*M]
 			win, wout := w[lay.In[l]:lay.In[l]+d*M], w[lay.Out[l]:lay.Out[l]+M*d]
-			gemm(true, false, M, d, rows, 1, act, M, dX, d, 1, grad[lay.Out[l]:], d)
+			if needW {
+				gemm(true, false, M, d, rows, 1, act, M, dX, d, 1, grad[lay.Out[l]:], d)
+			}
 			gemm(false, true, rows, M, d, 1, dX, d, wout, d, 0, dact, M)
 			for i, u := range pre {
 				dact[i] *= geluDeriv(u)
 			}
 			if !ln {
-				gemm(true, false, d, M, rows, 1, sc.mid[l], d, dact, M, 1, grad[lay.In[l]:], M)
+				if needW {
+					gemm(true, false, d, M, rows, 1, sc.mid[l], d, dact, M, 1, grad[lay.In[l]:], M)
+				}
 				gemm(false, true, rows, d, M, 1, dact, M, win, M, 1, dX, d)
 			} else {
 				dY := sc.dy[:rows*d]
-				gemm(true, false, d, M, rows, 1, sc.ln2[l].y, d, dact, M, 1, grad[lay.In[l]:], M)
+				if needW {
+					gemm(true, false, d, M, rows, 1, sc.ln2[l].y, d, dact, M, 1, grad[lay.In[l]:], M)
+				}
 				gemm(false, true, rows, d, M, 1, dact, M, win, M, 0, dY, d)
 				lnBackward(sc.ln2[l], dY, w[lay.LN2[l]:], grad[lay.LN2[l]:], dX, rows, d)
 			}
 		}
 		qkv, Z, att := sc.qkv[l], sc.z[l], sc.att[l]
 		wo := w[lay.O[l] : lay.O[l]+d*d]
-		gemm(true, false, d, d, rows, 1, Z, d, dX, d, 1, grad[lay.O[l]:], d)
+		if needW {
+			gemm(true, false, d, d, rows, 1, Z, d, dX, d, 1, grad[lay.O[l]:], d)
+		}
 		gemm(false, true, rows, d, d, 1, dX, d, wo, d, 0, dZ, d)
 		for s, wr := range ws {
 			mm, r := wr.m, wr.r
@@ -251,14 +265,25 @@ func (m *Model) backward(grad, w []float64, ws []winRef, rows int) {
 			}
 		}
 		if !ln {
-			gemm(true, false, d, d3, rows, 1, sc.x[l], d, dqkv, d3, 1, grad[lay.QKV[l]:], d3)
-			gemm(false, true, rows, d, d3, 1, dqkv, d3, w[lay.QKV[l]:lay.O[l]], d3, 1, dX, d)
+			if needW {
+				gemm(true, false, d, d3, rows, 1, sc.x[l], d, dqkv, d3, 1, grad[lay.QKV[l]:], d3)
+			}
+			if needBelow {
+				gemm(false, true, rows, d, d3, 1, dqkv, d3, w[lay.QKV[l]:lay.O[l]], d3, 1, dX, d)
+			}
 		} else {
 			dY := sc.dy[:rows*d]
-			gemm(true, false, d, d3, rows, 1, sc.ln1[l].y, d, dqkv, d3, 1, grad[lay.QKV[l]:], d3)
-			gemm(false, true, rows, d, d3, 1, dqkv, d3, w[lay.QKV[l]:lay.O[l]], d3, 0, dY, d)
-			lnBackward(sc.ln1[l], dY, w[lay.LN1[l]:], grad[lay.LN1[l]:], dX, rows, d)
+			if needW {
+				gemm(true, false, d, d3, rows, 1, sc.ln1[l].y, d, dqkv, d3, 1, grad[lay.QKV[l]:], d3)
+			}
+			if needW || needBelow { // the layer's gain, or dX below
+				gemm(false, true, rows, d, d3, 1, dqkv, d3, w[lay.QKV[l]:lay.O[l]], d3, 0, dY, d)
+				lnBackward(sc.ln1[l], dY, w[lay.LN1[l]:], grad[lay.LN1[l]:], dX, rows, d)
+			}
 		}
+	}
+	if pl != nil && !pl.embed {
+		return
 	}
 	gE, gP := grad[lay.Embed:lay.Pos], grad[lay.Pos:lay.PosEnd]
 	for _, wr := range ws {

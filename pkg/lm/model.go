@@ -30,7 +30,8 @@ type Model struct {
 	sel    []int32 // shared, read-only: local sample → global sample (nil: identity)
 	n      int     // NumData
 
-	sc *scratch
+	plan *gradPlan // SetGradientMask's (nil: the full gradient); shared, read-only
+	sc   *scratch
 }
 
 // New returns the model with architecture cfg (zero fields take their
@@ -425,6 +426,9 @@ func (m *Model) LossGrad(grad, w []float64, batch []int) float64 {
 			m.backward(grad, w, ws, rows)
 		}
 	})
+	if grad != nil {
+		m.plan.zeroUnmasked(grad)
+	}
 	return loss * inv
 }
 

@@ -172,7 +172,9 @@ func Sample(ctx context.Context, m susc.Model, p susc.Posterior, k susc.Kernel, 
 	for c, comp := range comps {
 		rc := r
 		rc.Seed = seeds.Derive(r.Seed, uint64(c)+0x5eed)
-		res, err := susc.Sample(ctx, m, p, k.WithMask(comp.Mask), rc, obs...)
+		// The restricted chain needs the gradient on its component only
+		// (susc.MaskGradient: the same draws, less work).
+		res, err := susc.Sample(ctx, susc.MaskGradient(m, comp.Mask), p, k.WithMask(comp.Mask), rc, obs...)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("structure: component %q: %w", comp.Name, err))
 			if res == nil || !onlyDivergences(err) {
