@@ -196,6 +196,9 @@ func (m *Model) backward(grad, w []float64, ws []winRef, rows int) {
 		if pl.needUnembed() {
 			gemm(true, false, d, V, rows, 1, sc.x[lay.L], d, G, V, 1, grad[lay.Unembed:], V)
 		}
+		if !pl.needResidual() {
+			return
+		}
 		gemm(false, true, rows, d, V, 1, G, V, w[lay.Unembed:], V, 0, dX, d)
 	} else {
 		dY := sc.dy[:rows*d]

@@ -21,8 +21,9 @@ type gradPlan struct {
 // masked coordinate, and everything below the lowest layer that has one
 // (unless an embedding is masked). A restricted chain, which moves only
 // its component's coordinates, needs no more; for a layer-1 head of the
-// default model that is about a third of a step. The mask is copied; it
-// applies to m and to the replicas made from it afterwards.
+// default model it saves about a third of the gradient's cost. The mask is
+// copied; it applies to m and to the replicas and views (Subset, Select)
+// made from it afterwards.
 func (m *Model) SetGradientMask(mask []bool) {
 	if mask == nil {
 		m.plan = nil
@@ -32,10 +33,10 @@ func (m *Model) SetGradientMask(mask []bool) {
 	if len(mask) != lay.Dim {
 		panic("lm: SetGradientMask: len(mask) != Dim")
 	}
-	any := func(lo, hi int) bool { return slices.Contains(mask[lo:hi], true) }
+	has := func(lo, hi int) bool { return slices.Contains(mask[lo:hi], true) }
 	p := &gradPlan{mask: slices.Clone(mask), layer: make([]bool, lay.L), lowest: lay.L}
-	p.embed = any(lay.Embed, lay.PosEnd)
-	p.unembed = any(lay.Unembed, lay.Dim) || (lay.LNF >= 0 && any(lay.LNF, lay.LNF+lay.D))
+	p.embed = has(lay.Embed, lay.PosEnd)
+	p.unembed = has(lay.Unembed, lay.Dim) || (lay.LNF >= 0 && has(lay.LNF, lay.LNF+lay.D))
 	for l := lay.L - 1; l >= 0; l-- {
 		lo, hi := lay.QKV[l], lay.O[l]+lay.D*lay.D
 		if lay.LN1 != nil {
@@ -44,7 +45,7 @@ func (m *Model) SetGradientMask(mask []bool) {
 		if lay.M > 0 {
 			hi = lay.Out[l] + lay.M*lay.D
 		}
-		if p.layer[l] = any(lo, hi); p.layer[l] {
+		if p.layer[l] = has(lo, hi); p.layer[l] {
 			p.lowest = l
 		}
 	}
@@ -54,18 +55,27 @@ func (m *Model) SetGradientMask(mask []bool) {
 	m.plan = p
 }
 
-// needs reports, for the backward pass, whether the unembedding's gradient
-// is needed, the last layer to visit, and whether layer l's weight
-// gradients and the gradient below layer l are needed.
+// needUnembed reports whether the unembedding's (and final gain's)
+// gradient is needed.
 func (p *gradPlan) needUnembed() bool { return p == nil || p.unembed }
+
+// needResidual reports whether the gradient with respect to the last
+// residual stream is needed at all (some layer or an embedding is masked).
+func (p *gradPlan) needResidual() bool { return p == nil || p.lowest < len(p.layer) || p.embed }
+
+// stop returns the last layer the backward pass visits (L: none).
 func (p *gradPlan) stop() int {
 	if p == nil {
 		return 0
 	}
 	return p.lowest
 }
+
+// needWeights reports whether layer l's weight gradients are needed.
 func (p *gradPlan) needWeights(l int) bool { return p == nil || p.layer[l] }
-func (p *gradPlan) needBelow(l int) bool   { return p == nil || l > p.lowest || p.embed }
+
+// needBelow reports whether the gradient below layer l is needed.
+func (p *gradPlan) needBelow(l int) bool { return p == nil || l > p.lowest || p.embed }
 
 // zeroUnmasked sets the entries outside the mask to 0.
 func (p *gradPlan) zeroUnmasked(grad []float64) {

@@ -31,7 +31,7 @@ func TestGradientMask(t *testing.T) {
 			for c, mask := range masks {
 				r := m.Replicate()
 				r.SetGradientMask(mask)
-				for _, v := range []*Model{r, r.Replicate()} {
+				for _, v := range []*Model{r, r.Replicate(), r.Subset([]int{0, 1, 2, 3, 4})} {
 					g := make([]float64, m.Dim())
 					for i := range g {
 						g[i] = 1 // LossGrad overwrites

@@ -12,6 +12,7 @@ import (
 func FuzzRead(f *testing.F) {
 	r := &Record{Kinds: kindNames, Threshold: 1, CurveSteps: []int{0, 100}, J: []float64{1, 2, 3}, JSE: []float64{0.1, 0.1, 0.1},
 		Dh: []float64{-0.1, 0, 0.1}, Control: []float64{0.05, -0.1, 0.05}, Options: Options{Seeds: 2}}
+	r.Model, r.Planted, r.Train = settings(Options{Steps: 100, Every: 100})
 	for _, n := range []string{"baseline", "+dh", "-dh", "control"} {
 		r.Arms = append(r.Arms, Arm{Name: n, Weights: []float64{0.6, 0.2, 0.2}, Curves: [][]float64{{2, 0.5}, nil}})
 	}
@@ -32,6 +33,11 @@ func FuzzRead(f *testing.F) {
 			r.Formation(a)
 			r.Shift(a)
 			r.Predicted(a)
+		}
+		for _, c := range [][3]int{{0, 0, 0}, {0, 1, -1}, {5, 1, 0}, {0, 1, r.Train.Steps + 1}} {
+			if _, err := r.Retrain(c[0], c[1], c[2]); err == nil {
+				t.Fatalf("Retrain%v accepted", c)
+			}
 		}
 		var out bytes.Buffer
 		if err := r.Write(&out); err != nil {

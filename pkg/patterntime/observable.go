@@ -14,6 +14,9 @@ import (
 // each with at least one token): L_k, the loss of data kind k. Each chain
 // evaluates it on its own replica of probe.
 func KindLosses(name string, probe *lm.Model, kindOf []int, n int) (susc.Observable, error) {
+	if probe == nil || n < 1 {
+		return nil, fmt.Errorf("patterntime: KindLosses needs a probe model and n ≥ 1 kinds (n = %d)", n)
+	}
 	if len(kindOf) != probe.NumData() {
 		return nil, fmt.Errorf("patterntime: %d kinds for %d probe samples", len(kindOf), probe.NumData())
 	}

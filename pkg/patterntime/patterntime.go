@@ -29,7 +29,7 @@ type Options struct {
 	// fillers, noise), normalized to sum 1; nil means (0.6, 0.2, 0.2).
 	Mix   []float64 `json:"mix"`
 	Seeds int       `json:"seeds"` // training seeds 1..Seeds per arm; 0 means 8
-	Steps int       `json:"steps"` // Adam steps per run (one fresh window per sample); 0 means 8000
+	Steps int       `json:"steps"` // Adam steps per run (Steps × BatchWindows fresh windows, each seen once); 0 means 8000
 	Every int       `json:"every"` // checkpoint interval in steps; 0 means 100
 	// Norm is ‖dh‖; 0 means 0.15.
 	Norm float64 `json:"norm"`
@@ -188,7 +188,7 @@ func (r *Record) Retrain(arm, seed, steps int) ([]float64, error) {
 	if arm < 0 || arm >= len(r.Arms) || seed < 1 || seed > r.Options.Seeds {
 		return nil, fmt.Errorf("patterntime: no arm %d seed %d", arm, seed)
 	}
-	if steps < 0 || steps > r.Train.Steps || steps%r.Train.Every != 0 {
+	if r.Train.Every < 1 || steps < 0 || steps > r.Train.Steps || steps%r.Train.Every != 0 {
 		return nil, fmt.Errorf("patterntime: Retrain steps %d: want a multiple of %d up to %d", steps, r.Train.Every, r.Train.Steps)
 	}
 	if r.Train.Cosine {
@@ -197,17 +197,27 @@ func (r *Record) Retrain(arm, seed, steps int) ([]float64, error) {
 	if steps == 0 {
 		steps = r.Train.Steps
 	}
-	return r.trainPrefix(r.Arms[arm].Weights, seed, steps).CurveLoss, nil
+	return r.trainPrefix(r.Arms[arm].Weights, seed, steps)
 }
 
 func (r *Record) train(h []float64, seed int) *lm.PlantedResult {
-	return r.trainPrefix(h, seed, r.Train.Steps)
+	tc := r.Train
+	tc.Seed = uint64(seed)
+	return lm.TrainPlantedMixture(r.Model, lm.PlantedKinds(r.Planted), h, tc, r.Train.Steps*tc.BatchWindows, uint64(seed))
 }
 
-func (r *Record) trainPrefix(h []float64, seed, steps int) *lm.PlantedResult {
+// trainPrefix is train stopped after `steps` steps, with a panic of
+// package lm (settings of a record read from a file that it refuses)
+// returned as an error.
+func (r *Record) trainPrefix(h []float64, seed, steps int) (curve []float64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			curve, err = nil, fmt.Errorf("patterntime: Retrain: %v", p)
+		}
+	}()
 	tc := r.Train
 	tc.Seed, tc.Steps = uint64(seed), steps
-	return lm.TrainPlantedMixture(r.Model, lm.PlantedKinds(r.Planted), h, tc, r.Train.Steps*tc.BatchWindows, uint64(seed))
+	return lm.TrainPlantedMixture(r.Model, lm.PlantedKinds(r.Planted), h, tc, r.Train.Steps*tc.BatchWindows, uint64(seed)).CurveLoss, nil
 }
 
 // Formation returns the formation step of each seed of an arm (NaN: never
@@ -229,7 +239,8 @@ type Shift struct {
 	Mean, SE float64
 	Pairs    int // seeds in the mean
 	// Unformed counts the seeds left out because the arm, the baseline or
-	// both never formed the circuit (which biases the mean: report them).
+	// both never formed the circuit, or were not run (a cancelled Run):
+	// leaving out slow seeds biases the mean, so report them.
 	Unformed int
 }
 
@@ -272,7 +283,9 @@ func (r *Record) Predicted(arm int) float64 {
 
 // Run runs the experiment (see the package documentation). If ctx is
 // cancelled it returns the record so far (runs not done have nil curves)
-// with ctx's error; invalid options return no record.
+// with ctx's error, once the training runs under way have finished (a run
+// is not interrupted: seconds to a minute each); invalid options return no
+// record.
 func Run(ctx context.Context, o Options) (*Record, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -309,7 +322,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	if math.IsNaN(base.Formation) {
 		return r, errors.New("patterntime: the baseline (seed 1) never forms the circuit; train longer (Steps)")
 	}
-	r.EarlyStep = o.Every * int(math.Round(o.EarlyFraction*base.Formation/float64(o.Every)))
+	r.EarlyStep = o.Every * max(1, int(math.Round(o.EarlyFraction*base.Formation/float64(o.Every))))
 	ck, ok := base.Checkpoints.Find(r.EarlyStep)
 	if !ok {
 		return r, fmt.Errorf("patterntime: no checkpoint at step %d", r.EarlyStep)
@@ -443,6 +456,9 @@ func Design(j, pi []float64, norm float64) (dh, control []float64, err error) {
 	k := len(j)
 	if len(pi) != k || k < 2 {
 		return nil, nil, errors.New("patterntime: Design needs J and pi of the same length ≥ 2")
+	}
+	if !(norm > 0) || math.IsInf(norm, 0) {
+		return nil, nil, fmt.Errorf("patterntime: Design: norm %v must be finite and positive", norm)
 	}
 	mean := stat.Mean(j, nil)
 	var jp float64 // ‖J P‖

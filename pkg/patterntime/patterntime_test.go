@@ -61,9 +61,11 @@ func TestKindLossesIsMeanOfTokens(t *testing.T) {
 		}
 	}
 	for name, f := range map[string]func() error{
-		"length":  func() error { _, err := KindLosses("k", probe, kindOf[1:], 3); return err },
-		"range":   func() error { _, err := KindLosses("k", probe, append([]int{3}, kindOf[1:]...), 3); return err },
-		"missing": func() error { _, err := KindLosses("k", probe, make([]int, len(kindOf)), 3); return err },
+		"length":   func() error { _, err := KindLosses("k", probe, kindOf[1:], 3); return err },
+		"range":    func() error { _, err := KindLosses("k", probe, append([]int{3}, kindOf[1:]...), 3); return err },
+		"missing":  func() error { _, err := KindLosses("k", probe, make([]int, len(kindOf)), 3); return err },
+		"no kinds": func() error { _, err := KindLosses("k", probe, kindOf, 0); return err },
+		"no probe": func() error { _, err := KindLosses("k", nil, kindOf, 3); return err },
 	} {
 		if f() == nil {
 			t.Errorf("%s: accepted", name)
@@ -99,11 +101,12 @@ func TestDesign(t *testing.T) {
 		j, pi []float64
 		norm  float64
 	}{
-		"flat":        {[]float64{1, 1, 1}, pi, 0.1},
-		"nan":         {[]float64{1, math.NaN(), 1}, pi, 0.1},
-		"too far":     {j, pi, 0.5},
-		"length":      {j, pi[:2], 0.1},
-		"not simplex": {j, []float64{0.6, 0.6, 0.2}, 0.1},
+		"flat":          {[]float64{1, 1, 1}, pi, 0.1},
+		"nan":           {[]float64{1, math.NaN(), 1}, pi, 0.1},
+		"too far":       {j, pi, 0.5},
+		"length":        {j, pi[:2], 0.1},
+		"not simplex":   {j, []float64{0.6, 0.6, 0.2}, 0.1},
+		"negative norm": {j, pi, -0.1},
 	} {
 		if _, _, err := Design(c.j, c.pi, c.norm); err == nil {
 			t.Errorf("%s: accepted", name)
