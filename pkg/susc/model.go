@@ -74,34 +74,3 @@ func isNil(v reflect.Value) bool {
 	}
 	return false
 }
-
-// GradientMasker is implemented by models that can compute the gradient on
-// part of the coordinates only (lm.Model): after SetGradientMask(mask),
-// LossGrad writes the gradient's entries where mask is true exactly as
-// without the mask (the same bits) and 0 elsewhere, skipping work those
-// entries do not need; nil restores the full gradient. The kernels read the
-// gradient on the coordinates they move only, so a restricted chain
-// (Kernel.WithMask) loses nothing by it.
-type GradientMasker interface {
-	SetGradientMask(mask []bool)
-}
-
-// MaskGradient returns a replica of m (its Replicate method) with the
-// gradient masked to mask, for the restricted chain of that mask, if m is a
-// GradientMasker with a Replicate method; otherwise m itself (the sampler
-// then computes the full gradient, with the same result). m is not changed.
-func MaskGradient(m Model, mask []bool) Model {
-	if _, ok := m.(GradientMasker); !ok || !reflect.ValueOf(m).MethodByName("Replicate").IsValid() {
-		return m
-	}
-	r, err := Replicate(m)
-	if err != nil {
-		return m
-	}
-	g, ok := r.(GradientMasker)
-	if !ok {
-		return m
-	}
-	g.SetGradientMask(mask)
-	return r
-}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 
 	"gonum.org/v1/gonum/mat"
@@ -173,8 +174,8 @@ func Sample(ctx context.Context, m susc.Model, p susc.Posterior, k susc.Kernel, 
 		rc := r
 		rc.Seed = seeds.Derive(r.Seed, uint64(c)+0x5eed)
 		// The restricted chain needs the gradient on its component only
-		// (susc.MaskGradient: the same draws, less work).
-		res, err := susc.Sample(ctx, susc.MaskGradient(m, comp.Mask), p, k.WithMask(comp.Mask), rc, obs...)
+		// (GradientMasker: the same draws, less work).
+		res, err := susc.Sample(ctx, maskGradient(m, comp.Mask), p, k.WithMask(comp.Mask), rc, obs...)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("structure: component %q: %w", comp.Name, err))
 			if res == nil || !onlyDivergences(err) {
@@ -210,4 +211,35 @@ func onlyDivergences(err error) bool {
 		return onlyDivergences(e.Unwrap())
 	}
 	return false
+}
+
+// GradientMasker is implemented by models that can compute the gradient on
+// part of the coordinates only (lm.Model): after SetGradientMask(mask),
+// LossGrad writes the gradient's entries where mask is true exactly as
+// without the mask (the same bits) and 0 elsewhere, skipping work those
+// entries do not need; nil restores the full gradient. The kernels read the
+// gradient on the coordinates they move only, so Sample gives each
+// restricted run a replica of such a model with its component's mask: the
+// draws are the same, the steps cheaper.
+type GradientMasker interface {
+	SetGradientMask(mask []bool)
+}
+
+// maskGradient returns a replica of m (susc.Replicate) with the gradient
+// masked to mask if m is a GradientMasker with a Replicate method, and m
+// itself otherwise. m is not changed.
+func maskGradient(m susc.Model, mask []bool) susc.Model {
+	if _, ok := m.(GradientMasker); !ok || !reflect.ValueOf(m).MethodByName("Replicate").IsValid() {
+		return m
+	}
+	r, err := susc.Replicate(m)
+	if err != nil {
+		return m
+	}
+	g, ok := r.(GradientMasker)
+	if !ok {
+		return m
+	}
+	g.SetGradientMask(mask)
+	return r
 }
