@@ -181,10 +181,10 @@ func settings(o Options) (lm.Config, lm.PlantedConfig, lm.TrainConfig) {
 // Retrain re-runs the first `steps` steps (0: all) of one arm and seed and
 // returns its induction-token loss at the checkpoints up to there: bit for
 // bit the start of the recorded curve with the same dense-product engine.
-// A prefix reproduces the run because the data (one fresh window per
-// sample of the whole run) and the minibatch order do not depend on where
-// training stops, and the learning rate is constant after warm-up.
-func (r *Record) Retrain(arm, seed, steps int) ([]float64, error) {
+// A prefix reproduces the run because the data (the whole run's fresh
+// windows) and the minibatch order do not depend on where training stops,
+// and the learning rate is constant after warm-up.
+func (r *Record) Retrain(arm, seed, steps int) (curve []float64, err error) {
 	if arm < 0 || arm >= len(r.Arms) || seed < 1 || seed > r.Options.Seeds {
 		return nil, fmt.Errorf("patterntime: no arm %d seed %d", arm, seed)
 	}
@@ -197,27 +197,22 @@ func (r *Record) Retrain(arm, seed, steps int) ([]float64, error) {
 	if steps == 0 {
 		steps = r.Train.Steps
 	}
-	return r.trainPrefix(r.Arms[arm].Weights, seed, steps)
-}
-
-func (r *Record) train(h []float64, seed int) *lm.PlantedResult {
-	tc := r.Train
-	tc.Seed = uint64(seed)
-	return lm.TrainPlantedMixture(r.Model, lm.PlantedKinds(r.Planted), h, tc, r.Train.Steps*tc.BatchWindows, uint64(seed))
-}
-
-// trainPrefix is train stopped after `steps` steps, with a panic of
-// package lm (settings of a record read from a file that it refuses)
-// returned as an error.
-func (r *Record) trainPrefix(h []float64, seed, steps int) (curve []float64, err error) {
+	// A panic of package lm (settings of a record that it refuses) is an
+	// error here: a notebook calls this on a record read from a file.
 	defer func() {
 		if p := recover(); p != nil {
 			curve, err = nil, fmt.Errorf("patterntime: Retrain: %v", p)
 		}
 	}()
+	return r.train(r.Arms[arm].Weights, seed, steps).CurveLoss, nil
+}
+
+// train runs the first `steps` steps of the run with weights h and a seed:
+// the data (Train.Steps × BatchWindows windows) do not depend on steps.
+func (r *Record) train(h []float64, seed, steps int) *lm.PlantedResult {
 	tc := r.Train
 	tc.Seed, tc.Steps = uint64(seed), steps
-	return lm.TrainPlantedMixture(r.Model, lm.PlantedKinds(r.Planted), h, tc, r.Train.Steps*tc.BatchWindows, uint64(seed)).CurveLoss, nil
+	return lm.TrainPlantedMixture(r.Model, lm.PlantedKinds(r.Planted), h, tc, r.Train.Steps*tc.BatchWindows, uint64(seed))
 }
 
 // Formation returns the formation step of each seed of an arm (NaN: never
@@ -313,7 +308,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	}
 
 	// 1. The baseline, seed 1: its formation step places the checkpoint.
-	base := r.train(mix, 1)
+	base := r.train(mix, 1, o.Steps)
 	progress()
 	r.CurveSteps = base.CurveSteps
 	r.Arms = []Arm{{Name: "baseline", Weights: mix}}
@@ -355,7 +350,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				c := r.train(r.Arms[j.arm].Weights, j.seed).CurveLoss
+				c := r.train(r.Arms[j.arm].Weights, j.seed, o.Steps).CurveLoss
 				mu.Lock()
 				r.Arms[j.arm].Curves[j.seed-1] = c
 				progress()

@@ -176,7 +176,7 @@ func TestRetrainPrefix(t *testing.T) {
 	cfg, pc, tc := settings(o)
 	r := &Record{Options: o, Model: cfg, Planted: pc, Train: tc,
 		Arms: []Arm{{Weights: []float64{0.6, 0.2, 0.2}}}}
-	full := r.train(r.Arms[0].Weights, 1).CurveLoss
+	full := r.train(r.Arms[0].Weights, 1, 400).CurveLoss
 	prefix, err := r.Retrain(0, 1, 200)
 	if err != nil {
 		t.Fatal(err)
