@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+
+	"susclab/internal/seeds"
 )
 
 // PlantedConfig configures Planted. The zero value of each field means the
@@ -155,7 +157,8 @@ func free(src []int, lo, hi int) bool { // no segment in [lo, hi)
 // The draws are coupled across weights (common random numbers): window w's
 // kind comes from one uniform draw of a stream fixed by seed, by the
 // inverse of the weights' cumulative distribution, and its content from a
-// stream fixed by (seed, w, kind). Two mixtures with the same seed and
+// stream fixed by (seed, w, kind). Every stream's seed is derived from
+// (seed, its index) by a hash (internal/seeds), so no two coincide. Two mixtures with the same seed and
 // nearby weights therefore share every window whose kind did not change,
 // which is what pairs the arms of a reweighting experiment.
 //
@@ -178,7 +181,7 @@ func PlantedMixture(seed uint64, cfgs []PlantedConfig, weights []float64, window
 	}
 	T := cfgs[0].withDefaults().Context
 	nk := uint64(len(cfgs))
-	choose := rand.New(rand.NewPCG(seed, 0x6b696e64))
+	choose := rand.New(derivedPCG(seed, streamKind))
 	src := rand.NewPCG(0, 0)
 	content := rand.New(src)
 	tokens = make([]int, 0, windows*T+1)
@@ -193,13 +196,27 @@ func PlantedMixture(seed uint64, cfgs []PlantedConfig, weights []float64, window
 			k--
 		}
 		kind[w] = k
-		src.Seed(seed, uint64(w)*nk+uint64(k))
+		a := seeds.Derive(seed, uint64(w)*nk+uint64(k))
+		src.Seed(a, seeds.SplitMix(a))
 		tok, ind, sk := Planted(content, cfgs[k], 1)
 		tokens, induction, skip = append(tokens, tok[:T]...), append(induction, ind...), append(skip, sk...)
 	}
-	src.Seed(seed, uint64(windows)*nk)
+	a := seeds.Derive(seed, uint64(windows)*nk)
+	src.Seed(a, seeds.SplitMix(a))
 	tok, _, _ := Planted(content, cfgs[0], 1)
 	return append(tokens, tok[0]), induction, skip, kind
+}
+
+// Tags of the streams of PlantedMixture and TrainPlantedMixture other than
+// the windows' contents (indices w·K + k, far below 2^63).
+const (
+	streamKind = 1<<63 | iota
+	streamInit
+)
+
+func derivedPCG(seed, stream uint64) *rand.PCG {
+	a := seeds.Derive(seed, stream)
+	return rand.NewPCG(a, seeds.SplitMix(a))
 }
 
 // ParseWeights parses n comma-separated mixture weights ("0.6,0.2,0.2"):

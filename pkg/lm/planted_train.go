@@ -61,10 +61,29 @@ func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, see
 // repeats: its induction tokens are the ones evaluated). With one kind it
 // is TrainPlanted, bit for bit. With several, the arms of a reweighting
 // experiment are paired: for one seed, runs with different weights start
-// from the same initialization, see every window whose kind did not
-// change (PlantedMixture's coupling) in the same minibatch position
-// (tc.Seed), and are evaluated on the same held-out windows.
+// from the same initialization (drawn from its own stream), see every
+// window whose kind did not change (PlantedMixture's coupling) in the same
+// minibatch position (tc.Seed), and are evaluated on the same held-out
+// windows.
 func TrainPlantedMixture(cfg Config, kinds []PlantedConfig, weights []float64, tc TrainConfig, windows int, seed uint64) *PlantedResult {
+	return trainPlanted(cfg, kinds, weights, tc, windows, seed, -1)
+}
+
+// TrainPlantedUntilFormed is TrainPlantedMixture that ends training at the
+// first checkpoint at least `margin` steps after formation (tc.Every must
+// be positive): the curve, the checkpoints and the formation step are
+// those of the longer run up to there, so a formation step is found for
+// a fraction of the cost when circuits form early in a long run.
+// tc.Stop, if set, is still called (cancellation).
+func TrainPlantedUntilFormed(cfg Config, kinds []PlantedConfig, weights []float64, tc TrainConfig, windows int, seed uint64, margin int) *PlantedResult {
+	if tc.Every < 1 || margin < 0 {
+		panic("lm: TrainPlantedUntilFormed needs checkpoints (Every > 0) and a margin >= 0")
+	}
+	return trainPlanted(cfg, kinds, weights, tc, windows, seed, margin)
+}
+
+// trainPlanted trains and evaluates; margin < 0 trains all tc.Steps.
+func trainPlanted(cfg Config, kinds []PlantedConfig, weights []float64, tc TrainConfig, windows int, seed uint64, margin int) *PlantedResult {
 	if len(kinds) == 0 {
 		panic("lm: TrainPlantedMixture: no corpus")
 	}
@@ -75,20 +94,18 @@ func TrainPlantedMixture(cfg Config, kinds []PlantedConfig, weights []float64, t
 		kinds[k] = kinds[k].withDefaults()
 	}
 	pc := kinds[0]
-	rng := rand.New(rand.NewPCG(seed, 0x1a2b3c))
+	var rng *rand.Rand
 	var tokens []int
 	if len(kinds) == 1 {
+		rng = rand.New(rand.NewPCG(seed, 0x1a2b3c))
 		tokens, _, _ = Planted(rng, pc, windows) // the data, then the initialization, from one stream
 	} else {
+		rng = rand.New(derivedPCG(seed, streamInit))
 		tokens, _, _, _ = PlantedMixture(seed, kinds, weights, windows)
 	}
 	m := New(cfg, pc.VocabSize(), tokens)
 	w0 := m.Init(rng)
-	start := time.Now()
-	w, series := Train(m, w0, tc)
-	secs := time.Since(start).Seconds()
-
-	htok, hind, _ := Planted(rng, pc, 64)
+	htok, hind, _ := Planted(rng, pc, 64) // held out: the stream's next draws
 	hm := New(cfg, pc.VocabSize(), htok)
 	var idx []int
 	for i, b := range hind {
@@ -96,17 +113,30 @@ func TrainPlantedMixture(cfg Config, kinds []PlantedConfig, weights []float64, t
 			idx = append(idx, i)
 		}
 	}
-	r := &PlantedResult{W: w, Model: hm, Induction: idx, Seconds: secs, Formation: math.NaN(), Checkpoints: series}
-	if tc.Every > 0 {
-		for _, c := range series.Checkpoints {
-			r.CurveSteps = append(r.CurveSteps, c.Step)
-			r.CurveLoss = append(r.CurveLoss, hm.LossGrad(nil, c.Params, idx))
+	r := &PlantedResult{Model: hm, Induction: idx, Formation: math.NaN()}
+	threshold := math.Log(float64(pc.Alphabet)) / 2
+	user := tc.Stop
+	tc.Stop = func(step int, w []float64) bool {
+		if tc.Every > 0 {
+			r.CurveSteps = append(r.CurveSteps, step)
+			r.CurveLoss = append(r.CurveLoss, hm.LossGrad(nil, w, idx))
+			if margin >= 0 {
+				if f := FormationStep(r.CurveSteps, r.CurveLoss, threshold); float64(step) >= f+float64(margin) {
+					return true
+				}
+			}
 		}
-		r.Formation = FormationStep(r.CurveSteps, r.CurveLoss, math.Log(float64(pc.Alphabet))/2)
+		return user != nil && user(step, w)
 	}
-	r.Ablated, r.InductionLoss = hm.AblationLosses(w, idx)
-	r.AllLoss = hm.LossGrad(nil, w, nil)
-	r.PrevScore, r.InductScore, _ = hm.HeadScores(w, hm.Windows())
+	start := time.Now()
+	r.W, r.Checkpoints = Train(m, w0, tc)
+	r.Seconds = time.Since(start).Seconds()
+	if tc.Every > 0 {
+		r.Formation = FormationStep(r.CurveSteps, r.CurveLoss, threshold)
+	}
+	r.Ablated, r.InductionLoss = hm.AblationLosses(r.W, idx)
+	r.AllLoss = hm.LossGrad(nil, r.W, nil)
+	r.PrevScore, r.InductScore, _ = hm.HeadScores(r.W, hm.Windows())
 	for k, v := range r.Ablated {
 		if v > r.Ablated[r.TopHead] {
 			r.TopHead = k

@@ -36,6 +36,12 @@ type TrainConfig struct {
 	// Progress, if not nil, is called after every step (and once for step
 	// 0): see Progress.
 	Progress func(Progress) `json:"-"`
+	// Stop, if not nil, is called after each checkpoint (step 0's
+	// included) with its step and parameters; returning true ends
+	// training there. The run so far is the same as an uninterrupted
+	// one's, since neither the data nor the minibatch order depend on
+	// where training ends. It serves cancellation and early stopping.
+	Stop func(step int, w []float64) bool `json:"-"`
 }
 
 // Progress reports one step of Train.
@@ -166,6 +172,9 @@ func Train(m *Model, w0 []float64, cfg TrainConfig) ([]float64, *checkpoint.Seri
 	if cfg.Progress != nil {
 		cfg.Progress(Progress{Step: 0, Steps: cfg.Steps, BatchLoss: math.NaN(), Checkpoint: true, EvalLoss: l0})
 	}
+	if cfg.Stop != nil && cfg.Stop(0, w) {
+		return w, series
+	}
 	for step := 1; step <= cfg.Steps; step++ {
 		if pos+cfg.BatchWindows > nw {
 			rng.Shuffle(nw, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
@@ -200,6 +209,9 @@ func Train(m *Model, w0 []float64, cfg TrainConfig) ([]float64, *checkpoint.Seri
 		}
 		if cfg.Progress != nil {
 			cfg.Progress(p)
+		}
+		if p.Checkpoint && cfg.Stop != nil && cfg.Stop(step, w) {
+			break
 		}
 	}
 	return w, series

@@ -88,3 +88,37 @@ func TestTrainCheckpoints(t *testing.T) {
 		}
 	}
 }
+
+// Stop ends training at a checkpoint, and the run so far is the run that
+// was asked to stop there (Steps = 15): parameters and series bit for bit.
+func TestTrainStop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	tok, _, _ := Planted(rng, PlantedConfig{Alphabet: 8, Context: 16, MinLen: 3, MaxLen: 5, Repeats: 2, Skip: 0.5}, 40)
+	m := New(Config{Context: 16, DModel: 8, Heads: 2, Layers: 2}, 8, tok)
+	w0 := m.Init(rng)
+	tc := TrainConfig{Steps: 15, Every: 5, LR: 0.01, BatchWindows: 3, Seed: 1, EvalWindows: 6}
+	want, ws := Train(m, w0, tc)
+	var seen []int
+	tc.Steps, tc.Stop = 40, func(step int, w []float64) bool {
+		seen = append(seen, step)
+		return step == 15
+	}
+	got, gs := Train(m, w0, tc)
+	if len(seen) != 4 || seen[3] != 15 || len(gs.Checkpoints) != len(ws.Checkpoints) {
+		t.Fatalf("Stop called at %v; %d checkpoints, want 4 at 0, 5, 10, 15", seen, len(gs.Checkpoints))
+	}
+	for k := range want {
+		if math.Float64bits(got[k]) != math.Float64bits(want[k]) {
+			t.Fatal("a stopped run differs from the shorter run")
+		}
+	}
+	for k, c := range gs.Checkpoints {
+		if c.Step != ws.Checkpoints[k].Step || c.Loss != ws.Checkpoints[k].Loss {
+			t.Fatalf("checkpoint %d: %d %v, want %d %v", k, c.Step, c.Loss, ws.Checkpoints[k].Step, ws.Checkpoints[k].Loss)
+		}
+	}
+	tc.Stop = func(int, []float64) bool { return true }
+	if _, s := Train(m, w0, tc); len(s.Checkpoints) != 1 {
+		t.Errorf("stopped at step 0: %d checkpoints", len(s.Checkpoints))
+	}
+}

@@ -10,19 +10,20 @@ import (
 // Read never panics, and whatever it accepts the accessors read without
 // panicking and writes back to a record that reads again.
 func FuzzRead(f *testing.F) {
-	r := &Record{Kinds: kindNames, Threshold: 1, CurveSteps: []int{0, 100}, J: []float64{1, 2, 3}, JSE: []float64{0.1, 0.1, 0.1},
+	r := &Record{Kinds: kindNames, Threshold: 1, CurveSteps: []int{0, 100, 200}, J: []float64{1, 2, 3}, JSE: []float64{0.1, 0.1, 0.1},
 		Dh: []float64{-0.1, 0, 0.1}, Control: []float64{0.05, -0.1, 0.05}, Options: Options{Seeds: 2}}
-	r.Model, r.Planted, r.Train = settings(Options{Steps: 100, Every: 100})
+	r.Model, r.Planted, r.Train = settings(Options{Steps: 200, Every: 100})
 	for _, n := range []string{"baseline", "+dh", "-dh", "control"} {
 		r.Arms = append(r.Arms, Arm{Name: n, Weights: []float64{0.6, 0.2, 0.2}, Curves: [][]float64{{2, 0.5}, nil}})
 	}
+	r.Arms = append(r.Arms, Arm{Name: "random", SeedWeights: [][]float64{{0.5, 0.3, 0.2}, {0.7, 0.1, 0.2}}, Curves: [][]float64{{2, 1.5, 0.5}, {2}}})
 	var good bytes.Buffer
 	if err := r.Write(&good); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(good.Bytes())
 	f.Add(bytes.Replace(good.Bytes(), []byte(`"seeds": 2`), []byte(`"seeds": 3`), 1))
-	f.Add(bytes.Replace(good.Bytes(), []byte(`0.5`), []byte(`0.5, 1`), 1))
+	f.Add(bytes.Replace(good.Bytes(), []byte(`0.5`), []byte(`0.5, 1, 2, 3`), 1))
 	f.Add([]byte(`{"kinds":["a","b","c"]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := Read(bytes.NewReader(b))
@@ -32,7 +33,9 @@ func FuzzRead(f *testing.F) {
 		for a := range r.Arms {
 			r.Formation(a)
 			r.Shift(a)
-			r.Predicted(a)
+			for seed := 1; seed <= r.Options.Seeds; seed++ {
+				r.Predicted(a, seed)
+			}
 		}
 		for _, c := range [][3]int{{0, 0, 0}, {0, 1, -1}, {5, 1, 0}, {0, 1, r.Train.Steps + 1}} {
 			if _, err := r.Retrain(c[0], c[1], c[2]); err == nil {

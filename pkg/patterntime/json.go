@@ -4,10 +4,12 @@ package patterntime
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"reflect"
+	"slices"
 )
 
 // maxWindows bounds the training windows of a record that Read accepts
@@ -22,18 +24,19 @@ func (r *Record) Write(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// Read reads a record written by Write and checks its shapes: four arms of
-// three finite non-negative weights, one curve per seed (nil or one loss
-// per CurveSteps), J and the directions with one entry per kind, and
-// training settings that Retrain can re-run.
+// Read reads a record written by Write and checks its shapes: five arms of
+// three finite non-negative weights (per seed for the random control), one
+// curve per seed (nil or one loss for each of a prefix of CurveSteps), J
+// and the directions with one entry per kind, and training settings that
+// Retrain can re-run.
 func Read(rd io.Reader) (*Record, error) {
 	var r Record
 	if err := json.NewDecoder(rd).Decode(&r); err != nil {
 		return nil, fmt.Errorf("patterntime: %w", err)
 	}
 	k := len(r.Kinds)
-	if k != 3 || len(r.J) != k || len(r.JSE) != k || len(r.Dh) != k || len(r.Control) != k || len(r.Arms) != 4 || r.Options.Seeds < 1 {
-		return nil, fmt.Errorf("patterntime: record has %d kinds, %d arms, %d seeds: want 3 kinds, 4 arms and J, dh, control of one entry per kind", k, len(r.Arms), r.Options.Seeds)
+	if k != 3 || len(r.J) != k || len(r.JSE) != k || len(r.Dh) != k || len(r.Control) != k || len(r.Arms) != numArms || r.Options.Seeds < 1 {
+		return nil, fmt.Errorf("patterntime: record has %d kinds, %d arms, %d seeds: want 3 kinds, %d arms and J, dh, control of one entry per kind", k, len(r.Arms), r.Options.Seeds, numArms)
 	}
 	// Run makes records of one architecture, corpus and optimizer, with its
 	// own Steps and Every: anything else would not re-run (Retrain).
@@ -44,25 +47,41 @@ func Read(rd io.Reader) (*Record, error) {
 		r.Train.Steps > maxWindows/r.Train.BatchWindows {
 		return nil, fmt.Errorf("patterntime: the record's model, corpus or training settings are not Run's (or it has more than %d training windows)", maxWindows)
 	}
-	for _, a := range r.Arms {
-		var total float64
-		for _, v := range a.Weights {
-			if !(v >= 0) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("patterntime: arm %q has weight %v", a.Name, v)
+	if !slices.Equal(r.CurveSteps, checkpointSteps(r.Train.Steps, r.Train.Every)) {
+		return nil, fmt.Errorf("patterntime: curve steps are not the checkpoints of %d steps every %d", r.Train.Steps, r.Train.Every)
+	}
+	for a, arm := range r.Arms {
+		if len(arm.Curves) != r.Options.Seeds || (arm.SeedWeights != nil) != (a == Random) ||
+			(arm.SeedWeights != nil && len(arm.SeedWeights) != r.Options.Seeds) {
+			return nil, fmt.Errorf("patterntime: arm %q has %d curves and %d per-seed weights for %d seeds (per-seed weights only for the random control)",
+				arm.Name, len(arm.Curves), len(arm.SeedWeights), r.Options.Seeds)
+		}
+		for s, c := range arm.Curves {
+			if err := checkWeights(arm.WeightsOf(s+1), k); err != nil {
+				return nil, fmt.Errorf("patterntime: arm %q seed %d: %w", arm.Name, s+1, err)
 			}
-			total += v
-		}
-		if !(total > 0) {
-			return nil, fmt.Errorf("patterntime: arm %q has no positive weight", a.Name)
-		}
-		if len(a.Weights) != k || len(a.Curves) != r.Options.Seeds {
-			return nil, fmt.Errorf("patterntime: arm %q has %d weights and %d curves, want %d and %d", a.Name, len(a.Weights), len(a.Curves), k, r.Options.Seeds)
-		}
-		for s, c := range a.Curves {
-			if c != nil && len(c) != len(r.CurveSteps) {
-				return nil, fmt.Errorf("patterntime: arm %q seed %d: %d losses for %d checkpoints", a.Name, s+1, len(c), len(r.CurveSteps))
+			if c != nil && (len(c) == 0 || len(c) > len(r.CurveSteps)) {
+				return nil, fmt.Errorf("patterntime: arm %q seed %d: %d losses for %d checkpoints", arm.Name, s+1, len(c), len(r.CurveSteps))
 			}
 		}
 	}
 	return &r, nil
+}
+
+// checkWeights checks k finite non-negative weights, one positive.
+func checkWeights(h []float64, k int) error {
+	if len(h) != k {
+		return fmt.Errorf("%d weights, want %d", len(h), k)
+	}
+	var total float64
+	for _, v := range h {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("weight %v", v)
+		}
+		total += v
+	}
+	if !(total > 0) {
+		return errors.New("no positive weight")
+	}
+	return nil
 }

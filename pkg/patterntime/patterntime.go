@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 
+	"susclab/internal/seeds"
 	"susclab/pkg/lm"
 	"susclab/pkg/susc"
 	"susclab/pkg/susc/pattern"
@@ -50,6 +51,11 @@ type Options struct {
 	// ProbeWindows is the number of held-out probe windows per kind; 0
 	// means 8.
 	ProbeWindows int `json:"probe_windows"`
+	// Margin ends each run at the first checkpoint Margin steps after its
+	// formation (lm.TrainPlantedUntilFormed), which leaves formation steps
+	// unchanged; 0 means 1000, a negative value trains every run for all
+	// Steps.
+	Margin int `json:"margin"`
 	// Workers is the number of training runs at once; 0 means GOMAXPROCS.
 	// Results do not depend on it.
 	Workers int `json:"-"`
@@ -86,6 +92,7 @@ func (o Options) WithDefaults() Options {
 	def(&o.BurnIn, 300)
 	def(&o.Thin, 5)
 	def(&o.ProbeWindows, 8)
+	def(&o.Margin, 1000)
 	def(&o.Workers, runtime.GOMAXPROCS(0))
 	return o
 }
@@ -125,12 +132,24 @@ func (o Options) Validate() error {
 }
 
 // Arm is one condition of the experiment: its mixture weights and, per
-// seed, the held-out induction tokens' loss at the record's CurveSteps
-// (Curves[s-1] for seed s; nil if the run did not happen).
+// seed, the held-out induction tokens' loss at the first len(Curves[s-1])
+// of the record's CurveSteps (Curves[s-1] for seed s; a run that stopped
+// after formation is shorter; nil if the run did not happen).
 type Arm struct {
-	Name    string      `json:"name"`
-	Weights []float64   `json:"weights"`
-	Curves  [][]float64 `json:"curves"`
+	Name string `json:"name"`
+	// Weights are the arm's mixture weights; an arm whose weights differ
+	// by seed (the random control) has SeedWeights[s-1] instead.
+	Weights     []float64   `json:"weights,omitempty"`
+	SeedWeights [][]float64 `json:"seed_weights,omitempty"`
+	Curves      [][]float64 `json:"curves"`
+}
+
+// WeightsOf returns the mixture weights of the arm's run with a seed.
+func (a *Arm) WeightsOf(seed int) []float64 {
+	if a.SeedWeights != nil {
+		return a.SeedWeights[seed-1]
+	}
+	return a.Weights
 }
 
 // Record is the outcome of Run.
@@ -155,18 +174,31 @@ type Record struct {
 	// orthogonal to it.
 	Dh      []float64 `json:"dh"`
 	Control []float64 `json:"control"`
-	// CurveSteps are the checkpoint steps of every curve.
+	// CurveSteps are the checkpoint steps of a whole run (0, every
+	// multiple of Every and Steps); a curve covers a prefix of them.
 	CurveSteps []int `json:"curve_steps"`
-	// Arms: baseline, +dh, −dh, control.
+	// Arms: baseline, +dh, −dh, control, random.
 	Arms []Arm `json:"arms"`
 }
 
-// Arm indices in Record.Arms.
+// Arm indices in Record.Arms. Random is the literal random control: for
+// each seed a direction of norm ‖dh‖ drawn uniformly among the feasible
+// ones (pattern.RandomFeasible), from a stream of its own.
 const (
 	Baseline = iota
 	Plus
 	Minus
 	Control
+	Random
+	numArms
+)
+
+// Stream tags (internal/seeds): the sampling corpus and probe, and the
+// random control's directions.
+const (
+	sampleSeed = 1<<63 | 0xfade
+	probeTag   = 1
+	randomTag  = 1<<63 | 0x72616e64
 )
 
 var kindNames = []string{"repeats", "fillers", "noise"}
@@ -178,9 +210,10 @@ func settings(o Options) (lm.Config, lm.PlantedConfig, lm.TrainConfig) {
 	return cfg, pc, tc
 }
 
-// Retrain re-runs the first `steps` steps (0: all) of one arm and seed and
-// returns its induction-token loss at the checkpoints up to there: bit for
-// bit the start of the recorded curve with the same dense-product engine.
+// Retrain re-runs one arm and seed and returns its induction-token loss at
+// the checkpoints: the first `steps` steps, or with steps = 0 the recorded
+// run (stopped Options.Margin steps after formation). With the same
+// dense-product engine it is bit for bit the recorded curve, or its start.
 // A prefix reproduces the run because the data (the whole run's fresh
 // windows) and the minibatch order do not depend on where training stops,
 // and the learning rate is constant after warm-up.
@@ -194,8 +227,9 @@ func (r *Record) Retrain(arm, seed, steps int) (curve []float64, err error) {
 	if r.Train.Cosine {
 		return nil, errors.New("patterntime: a cosine schedule depends on the run's length; Retrain cannot re-run a prefix")
 	}
+	margin := -1
 	if steps == 0 {
-		steps = r.Train.Steps
+		steps, margin = r.Train.Steps, r.Options.Margin
 	}
 	// A panic of package lm (settings of a record that it refuses) is an
 	// error here: a notebook calls this on a record read from a file.
@@ -204,15 +238,31 @@ func (r *Record) Retrain(arm, seed, steps int) (curve []float64, err error) {
 			curve, err = nil, fmt.Errorf("patterntime: Retrain: %v", p)
 		}
 	}()
-	return r.train(r.Arms[arm].Weights, seed, steps).CurveLoss, nil
+	return r.train(context.Background(), r.Arms[arm].WeightsOf(seed), seed, steps, margin).CurveLoss, nil
 }
 
-// train runs the first `steps` steps of the run with weights h and a seed:
-// the data (Train.Steps × BatchWindows windows) do not depend on steps.
-func (r *Record) train(h []float64, seed, steps int) *lm.PlantedResult {
+// train runs the first `steps` steps of the run with weights h and a seed,
+// stopping `margin` steps after formation if margin ≥ 0 or when ctx is
+// done: the data (Train.Steps × BatchWindows windows) do not depend on
+// steps.
+func (r *Record) train(ctx context.Context, h []float64, seed, steps, margin int) *lm.PlantedResult {
 	tc := r.Train
 	tc.Seed, tc.Steps = uint64(seed), steps
-	return lm.TrainPlantedMixture(r.Model, lm.PlantedKinds(r.Planted), h, tc, r.Train.Steps*tc.BatchWindows, uint64(seed))
+	tc.Stop = func(int, []float64) bool { return ctx.Err() != nil }
+	kinds, windows := lm.PlantedKinds(r.Planted), r.Train.Steps*tc.BatchWindows
+	if margin < 0 {
+		return lm.TrainPlantedMixture(r.Model, kinds, h, tc, windows, uint64(seed))
+	}
+	return lm.TrainPlantedUntilFormed(r.Model, kinds, h, tc, windows, uint64(seed), margin)
+}
+
+// checkpointSteps returns the steps at which lm.Train takes checkpoints.
+func checkpointSteps(steps, every int) []int {
+	var c []int
+	for s := 0; s < steps; s += every {
+		c = append(c, s)
+	}
+	return append(c, steps)
 }
 
 // Formation returns the formation step of each seed of an arm (NaN: never
@@ -221,8 +271,8 @@ func (r *Record) Formation(arm int) []float64 {
 	f := make([]float64, len(r.Arms[arm].Curves))
 	for s, c := range r.Arms[arm].Curves {
 		f[s] = math.NaN()
-		if len(c) == len(r.CurveSteps) {
-			f[s] = lm.FormationStep(r.CurveSteps, c, r.Threshold)
+		if len(c) > 0 && len(c) <= len(r.CurveSteps) {
+			f[s] = lm.FormationStep(r.CurveSteps[:len(c)], c, r.Threshold)
 		}
 	}
 	return f
@@ -265,13 +315,56 @@ func (r *Record) Shift(arm int) Shift {
 	return out
 }
 
-// Predicted returns J·dh of an arm's direction (0 for the baseline): the
+// Slope is a least-squares line of per-seed shifts on per-seed predictions.
+type Slope struct {
+	Slope, SlopeSE         float64
+	Intercept, InterceptSE float64
+	Pairs                  int // seeds where the arm and the baseline formed
+}
+
+// ShiftSlope fits each seed's formation shift against the baseline to its
+// prediction J·(h_s − π), with an intercept. For the random control, whose
+// direction differs by seed, the slope says whether the direction of a
+// reweighting predicts its shift; for an arm whose weights are the same
+// for every seed it is NaN.
+func (r *Record) ShiftSlope(arm int) Slope {
+	a, b := r.Formation(arm), r.Formation(Baseline)
+	var x, y []float64
+	for s := range a {
+		if !math.IsNaN(a[s]) && !math.IsNaN(b[s]) {
+			x, y = append(x, r.Predicted(arm, s+1)), append(y, a[s]-b[s])
+		}
+	}
+	out := Slope{Pairs: len(x), Slope: math.NaN(), SlopeSE: math.NaN(), Intercept: math.NaN(), InterceptSE: math.NaN()}
+	n := float64(len(x))
+	if len(x) < 3 {
+		return out
+	}
+	mx, vx := stat.MeanVariance(x, nil)
+	if !(vx > 0) {
+		return out
+	}
+	out.Intercept, out.Slope = stat.LinearRegression(x, y, nil, false)
+	var rss float64
+	for i := range x {
+		e := y[i] - out.Intercept - out.Slope*x[i]
+		rss += e * e
+	}
+	s2, sxx := rss/(n-2), vx*(n-1)
+	out.SlopeSE = math.Sqrt(s2 / sxx)
+	out.InterceptSE = math.Sqrt(s2 * (1/n + mx*mx/sxx))
+	return out
+}
+
+// Predicted returns J·(h − π) of an arm's weights h for a seed (the same
+// for every seed except the random control's; 0 for the baseline): the
 // linear-response change of layer 1's structural coordinate, in the
 // estimator's units.
-func (r *Record) Predicted(arm int) float64 {
+func (r *Record) Predicted(arm, seed int) float64 {
 	var p float64
+	h, pi := r.Arms[arm].WeightsOf(seed), r.Arms[Baseline].Weights
 	for k := range r.J {
-		p += r.J[k] * (r.Arms[arm].Weights[k] - r.Arms[Baseline].Weights[k])
+		p += r.J[k] * (h[k] - pi[k])
 	}
 	return p
 }
@@ -298,7 +391,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	cfg, pc, tc := settings(o)
 	r := &Record{Options: o, Model: cfg, Planted: pc, Train: tc, Kinds: kindNames,
 		Threshold: math.Log(float64(pc.Alphabet)) / 2}
-	total := 1 + 4*o.Seeds
+	total := 1 + numArms*o.Seeds
 	done := 0
 	progress := func() {
 		done++
@@ -308,12 +401,16 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	}
 
 	// 1. The baseline, seed 1: its formation step places the checkpoint.
-	base := r.train(mix, 1, o.Steps)
+	base := r.train(ctx, mix, 1, o.Steps, o.Margin)
 	progress()
-	r.CurveSteps = base.CurveSteps
+	r.CurveSteps = checkpointSteps(o.Steps, o.Every)
 	r.Arms = []Arm{{Name: "baseline", Weights: mix}}
 	r.Arms[0].Curves = make([][]float64, o.Seeds)
 	r.Arms[0].Curves[0] = base.CurveLoss
+	if err := ctx.Err(); err != nil {
+		r.Arms[0].Curves[0] = nil
+		return r, err
+	}
 	if math.IsNaN(base.Formation) {
 		return r, errors.New("patterntime: the baseline (seed 1) never forms the circuit; train longer (Steps)")
 	}
@@ -350,7 +447,10 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				c := r.train(r.Arms[j.arm].Weights, j.seed, o.Steps).CurveLoss
+				c := r.train(ctx, r.Arms[j.arm].WeightsOf(j.seed), j.seed, o.Steps, o.Margin).CurveLoss
+				if ctx.Err() != nil {
+					c = nil // perhaps cut short
+				}
 				mu.Lock()
 				r.Arms[j.arm].Curves[j.seed-1] = c
 				progress()
@@ -384,9 +484,9 @@ func (r *Record) sample(ctx context.Context, w []float64) error {
 	o := r.Options
 	kinds := lm.PlantedKinds(r.Planted)
 	T := r.Model.Context
-	tok, _, _, _ := lm.PlantedMixture(0xfade, kinds, o.Mix, 512)
+	tok, _, _, _ := lm.PlantedMixture(sampleSeed, kinds, o.Mix, 512)
 	train := lm.New(r.Model, r.Planted.VocabSize(), tok)
-	rng := rand.New(rand.NewPCG(1, 0xfade))
+	rng := derivedRand(sampleSeed, probeTag)
 	var probeTok []int
 	var kindOf []int
 	for k := range kinds {
@@ -425,18 +525,43 @@ func (r *Record) sample(ctx context.Context, w []float64) error {
 	return nil
 }
 
-// design fills Dh, Control and the three designed arms from J.
+// design fills Dh, Control and the four other arms from J.
 func (r *Record) design() error {
 	dh, ctrl, err := Design(r.J, r.Options.Mix, r.Options.Norm)
 	if err != nil {
 		return err
 	}
 	r.Dh, r.Control = dh, ctrl
+	random := Arm{Name: "random", SeedWeights: make([][]float64, r.Options.Seeds)}
+	for s := range random.SeedWeights {
+		c, err := RandomDirection(s+1, dh, r.Options.Mix)
+		if err != nil {
+			return err
+		}
+		random.SeedWeights[s] = add(r.Options.Mix, c, 1)
+	}
 	r.Arms = append(r.Arms[:1],
 		Arm{Name: "+dh", Weights: add(r.Options.Mix, dh, 1)},
 		Arm{Name: "-dh", Weights: add(r.Options.Mix, dh, -1)},
-		Arm{Name: "control", Weights: add(r.Options.Mix, ctrl, 1)})
+		Arm{Name: "control", Weights: add(r.Options.Mix, ctrl, 1)},
+		random)
 	return nil
+}
+
+// RandomDirection returns the random control's direction for a seed: of
+// the norm of dh, uniform among the feasible directions at the mixture
+// weights pi (pattern.RandomFeasible), from a stream fixed by the seed.
+func RandomDirection(seed int, dh, pi []float64) ([]float64, error) {
+	c, ok := pattern.RandomFeasible(derivedRand(uint64(seed), randomTag), dh, pi)
+	if !ok {
+		return nil, fmt.Errorf("patterntime: no feasible random direction of norm ‖dh‖ at %v", pi)
+	}
+	return c, nil
+}
+
+func derivedRand(seed, stream uint64) *rand.Rand {
+	a := seeds.Derive(seed, stream)
+	return rand.New(rand.NewPCG(a, seeds.SplitMix(a)))
 }
 
 // Design returns the direction dh of norm `norm` within Σ dh = 0 that

@@ -165,7 +165,7 @@ func TestShift(t *testing.T) {
 	if s.Pairs != 3 || s.Unformed != 1 || math.Abs(s.Mean-30) > 1e-9 || math.Abs(s.SE-10/math.Sqrt(3)) > 1e-9 {
 		t.Errorf("shift %+v, want mean 30, SE %v over %v", s, 10/math.Sqrt(3), d)
 	}
-	if p := r.Predicted(1); math.Abs(p-(-0.1+0.2)) > 1e-12 {
+	if p := r.Predicted(1, 1); math.Abs(p-(-0.1+0.2)) > 1e-12 {
 		t.Errorf("J·dh = %v, want 0.1", p)
 	}
 }
@@ -176,7 +176,7 @@ func TestRetrainPrefix(t *testing.T) {
 	cfg, pc, tc := settings(o)
 	r := &Record{Options: o, Model: cfg, Planted: pc, Train: tc,
 		Arms: []Arm{{Weights: []float64{0.6, 0.2, 0.2}}}}
-	full := r.train(r.Arms[0].Weights, 1, 400).CurveLoss
+	full := r.train(context.Background(), r.Arms[0].Weights, 1, 400, -1).CurveLoss
 	prefix, err := r.Retrain(0, 1, 200)
 	if err != nil {
 		t.Fatal(err)
@@ -191,5 +191,36 @@ func TestRetrainPrefix(t *testing.T) {
 	}
 	if _, err := r.Retrain(0, 1, 150); err == nil {
 		t.Error("a prefix off the checkpoint grid accepted")
+	}
+}
+
+// The random control's directions lie in Σ dh = 0 with the norm of dh,
+// keep the weights feasible, are fixed by the seed, and point uniformly
+// in the plane: over 4000 seeds the mean of cos θ (to dh) is 0 and of
+// cos² θ is 1/2, each within 4 standard errors (sd of cos θ and cos² θ
+// under uniformity: 1/√2 and 1/√8).
+func TestRandomDirection(t *testing.T) {
+	pi, dh := []float64{0.6, 0.2, 0.2}, []float64{-0.09, 0.12, -0.03}
+	norm := math.Sqrt(dot(dh, dh))
+	const n = 4000
+	var c1, c2 float64
+	for seed := 1; seed <= n; seed++ {
+		c, err := RandomDirection(seed, dh, pi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := c[0] + c[1] + c[2]; math.Abs(s) > 1e-12 || math.Abs(math.Sqrt(dot(c, c))-norm) > 1e-12 || slices.Min(add(pi, c, 1)) < 0 {
+			t.Fatalf("seed %d: direction %v: sum %v, norm %v (want %v)", seed, c, s, math.Sqrt(dot(c, c)), norm)
+		}
+		if again, _ := RandomDirection(seed, dh, pi); !slices.Equal(again, c) {
+			t.Fatalf("seed %d: not reproducible", seed)
+		}
+		cos := dot(c, dh) / (norm * norm)
+		c1 += cos
+		c2 += cos * cos
+	}
+	c1, c2 = c1/n, c2/n
+	if math.Abs(c1) > 4/math.Sqrt2/math.Sqrt(n) || math.Abs(c2-0.5) > 4/math.Sqrt(8)/math.Sqrt(n) {
+		t.Errorf("mean cos θ %.4f (want 0), mean cos² θ %.4f (want 0.5)", c1, c2)
 	}
 }
