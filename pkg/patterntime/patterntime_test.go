@@ -9,6 +9,8 @@ import (
 	"slices"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"susclab/pkg/lm"
 	"susclab/pkg/spectro"
 	"susclab/pkg/susc"
@@ -222,5 +224,70 @@ func TestRandomDirection(t *testing.T) {
 	c1, c2 = c1/n, c2/n
 	if math.Abs(c1) > 4/math.Sqrt2/math.Sqrt(n) || math.Abs(c2-0.5) > 4/math.Sqrt(8)/math.Sqrt(n) {
 		t.Errorf("mean cos θ %.4f (want 0), mean cos² θ %.4f (want 0.5)", c1, c2)
+	}
+}
+
+// ShiftSlope fits per-seed shifts of the random control to its per-seed
+// predictions: an exact line comes back exactly, and with scatter the
+// standard errors are the textbook ones (s²(XᵀX)⁻¹ by normal equations).
+func TestShiftSlope(t *testing.T) {
+	steps := []int{0, 1000, 2000, 3000, 4000, 5000}
+	curve := func(cross float64) []float64 { // crosses threshold 1 at step `cross`
+		c := make([]float64, len(steps))
+		for i, s := range steps {
+			c[i] = 2 - float64(s)/cross
+		}
+		return c
+	}
+	pi := []float64{0.6, 0.2, 0.2}
+	h := [][]float64{{0.5, 0.3, 0.2}, {0.6, 0.1, 0.3}, {0.7, 0.2, 0.1}, {0.55, 0.25, 0.2}, {0.65, 0.05, 0.3}}
+	r := &Record{Threshold: 1, CurveSteps: steps, Options: Options{Seeds: len(h)}, J: []float64{1, 4, 2}}
+	r.Arms = make([]Arm, numArms)
+	r.Arms[Baseline].Weights = pi
+	r.Arms[Random].SeedWeights = h
+	for _, scatter := range []float64{0, 1} {
+		r.Arms[Baseline].Curves, r.Arms[Random].Curves = nil, nil
+		var x, y []float64
+		for s := range h {
+			p := r.Predicted(Random, s+1)
+			d := 500*p - 20 + scatter*30*float64(s%3-1)
+			x, y = append(x, p), append(y, d)
+			r.Arms[Baseline].Curves = append(r.Arms[Baseline].Curves, curve(2000))
+			r.Arms[Random].Curves = append(r.Arms[Random].Curves, curve(2000+d))
+		}
+		got := r.ShiftSlope(Random)
+		// Normal equations for y = b0 + b1 x.
+		X := mat.NewDense(len(x), 2, nil)
+		for i := range x {
+			X.Set(i, 0, 1)
+			X.Set(i, 1, x[i])
+		}
+		var xtx, inv mat.Dense
+		xtx.Mul(X.T(), X)
+		if err := inv.Inverse(&xtx); err != nil {
+			t.Fatal(err)
+		}
+		var b mat.VecDense
+		b.MulVec(X.T(), mat.NewVecDense(len(y), y))
+		var beta mat.VecDense
+		beta.MulVec(&inv, &b)
+		var rss float64
+		for i := range x {
+			e := y[i] - beta.AtVec(0) - beta.AtVec(1)*x[i]
+			rss += e * e
+		}
+		s2 := rss / float64(len(x)-2)
+		want := Slope{Intercept: beta.AtVec(0), Slope: beta.AtVec(1), InterceptSE: math.Sqrt(s2 * inv.At(0, 0)), SlopeSE: math.Sqrt(s2 * inv.At(1, 1)), Pairs: len(x)}
+		tol := 1e-6
+		if got.Pairs != want.Pairs || math.Abs(got.Slope-want.Slope) > tol || math.Abs(got.Intercept-want.Intercept) > tol ||
+			math.Abs(got.SlopeSE-want.SlopeSE) > tol || math.Abs(got.InterceptSE-want.InterceptSE) > tol {
+			t.Errorf("scatter %v: %+v, want %+v", scatter, got, want)
+		}
+		if scatter == 0 && (math.Abs(got.Slope-500) > 1e-6 || math.Abs(got.Intercept+20) > 1e-6) {
+			t.Errorf("exact line: slope %v, intercept %v, want 500, -20", got.Slope, got.Intercept)
+		}
+	}
+	if s := r.ShiftSlope(Baseline); !math.IsNaN(s.Slope) {
+		t.Errorf("an arm of one weight vector has slope %v", s.Slope)
 	}
 }
