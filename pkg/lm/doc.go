@@ -180,7 +180,12 @@
 // Train runs seeded, deterministic Adam on minibatches of whole windows
 // with optional warm-up and returns the checkpoints as a checkpoint.Series
 // (step 0, every TrainConfig.Every steps and the last), written and read
-// bit for bit by package checkpoint; cmd/lmtrain trains on either corpus
+// bit for bit by package checkpoint; TrainConfig.Stop ends a run at a
+// checkpoint (cancellation, early stopping) with the same bits as a run
+// that was asked for fewer steps. TrainPlantedMixture trains on a mixture
+// of planted window kinds with paired random streams across weights, and
+// TrainPlantedUntilFormed ends such a run a margin after its induction
+// circuit forms (FormationStep). cmd/lmtrain trains on either corpus
 // and reports head ablations and attention scores (HeadScores,
 // RepeatScores). testdata/ holds the last checkpoint of one run on each
 // corpus. The default model trained on the Go corpus for 20,000 steps of 8

@@ -16,8 +16,11 @@
 //     J_k = nβ χ̂_layer1(L_k) with its standard error;
 //  3. design dh with pattern.Solve within Σ dh = 0, at norm Options.Norm:
 //     +dh raises layer 1's structural coordinate, −dh lowers it; the
-//     control is the feasible direction of the same norm orthogonal to dh;
-//  4. retrain every arm (baseline, +dh, −dh, control) over the same seeds
+//     control is the feasible direction of the same norm orthogonal to dh,
+//     and the random control draws a feasible direction of that norm per
+//     seed (RandomDirection);
+//  4. retrain every arm (baseline, +dh, −dh, control, random) over the
+//     same seeds, each run until Options.Margin steps after formation,
 //     and compare formation steps.
 //
 // The arms are paired: for one seed every arm starts from the same
@@ -26,6 +29,7 @@
 // (lm.TrainPlantedMixture), so shifts are means of per-seed differences.
 //
 // Run does it all and returns a Record (JSON); Record.Shift reads the
-// shifts, Record.Retrain re-runs the start of one arm and seed bit for bit.
-// cmd/lmpattern writes the shipped record.
+// shifts, Record.ShiftSlope the random control's per-seed shifts against
+// their predictions, and Record.Retrain re-runs one arm and seed, or its
+// start, bit for bit. cmd/lmpattern writes the shipped record.
 package patterntime

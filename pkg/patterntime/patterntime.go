@@ -315,6 +315,63 @@ func (r *Record) Shift(arm int) Shift {
 	return out
 }
 
+// Signs counts the seeds in which an arm formed the circuit earlier or
+// later than the baseline. Unlike Shift it keeps a seed where one of the
+// two never formed within the run, when the other did (that one is
+// earlier); Unknown counts the seeds where neither formed, or a run is
+// missing. Ties count as Unknown.
+type Signs struct {
+	Earlier, Later, Unknown int
+}
+
+// Signs returns the signs of an arm's paired formation shifts.
+func (r *Record) Signs(arm int) Signs {
+	a, b := r.Formation(arm), r.Formation(Baseline)
+	ca, cb := r.Arms[arm].Curves, r.Arms[Baseline].Curves
+	full := len(r.CurveSteps)
+	var out Signs
+	for s := range a {
+		// A run that never formed and reached the last step formed after it.
+		if math.IsNaN(a[s]) && len(ca[s]) == full {
+			a[s] = math.Inf(1)
+		}
+		if math.IsNaN(b[s]) && len(cb[s]) == full {
+			b[s] = math.Inf(1)
+		}
+		switch {
+		case a[s] < b[s]:
+			out.Earlier++
+		case a[s] > b[s]:
+			out.Later++
+		default: // equal, both never formed, or NaN
+			out.Unknown++
+		}
+	}
+	return out
+}
+
+// SignTestP returns the two-sided sign-test p-value of k earlier against
+// l later seeds (binomial, p = 1/2, under no shift).
+func SignTestP(k, l int) float64 {
+	n := k + l
+	if n == 0 {
+		return 1
+	}
+	m := min(k, l)
+	var tail float64
+	for i := 0; i <= m; i++ {
+		tail += math.Exp(lchoose(n, i) - float64(n)*math.Ln2)
+	}
+	return math.Min(1, 2*tail)
+}
+
+func lchoose(n, k int) float64 {
+	a, _ := math.Lgamma(float64(n + 1))
+	b, _ := math.Lgamma(float64(k + 1))
+	c, _ := math.Lgamma(float64(n - k + 1))
+	return a - b - c
+}
+
 // Slope is a least-squares line of per-seed shifts on per-seed predictions.
 type Slope struct {
 	Slope, SlopeSE         float64

@@ -291,3 +291,31 @@ func TestShiftSlope(t *testing.T) {
 		t.Errorf("an arm of one weight vector has slope %v", s.Slope)
 	}
 }
+
+// Signs keeps a seed where only one of the pair formed within the run,
+// and SignTestP is the binomial tail: 14 of 16 earlier is p = 2·137/65536.
+func TestSigns(t *testing.T) {
+	steps := []int{0, 100, 200, 300}
+	ramp := func(cross float64) []float64 {
+		c := make([]float64, len(steps))
+		for i, s := range steps {
+			c[i] = 2 - float64(s)/cross
+		}
+		return c
+	}
+	never := []float64{2, 2, 2, 2}
+	r := &Record{Threshold: 1, CurveSteps: steps, Options: Options{Seeds: 5}}
+	r.Arms = make([]Arm, numArms)
+	r.Arms[Baseline].Curves = [][]float64{ramp(150), never, ramp(200), never, ramp(100)}
+	r.Arms[Minus].Curves = [][]float64{ramp(100), ramp(250), never, never, nil}
+	got := r.Signs(Minus)
+	if want := (Signs{Earlier: 2, Later: 1, Unknown: 2}); got != want {
+		t.Errorf("signs %+v, want %+v", got, want)
+	}
+	if p := SignTestP(14, 2); math.Abs(p-2*137/65536.0) > 1e-12 {
+		t.Errorf("SignTestP(14, 2) = %v, want %v", p, 2*137/65536.0)
+	}
+	if p := SignTestP(8, 8); p != 1 {
+		t.Errorf("SignTestP(8, 8) = %v, want 1", p)
+	}
+}

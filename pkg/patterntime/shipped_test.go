@@ -11,10 +11,12 @@ import (
 	"susclab/pkg/lm"
 )
 
-// The shipped record (go run ./cmd/lmpattern -out
+// The shipped record (go run ./cmd/lmpattern -seeds 16 -out
 // pkg/patterntime/testdata/planted.json) reads, its design follows from
-// its J, and a slice of it re-runs bit for bit: the first 1000 steps of
-// one arm and seed (with the pure-Go engine, which wrote it).
+// its J, the random control's weights from their seeds, and one whole run
+// re-runs bit for bit with the pure-Go engine, which wrote it: the
+// shortest (control, seed 7), which must stop at the first checkpoint
+// Margin steps after its formation.
 func TestShippedRecord(t *testing.T) {
 	f, err := os.Open("testdata/planted.json")
 	if err != nil {
@@ -30,9 +32,15 @@ func TestShippedRecord(t *testing.T) {
 		t.Errorf("Design(J) = %v, %v (%v); recorded %v, %v", dh, ctrl, err, r.Dh, r.Control)
 	}
 	want := [][]float64{r.Options.Mix, add(r.Options.Mix, dh, 1), add(r.Options.Mix, dh, -1), add(r.Options.Mix, ctrl, 1)}
-	for a := range r.Arms {
+	for a := range want {
 		if !slices.Equal(r.Arms[a].Weights, want[a]) {
 			t.Errorf("arm %s: weights %v, want %v", r.Arms[a].Name, r.Arms[a].Weights, want[a])
+		}
+	}
+	for s := 1; s <= r.Options.Seeds; s++ {
+		c, err := RandomDirection(s, dh, r.Options.Mix)
+		if h := r.Arms[Random].WeightsOf(s); err != nil || !slices.Equal(h, add(r.Options.Mix, c, 1)) {
+			t.Errorf("random control, seed %d: weights %v, want π + %v (%v)", s, h, c, err)
 		}
 	}
 	if lm.Engine != "gonum, pure Go" || runtime.GOARCH != "amd64" {
@@ -41,11 +49,19 @@ func TestShippedRecord(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	got, err := r.Retrain(Plus, 2, 1000)
+	const arm, seed = Control, 7
+	rec := r.Arms[arm].Curves[seed-1]
+	if n := len(rec); n != 26 { // steps 0..2500: the shortest run
+		t.Fatalf("control seed 7 has %d checkpoints, want 26", n)
+	}
+	if f := r.Formation(arm)[seed-1]; !(float64(r.CurveSteps[24]) < f+float64(r.Options.Margin) && float64(r.CurveSteps[25]) >= f+float64(r.Options.Margin)) {
+		t.Errorf("formation %.0f + margin %d does not end the run at step %d", f, r.Options.Margin, r.CurveSteps[25])
+	}
+	got, err := r.Retrain(arm, seed, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec := r.Arms[Plus].Curves[1][:len(got)]; !slices.Equal(got, rec) {
-		t.Errorf("+dh seed 2, first 1000 steps: %v, recorded %v", got, rec)
+	if !slices.Equal(got, rec) {
+		t.Errorf("control seed 7 retrained: %v, recorded %v", got, rec)
 	}
 }
