@@ -11,7 +11,7 @@
 //	go run ./cmd/lmpattern -seeds 16 -out pkg/patterntime/testdata/planted.json
 //
 // (16 seeds × 5 arms, each run stopped 1000 steps after formation, and the
-// sampling; TIME on 2 cores).
+// sampling; 24 minutes on 2 cores).
 package main
 
 import (
