@@ -35,7 +35,7 @@ func main() {
 	flag.IntVar(&o.Steps, "steps", o.Steps, "Adam steps per run")
 	flag.Float64Var(&o.Norm, "norm", o.Norm, "Euclidean norm of dh")
 	flag.IntVar(&o.Draws, "draws", o.Draws, "draws per chain for the susceptibilities")
-	flag.IntVar(&o.Margin, "margin", o.Margin, "end each run this many steps after formation (negative: run all steps)")
+	flag.IntVar(&o.Margin, "margin", o.Margin, "end each run this many steps after formation (0: 1000; negative: run all steps)")
 	out := flag.String("out", "", "write the record (JSON) to this file")
 	flag.Parse()
 	var err error
@@ -66,8 +66,9 @@ func main() {
 			line = fmt.Sprintf("%-8s a direction per seed: formation %.0f (sd %.0f over %d of %d seeds)", arm.Name, m, sd, len(kept), len(f))
 		}
 		if a != patterntime.Baseline {
-			s := r.Shift(a)
-			line += fmt.Sprintf("; paired shift %+.0f ± %.0f (%+.1f SE, %d pairs, %d left out)", s.Mean, s.SE, s.Z(), s.Pairs, s.Unformed)
+			s, sg := r.Shift(a), r.Signs(a)
+			line += fmt.Sprintf("; paired shift %+.0f ± %.0f (%+.1f SE, %d pairs, %d left out); earlier in %d seeds, later in %d (sign test p %.2g)",
+				s.Mean, s.SE, s.Z(), s.Pairs, s.Unformed, sg.Earlier, sg.Later, patterntime.SignTestP(sg.Earlier, sg.Later))
 		}
 		fmt.Println(line)
 	}

@@ -181,8 +181,8 @@
 // with optional warm-up and returns the checkpoints as a checkpoint.Series
 // (step 0, every TrainConfig.Every steps and the last), written and read
 // bit for bit by package checkpoint; TrainConfig.Stop ends a run at a
-// checkpoint (cancellation, early stopping) with the same bits as a run
-// that was asked for fewer steps. TrainPlantedMixture trains on a mixture
+// checkpoint (cancellation, early stopping) with the same bits as the
+// uninterrupted run up to there (and as a shorter run, unless Cosine). TrainPlantedMixture trains on a mixture
 // of planted window kinds with paired random streams across weights, and
 // TrainPlantedUntilFormed ends such a run a margin after its induction
 // circuit forms (FormationStep). cmd/lmtrain trains on either corpus

@@ -277,3 +277,28 @@ func TestParseWeights(t *testing.T) {
 		}
 	}
 }
+
+// formedBefore, the stopping rule of TrainPlantedUntilFormed: a run ends at
+// the first checkpoint at least margin steps after the interpolated
+// formation step, and never before the curve crosses.
+func TestFormedBefore(t *testing.T) {
+	steps := []int{0, 100, 200, 300, 400, 500}
+	loss := []float64{4, 3, 1, 0.5, 0.4, 0.4} // crosses 2 at step 150
+	var stop []int
+	for _, margin := range []int{0, 50, 51, 250} {
+		at := -1
+		for i := range steps {
+			if formedBefore(steps[:i+1], loss[:i+1], 2, margin) {
+				at = steps[i]
+				break
+			}
+		}
+		stop = append(stop, at)
+	}
+	if want := []int{200, 200, 300, 400}; !slices.Equal(stop, want) {
+		t.Errorf("stops at %v for margins 0, 50, 51, 250; want %v", stop, want)
+	}
+	if formedBefore(steps, []float64{4, 4, 4, 4, 4, 4}, 2, 0) {
+		t.Error("a curve that never crossed stops")
+	}
+}

@@ -120,10 +120,8 @@ func trainPlanted(cfg Config, kinds []PlantedConfig, weights []float64, tc Train
 		if tc.Every > 0 {
 			r.CurveSteps = append(r.CurveSteps, step)
 			r.CurveLoss = append(r.CurveLoss, hm.LossGrad(nil, w, idx))
-			if margin >= 0 {
-				if f := FormationStep(r.CurveSteps, r.CurveLoss, threshold); float64(step) >= f+float64(margin) {
-					return true
-				}
+			if margin >= 0 && formedBefore(r.CurveSteps, r.CurveLoss, threshold, margin) {
+				return true
 			}
 		}
 		return user != nil && user(step, w)
@@ -148,6 +146,13 @@ func trainPlanted(cfg Config, kinds []PlantedConfig, weights []float64, tc Train
 		}
 	}
 	return r
+}
+
+// formedBefore reports whether the curve up to its last checkpoint formed
+// (FormationStep) at least margin steps before that checkpoint.
+func formedBefore(steps []int, loss []float64, threshold float64, margin int) bool {
+	f := FormationStep(steps, loss, threshold)
+	return float64(steps[len(steps)-1]) >= f+float64(margin) // false for NaN
 }
 
 // FormationStep returns the step at which a loss curve (loss[i] at

@@ -4,19 +4,14 @@ package patterntime
 
 import (
 	"bytes"
+	"math"
 	"testing"
 )
 
 // Read never panics, and whatever it accepts the accessors read without
 // panicking and writes back to a record that reads again.
 func FuzzRead(f *testing.F) {
-	r := &Record{Kinds: kindNames, Threshold: 1, CurveSteps: []int{0, 100, 200}, J: []float64{1, 2, 3}, JSE: []float64{0.1, 0.1, 0.1},
-		Dh: []float64{-0.1, 0, 0.1}, Control: []float64{0.05, -0.1, 0.05}, Options: Options{Seeds: 2}}
-	r.Model, r.Planted, r.Train = settings(Options{Steps: 200, Every: 100})
-	for _, n := range []string{"baseline", "+dh", "-dh", "control"} {
-		r.Arms = append(r.Arms, Arm{Name: n, Weights: []float64{0.6, 0.2, 0.2}, Curves: [][]float64{{2, 0.5}, nil}})
-	}
-	r.Arms = append(r.Arms, Arm{Name: "random", SeedWeights: [][]float64{{0.5, 0.3, 0.2}, {0.7, 0.1, 0.2}}, Curves: [][]float64{{2, 1.5, 0.5}, {2}}})
+	r := validRecord()
 	var good bytes.Buffer
 	if err := r.Write(&good); err != nil {
 		f.Fatal(err)
@@ -52,14 +47,58 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
+// validRecord is a small record that Read accepts.
+func validRecord() *Record {
+	r := &Record{Kinds: kindNames, CurveSteps: []int{0, 100, 200}, J: []float64{1, 2, 3}, JSE: []float64{0.1, 0.1, 0.1},
+		Dh: []float64{-0.1, 0, 0.1}, Control: []float64{0.05, -0.1, 0.05}, Options: Options{Seeds: 2}}
+	r.Model, r.Planted, r.Train = settings(Options{Steps: 200, Every: 100})
+	r.Threshold = math.Log(float64(r.Planted.Alphabet)) / 2
+	for _, n := range []string{"baseline", "+dh", "-dh", "control"} {
+		r.Arms = append(r.Arms, Arm{Name: n, Weights: []float64{0.6, 0.2, 0.2}, Curves: [][]float64{{2, 0.5}, nil}})
+	}
+	r.Arms = append(r.Arms, Arm{Name: "random", SeedWeights: [][]float64{{0.5, 0.3, 0.2}, {0.7, 0.1, 0.2}}, Curves: [][]float64{{2, 1.5, 0.5}, {2}}})
+	return r
+}
+
+// Read accepts validRecord and refuses it with any one thing broken.
 func TestReadRefuses(t *testing.T) {
-	for name, s := range map[string]string{
-		"empty":       `{}`,
-		"not json":    `{"kinds":`,
-		"two kinds":   `{"kinds":["a","b"],"j":[1,2],"j_se":[1,1],"dh":[1,-1],"control":[1,-1],"options":{"seeds":1},"arms":[{},{},{},{}]}`,
-		"no curves":   `{"kinds":["a","b","c"],"j":[1,2,3],"j_se":[1,1,1],"dh":[1,-1,0],"control":[0,1,-1],"options":{"seeds":1},"arms":[{"weights":[1,0,0]},{"weights":[1,0,0]},{"weights":[1,0,0]},{"weights":[1,0,0]}]}`,
-		"short curve": `{"kinds":["a","b","c"],"curve_steps":[0,1],"j":[1,2,3],"j_se":[1,1,1],"dh":[1,-1,0],"control":[0,1,-1],"options":{"seeds":1},"arms":[{"weights":[1,0,0],"curves":[[1]]},{"weights":[1,0,0],"curves":[null]},{"weights":[1,0,0],"curves":[null]},{"weights":[1,0,0],"curves":[null]}]}`,
+	read := func(r *Record) error {
+		var b bytes.Buffer
+		if err := r.Write(&b); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Read(&b)
+		return err
+	}
+	if err := read(validRecord()); err != nil {
+		t.Fatalf("the valid record: %v", err)
+	}
+	for name, broken := range map[string]func(r *Record){
+		"two kinds":                    func(r *Record) { r.Kinds = r.Kinds[:2] },
+		"four arms":                    func(r *Record) { r.Arms = r.Arms[:4] },
+		"no seeds":                     func(r *Record) { r.Options.Seeds = 0 },
+		"short J":                      func(r *Record) { r.J = r.J[:2] },
+		"another model":                func(r *Record) { r.Model.DModel = 64 },
+		"another threshold":            func(r *Record) { r.Threshold = 1 },
+		"off-grid curve steps":         func(r *Record) { r.CurveSteps = []int{0, 100, 150} },
+		"too many checkpoints":         func(r *Record) { r.Train.Every, r.Train.Steps, r.CurveSteps = 1, 20000, checkpointSteps(20000, 1) },
+		"seed weights on a fixed arm":  func(r *Record) { r.Arms[Plus].SeedWeights = r.Arms[Random].SeedWeights },
+		"no seed weights on random":    func(r *Record) { r.Arms[Random].SeedWeights, r.Arms[Random].Weights = nil, []float64{0.6, 0.2, 0.2} },
+		"one seed weight row":          func(r *Record) { r.Arms[Random].SeedWeights = r.Arms[Random].SeedWeights[:1] },
+		"a short seed weight row":      func(r *Record) { r.Arms[Random].SeedWeights[1] = []float64{0.5, 0.5} },
+		"a negative weight":            func(r *Record) { r.Arms[Minus].Weights = []float64{0.7, 0.4, -0.1} },
+		"no positive weight":           func(r *Record) { r.Arms[Minus].Weights = []float64{0, 0, 0} },
+		"an empty curve":               func(r *Record) { r.Arms[Control].Curves[1] = []float64{} },
+		"a curve longer than the grid": func(r *Record) { r.Arms[Control].Curves[0] = []float64{2, 1, 0.5, 0.4} },
+		"one curve for two seeds":      func(r *Record) { r.Arms[Control].Curves = r.Arms[Control].Curves[:1] },
 	} {
+		r := validRecord()
+		broken(r)
+		if err := read(r); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	for name, s := range map[string]string{"empty": `{}`, "not json": `{"kinds":`} {
 		if _, err := Read(bytes.NewReader([]byte(s))); err == nil {
 			t.Errorf("%s: accepted", name)
 		}

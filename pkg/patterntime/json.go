@@ -13,9 +13,12 @@ import (
 )
 
 // maxWindows bounds the training windows of a record that Read accepts
-// (2^20: 65,536 steps of 16 windows), so that Retrain allocates a bounded
-// corpus.
-const maxWindows = 1 << 20
+// (2^20: 65,536 steps of 16 windows), and maxCheckpoints its checkpoints,
+// so that Retrain allocates a bounded corpus and series.
+const (
+	maxWindows     = 1 << 20
+	maxCheckpoints = 10000
+)
 
 // Write writes r as indented JSON.
 func (r *Record) Write(w io.Writer) error {
@@ -46,6 +49,12 @@ func Read(rd io.Reader) (*Record, error) {
 	if r.Model != cfg || r.Planted != pc || !reflect.DeepEqual(r.Train, tc) || r.Train.Steps < 1 || r.Train.Every < 1 || r.Train.Every > r.Train.Steps ||
 		r.Train.Steps > maxWindows/r.Train.BatchWindows {
 		return nil, fmt.Errorf("patterntime: the record's model, corpus or training settings are not Run's (or it has more than %d training windows)", maxWindows)
+	}
+	if r.Train.Steps/r.Train.Every > maxCheckpoints {
+		return nil, fmt.Errorf("patterntime: more than %d checkpoints", maxCheckpoints)
+	}
+	if r.Threshold != math.Log(float64(r.Planted.Alphabet))/2 {
+		return nil, fmt.Errorf("patterntime: threshold %v is not half the log of the alphabet's size", r.Threshold)
 	}
 	if !slices.Equal(r.CurveSteps, checkpointSteps(r.Train.Steps, r.Train.Every)) {
 		return nil, fmt.Errorf("patterntime: curve steps are not the checkpoints of %d steps every %d", r.Train.Steps, r.Train.Every)

@@ -287,7 +287,8 @@ func TestShiftSlope(t *testing.T) {
 			t.Errorf("exact line: slope %v, intercept %v, want 500, -20", got.Slope, got.Intercept)
 		}
 	}
-	if s := r.ShiftSlope(Baseline); !math.IsNaN(s.Slope) {
+	r.Arms[Plus] = Arm{Weights: []float64{0.5, 0.3, 0.2}, Curves: r.Arms[Random].Curves}
+	if s := r.ShiftSlope(Plus); !math.IsNaN(s.Slope) {
 		t.Errorf("an arm of one weight vector has slope %v", s.Slope)
 	}
 }
@@ -304,12 +305,14 @@ func TestSigns(t *testing.T) {
 		return c
 	}
 	never := []float64{2, 2, 2, 2}
-	r := &Record{Threshold: 1, CurveSteps: steps, Options: Options{Seeds: 5}}
+	r := &Record{Threshold: 1, CurveSteps: steps, Options: Options{Seeds: 6}}
 	r.Arms = make([]Arm, numArms)
-	r.Arms[Baseline].Curves = [][]float64{ramp(150), never, ramp(200), never, ramp(100)}
-	r.Arms[Minus].Curves = [][]float64{ramp(100), ramp(250), never, never, nil}
+	// Seed 6's arm run stopped (cancelled) before the end without forming:
+	// its order is unknown.
+	r.Arms[Baseline].Curves = [][]float64{ramp(150), never, ramp(200), never, ramp(100), ramp(250)}
+	r.Arms[Minus].Curves = [][]float64{ramp(100), ramp(250), never, never, nil, never[:2]}
 	got := r.Signs(Minus)
-	if want := (Signs{Earlier: 2, Later: 1, Unknown: 2}); got != want {
+	if want := (Signs{Earlier: 2, Later: 1, Unknown: 3}); got != want {
 		t.Errorf("signs %+v, want %+v", got, want)
 	}
 	if p := SignTestP(14, 2); math.Abs(p-2*137/65536.0) > 1e-12 {
@@ -317,5 +320,18 @@ func TestSigns(t *testing.T) {
 	}
 	if p := SignTestP(8, 8); p != 1 {
 		t.Errorf("SignTestP(8, 8) = %v, want 1", p)
+	}
+}
+
+// A cancelled Run returns at once with ctx's error and no curve: the
+// training run under way stops at its next checkpoint (step 0 here), and
+// its partial curve is not recorded.
+func TestRunCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	calls := 0
+	r, err := Run(ctx, Options{Seeds: 2, Progress: func(int, int) { calls++ }})
+	if err != context.Canceled || r == nil || len(r.Arms) != 1 || r.Arms[0].Curves[0] != nil || calls != 1 {
+		t.Fatalf("Run after cancel: %v, record %+v, %d progress calls", err, r, calls)
 	}
 }
