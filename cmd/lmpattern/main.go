@@ -35,6 +35,7 @@ func main() {
 	flag.IntVar(&o.Steps, "steps", o.Steps, "Adam steps per run")
 	flag.Float64Var(&o.Norm, "norm", o.Norm, "Euclidean norm of dh")
 	flag.IntVar(&o.Draws, "draws", o.Draws, "draws per chain for the susceptibilities")
+	flag.StringVar(&o.Observable, "observable", o.Observable, "what +dh moves: layer1 (raises its structural coordinate) or induction (lowers the induction tokens' loss)")
 	flag.IntVar(&o.Margin, "margin", o.Margin, "end each run this many steps after formation (0: 1000; negative: run all steps)")
 	out := flag.String("out", "", "write the record (JSON) to this file")
 	flag.Parse()
@@ -48,7 +49,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	fmt.Printf("susceptibilities at step %d (half the baseline's formation, seed 1)\n", r.EarlyStep)
+	fmt.Printf("susceptibilities (%s) at step %d (half the baseline's formation, seed 1)\n", r.Options.Observable, r.EarlyStep)
 	for k, n := range r.Kinds {
 		fmt.Printf("  J[%s] = %.4g ± %.2g\n", n, r.J[k], r.JSE[k])
 	}

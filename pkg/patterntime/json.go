@@ -53,6 +53,9 @@ func Read(rd io.Reader) (*Record, error) {
 	if r.Train.Steps/r.Train.Every > maxCheckpoints {
 		return nil, fmt.Errorf("patterntime: more than %d checkpoints", maxCheckpoints)
 	}
+	if r.Options.Observable != "" && r.Options.Observable != Layer1 && r.Options.Observable != Induction {
+		return nil, fmt.Errorf("patterntime: observable %q", r.Options.Observable)
+	}
 	if r.Threshold != math.Log(float64(r.Planted.Alphabet))/2 {
 		return nil, fmt.Errorf("patterntime: threshold %v is not half the log of the alphabet's size", r.Threshold)
 	}

@@ -51,6 +51,12 @@ type Options struct {
 	// ProbeWindows is the number of held-out probe windows per kind; 0
 	// means 8.
 	ProbeWindows int `json:"probe_windows"`
+	// Observable is what the design moves: "layer1" (the default, for "")
+	// raises layer 1's structural coordinate with +dh; "induction" lowers
+	// the posterior mean of the held-out induction tokens' loss with +dh,
+	// through its plain susceptibility J_k = −nβ Cov(φ, L_k) on the full
+	// chain (docs/theory.md §6.1, §6.5).
+	Observable string `json:"observable"`
 	// Margin ends each run at the first checkpoint Margin steps after its
 	// formation (lm.TrainPlantedUntilFormed), which leaves formation steps
 	// unchanged; 0 means 1000, a negative value trains every run for all
@@ -93,6 +99,9 @@ func (o Options) WithDefaults() Options {
 	def(&o.Thin, 5)
 	def(&o.ProbeWindows, 8)
 	def(&o.Margin, 1000)
+	if o.Observable == "" {
+		o.Observable = Layer1
+	}
 	def(&o.Workers, runtime.GOMAXPROCS(0))
 	return o
 }
@@ -122,6 +131,8 @@ func (o Options) Validate() error {
 		return errors.New("patterntime: EarlyFraction must be in (0, 1]")
 	case !(o.NBeta > 0) || !(o.Gamma > 0) || !(o.Epsilon > 0) || math.IsInf(o.NBeta+o.Gamma+o.Epsilon, 0):
 		return errors.New("patterntime: NBeta, Gamma and Epsilon must be finite and positive")
+	case o.Observable != Layer1 && o.Observable != Induction:
+		return fmt.Errorf("patterntime: Observable %q: want %q or %q", o.Observable, Layer1, Induction)
 	}
 	for _, w := range o.Mix {
 		if o.Norm >= w/s {
@@ -165,13 +176,14 @@ type Record struct {
 	// EarlyStep is the checkpoint of the baseline (seed 1) at which the
 	// susceptibilities were sampled.
 	EarlyStep int `json:"early_step"`
-	// J[k] = nβ χ̂_layer1(L_k) and its standard error (estimator units,
-	// docs/theory.md §6.5).
+	// J[k] and its standard error: nβ χ̂_layer1(L_k) (estimator units,
+	// docs/theory.md §6.5) for Observable "layer1", −nβ Cov(φ, L_k) of the
+	// induction tokens' loss φ for "induction".
 	J   []float64 `json:"j"`
 	JSE []float64 `json:"j_se"`
 	// Dh is the designed direction (+dh raises layer 1's structural
-	// coordinate); Control is the feasible direction of the same norm
-	// orthogonal to it.
+	// coordinate, or lowers the induction tokens' loss); Control is the
+	// feasible direction of the same norm orthogonal to it.
 	Dh      []float64 `json:"dh"`
 	Control []float64 `json:"control"`
 	// CurveSteps are the checkpoint steps of a whole run (0, every
@@ -191,6 +203,12 @@ const (
 	Control
 	Random
 	numArms
+)
+
+// Observables the design can move (Options.Observable).
+const (
+	Layer1    = "layer1"
+	Induction = "induction"
 )
 
 // Stream tags (internal/seeds): the sampling corpus and probe, and the
@@ -549,12 +567,16 @@ func (r *Record) sample(ctx context.Context, w []float64) error {
 	train := lm.New(r.Model, r.Planted.VocabSize(), tok)
 	rng := derivedRand(sampleSeed, probeTag)
 	var probeTok []int
-	var kindOf []int
+	var kindOf, inductionOf []int // inductionOf: 0 for a repeats window's induction token, else 1
 	for k := range kinds {
-		pt, _, _ := lm.Planted(rng, kinds[k], o.ProbeWindows)
+		pt, ind, _ := lm.Planted(rng, kinds[k], o.ProbeWindows)
 		probeTok = append(probeTok, pt[:o.ProbeWindows*T]...)
-		for range o.ProbeWindows * T {
+		for t := range o.ProbeWindows * T {
 			kindOf = append(kindOf, k)
+			inductionOf = append(inductionOf, 1)
+			if k == 0 && ind[t] {
+				inductionOf[len(inductionOf)-1] = 0
+			}
 		}
 	}
 	probeTok = append(probeTok, probeTok[0])
@@ -562,6 +584,30 @@ func (r *Record) sample(ctx context.Context, w []float64) error {
 	x, err := KindLosses("kind_loss", probe, kindOf, len(kinds))
 	if err != nil {
 		return err
+	}
+	run := susc.Run{Chains: o.Chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin,
+		BatchSize: 8 * T, BatchBlock: T, Seed: 1, LossSubset: lm.EvalBatch(train, 16)}
+	post := susc.Posterior{NBeta: o.NBeta, Gamma: o.Gamma, Center: w}
+	r.J, r.JSE = make([]float64, len(kinds)), make([]float64, len(kinds))
+	if o.Observable == Induction {
+		// φ is component 0: the mean loss of the repeats probe's induction tokens.
+		phi, err := KindLosses("induction_loss", probe, inductionOf, 2)
+		if err != nil {
+			return err
+		}
+		res, err := susc.Sample(ctx, train, post, susc.SGLD{Epsilon: o.Epsilon}, run, x, phi)
+		if err != nil {
+			return err
+		}
+		s, err := res.SusceptibilityMatrix("induction_loss", "kind_loss")
+		if err != nil {
+			return err
+		}
+		j, se := s.Response()
+		for k := range kinds {
+			r.J[k], r.JSE[k] = j.At(0, k), se.At(0, k)
+		}
+		return nil
 	}
 	names, masks := train.Components()
 	layer1 := make([]bool, train.Dim())
@@ -572,23 +618,33 @@ func (r *Record) sample(ctx context.Context, w []float64) error {
 			}
 		}
 	}
-	run := susc.Run{Chains: o.Chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin,
-		BatchSize: 8 * T, BatchBlock: T, Seed: 1, LossSubset: lm.EvalBatch(train, 16)}
-	m, err := structure.Sample(ctx, train, susc.Posterior{NBeta: o.NBeta, Gamma: o.Gamma, Center: w},
-		susc.SGLD{Epsilon: o.Epsilon}, run, []structure.Component{{Name: "layer1", Mask: layer1}}, x)
+	m, err := structure.Sample(ctx, train, post, susc.SGLD{Epsilon: o.Epsilon}, run,
+		[]structure.Component{{Name: "layer1", Mask: layer1}}, x)
 	if err != nil {
 		return err
 	}
-	r.J, r.JSE = make([]float64, len(kinds)), make([]float64, len(kinds))
 	for k := range kinds {
 		r.J[k], r.JSE[k] = o.NBeta*m.Chi.At(k, 0), o.NBeta*m.SE.At(k, 0)
 	}
 	return nil
 }
 
+// Objective returns the response that +dh raises: J for Observable
+// "layer1", −J for "induction" (a lower loss).
+func (r *Record) Objective() []float64 {
+	if r.Options.Observable != Induction {
+		return slices.Clone(r.J)
+	}
+	o := make([]float64, len(r.J))
+	for k, v := range r.J {
+		o[k] = -v
+	}
+	return o
+}
+
 // design fills Dh, Control and the four other arms from J.
 func (r *Record) design() error {
-	dh, ctrl, err := Design(r.J, r.Options.Mix, r.Options.Norm)
+	dh, ctrl, err := Design(r.Objective(), r.Options.Mix, r.Options.Norm)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func TestShippedRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dh, ctrl, err := Design(r.J, r.Options.Mix, r.Options.Norm)
+	dh, ctrl, err := Design(r.Objective(), r.Options.Mix, r.Options.Norm)
 	if err != nil || !slices.Equal(dh, r.Dh) || !slices.Equal(ctrl, r.Control) {
 		t.Errorf("Design(J) = %v, %v (%v); recorded %v, %v", dh, ctrl, err, r.Dh, r.Control)
 	}
