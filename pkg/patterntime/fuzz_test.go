@@ -91,6 +91,7 @@ func TestReadRefuses(t *testing.T) {
 		"an empty curve":               func(r *Record) { r.Arms[Control].Curves[1] = []float64{} },
 		"a curve longer than the grid": func(r *Record) { r.Arms[Control].Curves[0] = []float64{2, 1, 0.5, 0.4} },
 		"one curve for two seeds":      func(r *Record) { r.Arms[Control].Curves = r.Arms[Control].Curves[:1] },
+		"an unknown observable":        func(r *Record) { r.Options.Observable = "layer2" },
 	} {
 		r := validRecord()
 		broken(r)

@@ -53,7 +53,10 @@ func Read(rd io.Reader) (*Record, error) {
 	if r.Train.Steps/r.Train.Every > maxCheckpoints {
 		return nil, fmt.Errorf("patterntime: more than %d checkpoints", maxCheckpoints)
 	}
-	if r.Options.Observable != "" && r.Options.Observable != Layer1 && r.Options.Observable != Induction {
+	if r.Options.Observable == "" {
+		r.Options.Observable = Layer1 // records from before the option
+	}
+	if r.Options.Observable != Layer1 && r.Options.Observable != Induction {
 		return nil, fmt.Errorf("patterntime: observable %q", r.Options.Observable)
 	}
 	if r.Threshold != math.Log(float64(r.Planted.Alphabet))/2 {

@@ -3,6 +3,7 @@
 package patterntime
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -11,14 +12,21 @@ import (
 	"susclab/pkg/lm"
 )
 
-// The shipped record (go run ./cmd/lmpattern -seeds 16 -out
-// pkg/patterntime/testdata/planted.json) reads, its design follows from
-// its J, the random control's weights from their seeds, and one whole run
-// re-runs bit for bit with the pure-Go engine, which wrote it: the
-// shortest (control, seed 7), which must stop at the first checkpoint
-// Margin steps after its formation.
-func TestShippedRecord(t *testing.T) {
-	f, err := os.Open("testdata/planted.json")
+// shipped lists the shipped records, each with its shortest run.
+var shipped = []struct {
+	file        string
+	arm, seed   int
+	checkpoints int
+}{
+	// go run ./cmd/lmpattern -seeds 16 -out pkg/patterntime/testdata/planted.json
+	{"testdata/planted.json", Control, 7, 26},
+	// go run ./cmd/lmpattern -seeds 16 -observable induction -out pkg/patterntime/testdata/planted_induction.json
+	{"testdata/planted_induction.json", Plus, 7, 26},
+}
+
+func readShipped(t *testing.T, file string) *Record {
+	t.Helper()
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,41 +35,78 @@ func TestShippedRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dh, ctrl, err := Design(r.Objective(), r.Options.Mix, r.Options.Norm)
-	if err != nil || !slices.Equal(dh, r.Dh) || !slices.Equal(ctrl, r.Control) {
-		t.Errorf("Design(J) = %v, %v (%v); recorded %v, %v", dh, ctrl, err, r.Dh, r.Control)
+	return r
+}
+
+// Each shipped record reads, its design follows from its J, the random
+// control's weights from their seeds, and its shortest run re-runs bit
+// for bit with the pure-Go engine, which wrote it, stopping at the first
+// checkpoint Margin steps after its formation.
+func TestShippedRecord(t *testing.T) {
+	for _, c := range shipped {
+		t.Run(c.file, func(t *testing.T) {
+			r := readShipped(t, c.file)
+			dh, ctrl, err := Design(r.Objective(), r.Options.Mix, r.Options.Norm)
+			if err != nil || !slices.Equal(dh, r.Dh) || !slices.Equal(ctrl, r.Control) {
+				t.Errorf("Design(J) = %v, %v (%v); recorded %v, %v", dh, ctrl, err, r.Dh, r.Control)
+			}
+			want := [][]float64{r.Options.Mix, add(r.Options.Mix, dh, 1), add(r.Options.Mix, dh, -1), add(r.Options.Mix, ctrl, 1)}
+			for a := range want {
+				if !slices.Equal(r.Arms[a].Weights, want[a]) {
+					t.Errorf("arm %s: weights %v, want %v", r.Arms[a].Name, r.Arms[a].Weights, want[a])
+				}
+			}
+			for s := 1; s <= r.Options.Seeds; s++ {
+				c, err := RandomDirection(s, dh, r.Options.Mix)
+				if h := r.Arms[Random].WeightsOf(s); err != nil || !slices.Equal(h, add(r.Options.Mix, c, 1)) {
+					t.Errorf("random control, seed %d: weights %v, want π + %v (%v)", s, h, c, err)
+				}
+			}
+			if lm.Engine != "gonum, pure Go" || runtime.GOARCH != "amd64" {
+				t.Skipf("the record was written by the pure-Go engine on amd64; this build is %s on %s", lm.Engine, runtime.GOARCH)
+			}
+			if testing.Short() {
+				return
+			}
+			rec := r.Arms[c.arm].Curves[c.seed-1]
+			if n := len(rec); n != c.checkpoints {
+				t.Fatalf("%s seed %d has %d checkpoints, want %d", r.Arms[c.arm].Name, c.seed, n, c.checkpoints)
+			}
+			end, m := float64(r.CurveSteps[len(rec)-1]), float64(r.Options.Margin)
+			if f := r.Formation(c.arm)[c.seed-1]; !(end-float64(r.Options.Every) < f+m && end >= f+m) {
+				t.Errorf("formation %.0f + margin %v does not end the run at step %v", f, m, end)
+			}
+			got, err := r.Retrain(c.arm, c.seed, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, rec) {
+				t.Errorf("%s seed %d retrained: %v, recorded %v", r.Arms[c.arm].Name, c.seed, got, rec)
+			}
+		})
 	}
-	want := [][]float64{r.Options.Mix, add(r.Options.Mix, dh, 1), add(r.Options.Mix, dh, -1), add(r.Options.Mix, ctrl, 1)}
-	for a := range want {
-		if !slices.Equal(r.Arms[a].Weights, want[a]) {
-			t.Errorf("arm %s: weights %v, want %v", r.Arms[a].Name, r.Arms[a].Weights, want[a])
+}
+
+// The two shipped records differ only in the observable of the design:
+// their baselines are the same runs (same seeds, streams and stopping
+// rule), made by two invocations of Run, bit for bit, and so are their
+// random controls, whose directions depend on ‖dh‖ only (to rounding).
+func TestShippedBaselinesAgree(t *testing.T) {
+	a, b := readShipped(t, shipped[0].file), readShipped(t, shipped[1].file)
+	if a.Options.Observable != Layer1 || b.Options.Observable != Induction {
+		t.Fatalf("observables %q, %q", a.Options.Observable, b.Options.Observable)
+	}
+	for _, arm := range []int{Baseline, Random} {
+		for s := range a.Arms[arm].Curves {
+			if !slices.Equal(a.Arms[arm].Curves[s], b.Arms[arm].Curves[s]) {
+				t.Errorf("%s seed %d: the curves differ between the records", a.Arms[arm].Name, s+1)
+			}
+			// ‖dh‖ is 0.15 to rounding in both, so the random weights agree to rounding.
+			for k, v := range a.Arms[arm].WeightsOf(s + 1) {
+				if d := math.Abs(v - b.Arms[arm].WeightsOf(s + 1)[k]); d > 1e-15 {
+					t.Errorf("%s seed %d: weight %d differs by %v", a.Arms[arm].Name, s+1, k, d)
+				}
+			}
 		}
-	}
-	for s := 1; s <= r.Options.Seeds; s++ {
-		c, err := RandomDirection(s, dh, r.Options.Mix)
-		if h := r.Arms[Random].WeightsOf(s); err != nil || !slices.Equal(h, add(r.Options.Mix, c, 1)) {
-			t.Errorf("random control, seed %d: weights %v, want π + %v (%v)", s, h, c, err)
-		}
-	}
-	if lm.Engine != "gonum, pure Go" || runtime.GOARCH != "amd64" {
-		t.Skipf("the record was written by the pure-Go engine on amd64; this build is %s on %s", lm.Engine, runtime.GOARCH)
-	}
-	if testing.Short() {
-		return
-	}
-	const arm, seed = Control, 7
-	rec := r.Arms[arm].Curves[seed-1]
-	if n := len(rec); n != 26 { // steps 0..2500: the shortest run
-		t.Fatalf("control seed 7 has %d checkpoints, want 26", n)
-	}
-	if f := r.Formation(arm)[seed-1]; !(float64(r.CurveSteps[24]) < f+float64(r.Options.Margin) && float64(r.CurveSteps[25]) >= f+float64(r.Options.Margin)) {
-		t.Errorf("formation %.0f + margin %d does not end the run at step %d", f, r.Options.Margin, r.CurveSteps[25])
-	}
-	got, err := r.Retrain(arm, seed, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(got, rec) {
-		t.Errorf("control seed 7 retrained: %v, recorded %v", got, rec)
 	}
 }
