@@ -13,9 +13,13 @@
 //  2. at the checkpoint nearest Options.EarlyFraction of that step,
 //     sample the structural susceptibility of layer 1 (both heads, where
 //     the induction head forms) to each kind's mean probe loss, and take
-//     J_k = nβ χ̂_layer1(L_k) with its standard error;
+//     J_k = nβ χ̂_layer1(L_k) with its standard error (or, with
+//     Options.Observable "induction", the plain response
+//     J_k = −nβ Cov(φ, L_k) of the probe's induction-token loss φ on the
+//     full chain);
 //  3. design dh with pattern.Solve within Σ dh = 0, at norm Options.Norm:
-//     +dh raises layer 1's structural coordinate, −dh lowers it; the
+//     +dh raises layer 1's structural coordinate (or lowers ⟨φ⟩), −dh
+//     does the opposite; the
 //     control is the feasible direction of the same norm orthogonal to dh,
 //     and the random control draws a feasible direction of that norm per
 //     seed (RandomDirection);

@@ -120,6 +120,18 @@ func TestValidate(t *testing.T) {
 	if err := (Options{}).Validate(); err != nil {
 		t.Fatalf("defaults refused: %v", err)
 	}
+	if err := (Options{Observable: Induction}).Validate(); err != nil {
+		t.Fatalf("the induction observable refused: %v", err)
+	}
+	// Objective: +dh raises J for layer 1, lowers the loss (raises −J) for induction.
+	r := &Record{J: []float64{1, -2, 3}, Options: Options{Observable: Induction}}
+	if o := r.Objective(); !slices.Equal(o, []float64{-1, 2, -3}) {
+		t.Errorf("induction objective %v, want −J", o)
+	}
+	r.Options.Observable = Layer1
+	if o := r.Objective(); !slices.Equal(o, r.J) {
+		t.Errorf("layer-1 objective %v, want J", o)
+	}
 	for name, o := range map[string]Options{
 		"two weights":   {Mix: []float64{0.5, 0.5}},
 		"zero weight":   {Mix: []float64{0.8, 0.2, 0}},
@@ -131,6 +143,7 @@ func TestValidate(t *testing.T) {
 		"norm too big":  {Mix: []float64{0.9, 0.05, 0.05}, Norm: 0.1},
 		"fraction":      {EarlyFraction: 1.5},
 		"nbeta":         {NBeta: -1},
+		"observable":    {Observable: "layer2"},
 	} {
 		if err := o.Validate(); err == nil {
 			t.Errorf("%s: accepted", name)
