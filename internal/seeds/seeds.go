@@ -4,6 +4,8 @@
 // share no stream and results do not depend on scheduling.
 package seeds
 
+import "math/rand/v2"
+
 // SplitMix is the SplitMix64 finalizer: a bijection of uint64 whose outputs
 // for consecutive inputs look independent.
 func SplitMix(x uint64) uint64 {
@@ -16,4 +18,11 @@ func SplitMix(x uint64) uint64 {
 // Derive returns the seed of stream i under seed.
 func Derive(seed, i uint64) uint64 {
 	return SplitMix(seed ^ SplitMix(i))
+}
+
+// PCG returns the PCG source of stream i under seed: seeded by
+// Derive(seed, i) and its SplitMix.
+func PCG(seed, i uint64) *rand.PCG {
+	a := Derive(seed, i)
+	return rand.NewPCG(a, SplitMix(a))
 }

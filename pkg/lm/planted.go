@@ -3,6 +3,7 @@
 package lm
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -168,20 +169,20 @@ func PlantedMixture(seed uint64, cfgs []PlantedConfig, weights []float64, window
 	if len(cfgs) == 0 || len(cfgs) != len(weights) || windows < 1 {
 		panic("lm: PlantedMixture: need one weight per corpus and windows >= 1")
 	}
+	if err := CheckWeights(weights); err != nil {
+		panic("lm: PlantedMixture: " + err.Error())
+	}
 	var total float64
 	for k, w := range weights {
 		c, c0 := cfgs[k].withDefaults(), cfgs[0].withDefaults()
-		if !(w >= 0) || math.IsInf(w, 1) || c.Context != c0.Context || c.VocabSize() != c0.VocabSize() {
-			panic("lm: PlantedMixture: a negative weight, or corpora of different contexts or vocabularies")
+		if c.Context != c0.Context || c.VocabSize() != c0.VocabSize() {
+			panic("lm: PlantedMixture: corpora of different contexts or vocabularies")
 		}
 		total += w
 	}
-	if !(total > 0) {
-		panic("lm: PlantedMixture: no positive weight")
-	}
 	T := cfgs[0].withDefaults().Context
 	nk := uint64(len(cfgs))
-	choose := rand.New(derivedPCG(seed, streamKind))
+	choose := rand.New(seeds.PCG(seed, streamKind))
 	src := rand.NewPCG(0, 0)
 	content := rand.New(src)
 	tokens = make([]int, 0, windows*T+1)
@@ -214,11 +215,6 @@ const (
 	streamInit
 )
 
-func derivedPCG(seed, stream uint64) *rand.PCG {
-	a := seeds.Derive(seed, stream)
-	return rand.NewPCG(a, seeds.SplitMix(a))
-}
-
 // ParseWeights parses n comma-separated mixture weights ("0.6,0.2,0.2"):
 // each finite and non-negative, at least one positive.
 func ParseWeights(s string, n int) ([]float64, error) {
@@ -227,18 +223,33 @@ func ParseWeights(s string, n int) ([]float64, error) {
 		return nil, fmt.Errorf("lm: want %d comma-separated weights, got %q", n, s)
 	}
 	w := make([]float64, n)
-	var total float64
 	for k, p := range parts {
 		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || !(v >= 0) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("lm: weight %q is not a finite non-negative number", p)
+		if err != nil {
+			return nil, fmt.Errorf("lm: weight %q is not a number", p)
 		}
-		w[k], total = v, total+v
+		w[k] = v
 	}
-	if !(total > 0) {
-		return nil, fmt.Errorf("lm: no positive weight in %q", s)
+	if err := CheckWeights(w); err != nil {
+		return nil, fmt.Errorf("lm: weights %q: %w", s, err)
 	}
 	return w, nil
+}
+
+// CheckWeights reports whether w are mixture weights: each finite and
+// non-negative, at least one positive.
+func CheckWeights(w []float64) error {
+	var total float64
+	for _, v := range w {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("weight %v is not finite and non-negative", v)
+		}
+		total += v
+	}
+	if !(total > 0) {
+		return errors.New("no positive weight")
+	}
+	return nil
 }
 
 // PlantedKinds returns the three window kinds of a planted mixture built on

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"susclab/internal/seeds"
 	"susclab/pkg/checkpoint"
 )
 
@@ -100,7 +101,7 @@ func trainPlanted(cfg Config, kinds []PlantedConfig, weights []float64, tc Train
 		rng = rand.New(rand.NewPCG(seed, 0x1a2b3c))
 		tokens, _, _ = Planted(rng, pc, windows) // the data, then the initialization, from one stream
 	} else {
-		rng = rand.New(derivedPCG(seed, streamInit))
+		rng = rand.New(seeds.PCG(seed, streamInit))
 		tokens, _, _, _ = PlantedMixture(seed, kinds, weights, windows)
 	}
 	m := New(cfg, pc.VocabSize(), tokens)

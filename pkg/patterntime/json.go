@@ -4,12 +4,13 @@ package patterntime
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"reflect"
 	"slices"
+
+	"susclab/pkg/lm"
 )
 
 // maxWindows bounds the training windows of a record that Read accepts
@@ -83,20 +84,10 @@ func Read(rd io.Reader) (*Record, error) {
 	return &r, nil
 }
 
-// checkWeights checks k finite non-negative weights, one positive.
+// checkWeights checks k mixture weights (lm.CheckWeights).
 func checkWeights(h []float64, k int) error {
 	if len(h) != k {
 		return fmt.Errorf("%d weights, want %d", len(h), k)
 	}
-	var total float64
-	for _, v := range h {
-		if !(v >= 0) || math.IsInf(v, 0) {
-			return fmt.Errorf("weight %v", v)
-		}
-		total += v
-	}
-	if !(total > 0) {
-		return errors.New("no positive weight")
-	}
-	return nil
+	return lm.CheckWeights(h)
 }

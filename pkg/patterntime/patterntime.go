@@ -677,8 +677,7 @@ func RandomDirection(seed int, dh, pi []float64) ([]float64, error) {
 }
 
 func derivedRand(seed, stream uint64) *rand.Rand {
-	a := seeds.Derive(seed, stream)
-	return rand.New(rand.NewPCG(a, seeds.SplitMix(a)))
+	return rand.New(seeds.PCG(seed, stream))
 }
 
 // Design returns the direction dh of norm `norm` within Σ dh = 0 that

@@ -356,8 +356,7 @@ func startProgress(f func(done, total int), done *atomic.Int64, total int) (stop
 
 // chainRand returns the random stream number stream of chain c.
 func chainRand(seed uint64, c, stream int) *rand.Rand {
-	a := seeds.Derive(seed, uint64(c)*2+uint64(stream)+0x9e3779b97f4a7c15)
-	return rand.New(rand.NewPCG(a, seeds.SplitMix(a)))
+	return rand.New(seeds.PCG(seed, uint64(c)*2+uint64(stream)+0x9e3779b97f4a7c15))
 }
 
 // batcher hands out minibatches from a seeded permutation without allocating.
