@@ -166,19 +166,44 @@ func free(src []int, lo, hi int) bool { // no segment in [lo, hi)
 // The corpora must share the context and the vocabulary size; it panics
 // otherwise, or if a weight is negative or not finite, or none is positive.
 func PlantedMixture(seed uint64, cfgs []PlantedConfig, weights []float64, windows int) (tokens []int, induction, skip []bool, kind []int) {
-	if len(cfgs) == 0 || len(cfgs) != len(weights) || windows < 1 {
-		panic("lm: PlantedMixture: need one weight per corpus and windows >= 1")
+	if windows < 1 {
+		panic("lm: PlantedMixture: need windows >= 1")
 	}
-	if err := CheckWeights(weights); err != nil {
-		panic("lm: PlantedMixture: " + err.Error())
+	return PlantedPhases(seed, cfgs, [][]float64{weights}, make([]int, windows))
+}
+
+// PlantedPhases is PlantedMixture with weights that change between
+// windows: window w is drawn with weights[phase[w]] (len(phase) windows).
+// The draws are coupled as in PlantedMixture, so window w is the same as
+// PlantedMixture's with weights[phase[w]] and the same seed; with one set
+// of weights it is PlantedMixture, bit for bit.
+func PlantedPhases(seed uint64, cfgs []PlantedConfig, weights [][]float64, phase []int) (tokens []int, induction, skip []bool, kind []int) {
+	windows := len(phase)
+	if len(cfgs) == 0 || windows < 1 {
+		panic("lm: PlantedMixture: need a corpus and windows >= 1")
 	}
-	var total float64
-	for k, w := range weights {
+	total := make([]float64, len(weights))
+	for i, ws := range weights {
+		if len(ws) != len(cfgs) {
+			panic("lm: PlantedMixture: need one weight per corpus")
+		}
+		if err := CheckWeights(ws); err != nil {
+			panic("lm: PlantedMixture: " + err.Error())
+		}
+		for _, w := range ws {
+			total[i] += w
+		}
+	}
+	for _, p := range phase {
+		if p < 0 || p >= len(weights) {
+			panic("lm: PlantedPhases: phase out of range")
+		}
+	}
+	for k := range cfgs {
 		c, c0 := cfgs[k].withDefaults(), cfgs[0].withDefaults()
 		if c.Context != c0.Context || c.VocabSize() != c0.VocabSize() {
 			panic("lm: PlantedMixture: corpora of different contexts or vocabularies")
 		}
-		total += w
 	}
 	T := cfgs[0].withDefaults().Context
 	nk := uint64(len(cfgs))
@@ -188,7 +213,8 @@ func PlantedMixture(seed uint64, cfgs []PlantedConfig, weights []float64, window
 	tokens = make([]int, 0, windows*T+1)
 	induction, skip, kind = make([]bool, 0, windows*T), make([]bool, 0, windows*T), make([]int, windows)
 	for w := range kind {
-		u, k := choose.Float64()*total, 0
+		weights := weights[phase[w]]
+		u, k := choose.Float64()*total[phase[w]], 0
 		for k < len(weights)-1 && u >= weights[k] {
 			u -= weights[k]
 			k++

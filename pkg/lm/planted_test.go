@@ -302,3 +302,107 @@ func TestFormedBefore(t *testing.T) {
 		t.Error("a curve that never crossed stops")
 	}
 }
+
+func TestPlantedPhases(t *testing.T) {
+	_, pc, _ := PlantedDefaults()
+	kinds := PlantedKinds(pc)
+	a, b := []float64{0.6, 0.2, 0.2}, []float64{0.1, 0.1, 0.8}
+	const windows = 50
+	T := pc.Context
+	phase := make([]int, windows)
+	for w := range phase {
+		phase[w] = w % 2
+	}
+	tok, _, _, kind := PlantedPhases(7, kinds, [][]float64{a, b}, phase)
+	ta, _, _, ka := PlantedMixture(7, kinds, a, windows)
+	tb, _, _, kb := PlantedMixture(7, kinds, b, windows)
+	for w := range phase {
+		want, wk := ta, ka
+		if phase[w] == 1 {
+			want, wk = tb, kb
+		}
+		if kind[w] != wk[w] || !slices.Equal(tok[w*T:(w+1)*T], want[w*T:(w+1)*T]) {
+			t.Fatalf("window %d differs from the one-phase mixture's", w)
+		}
+	}
+}
+
+// TestWindowSteps checks WindowSteps against Train: changing one token
+// inside window w (not its first, which is also the previous window's last
+// target) changes the run first at the step whose minibatch holds w.
+func TestWindowSteps(t *testing.T) {
+	const windows, batch = 23, 4
+	steps := WindowSteps(9, windows, batch)
+	count := make([]int, windows/batch+1)
+	for _, s := range steps {
+		count[s]++
+	}
+	if count[0] != windows%batch {
+		t.Errorf("%d windows left out, want %d", count[0], windows%batch)
+	}
+	for s := 1; s < len(count); s++ {
+		if count[s] != batch {
+			t.Errorf("step %d holds %d windows, want %d", s, count[s], batch)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	pc := PlantedConfig{Alphabet: 8, Context: 16, MinLen: 3, MaxLen: 5, Repeats: 2, Skip: 0.5}
+	tok, _, _ := Planted(rng, pc, windows)
+	cfg := Config{Context: 16, DModel: 8, Heads: 2, Layers: 1}
+	w0 := New(cfg, pc.VocabSize(), tok).Init(rng)
+	tc := TrainConfig{Steps: windows / batch, Every: 1, BatchWindows: batch, Seed: 9, LR: 0.01}
+	_, ref := Train(New(cfg, pc.VocabSize(), tok), w0, tc)
+	for _, w := range []int{0, 5, 11, 22} {
+		alt := slices.Clone(tok)
+		alt[w*16+5] = (alt[w*16+5] + 1) % pc.VocabSize()
+		_, got := Train(New(cfg, pc.VocabSize(), alt), w0, tc)
+		first := 0
+		for k, c := range got.Checkpoints {
+			if !slices.Equal(c.Params, ref.Checkpoints[k].Params) {
+				first = c.Step
+				break
+			}
+		}
+		if first != steps[w] {
+			t.Errorf("window %d changes the run first at step %d, WindowSteps says %d", w, first, steps[w])
+		}
+	}
+}
+
+// TestTrainPlantedPhases: one phase is TrainPlantedMixture; a switch of
+// weights after step `after` changes the run after it, and before it only
+// through the last target of the windows whose successor changed kind.
+func TestTrainPlantedPhases(t *testing.T) {
+	cfg, pc, tc := PlantedDefaults()
+	cfg.DModel = 16
+	tc.Steps, tc.Every, tc.BatchWindows, tc.Warmup, tc.Seed = 40, 10, 4, 0, 3
+	kinds := PlantedKinds(pc)
+	a, b := []float64{0.6, 0.2, 0.2}, []float64{0.05, 0.05, 0.9}
+	windows := tc.Steps*tc.BatchWindows + 3
+	open := TrainPlantedMixture(cfg, kinds, a, tc, windows, 5)
+	const after = 20
+	got := TrainPlantedPhases(cfg, kinds, []Phase{{0, a}, {after, b}}, tc, windows, 5, -1)
+	if len(got.CurveLoss) != len(open.CurveLoss) {
+		t.Fatalf("%d checkpoints, want %d", len(got.CurveLoss), len(open.CurveLoss))
+	}
+	for i, s := range got.CurveSteps {
+		d := math.Abs(got.CurveLoss[i] - open.CurveLoss[i])
+		if (s <= after) != (d < 0.01) {
+			t.Errorf("step %d: loss %v, one-phase run %v", s, got.CurveLoss[i], open.CurveLoss[i])
+		}
+	}
+	same := TrainPlantedPhases(cfg, kinds, []Phase{{0, a}}, tc, windows, 5, -1)
+	if !slices.Equal(same.W, open.W) {
+		t.Error("one phase differs from TrainPlantedMixture")
+	}
+	for name, p := range map[string][]Phase{"none": nil, "late start": {{5, a}}, "not increasing": {{0, a}, {10, b}, {10, a}}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			TrainPlantedPhases(cfg, kinds, p, tc, windows, 5, -1)
+		}()
+	}
+}

@@ -67,7 +67,36 @@ func TrainPlanted(cfg Config, pc PlantedConfig, tc TrainConfig, windows int, see
 // minibatch position (tc.Seed), and are evaluated on the same held-out
 // windows.
 func TrainPlantedMixture(cfg Config, kinds []PlantedConfig, weights []float64, tc TrainConfig, windows int, seed uint64) *PlantedResult {
-	return trainPlanted(cfg, kinds, weights, tc, windows, seed, -1)
+	return trainPlanted(cfg, kinds, []Phase{{Weights: weights}}, tc, windows, seed, -1)
+}
+
+// A Phase of a reweighting schedule: the minibatches of steps After+1,
+// After+2, ... (up to the next phase's After) are drawn with Weights.
+type Phase struct {
+	After   int       `json:"after"`
+	Weights []float64 `json:"weights"`
+}
+
+// TrainPlantedPhases is TrainPlantedMixture with weights that change
+// during training (the first phase's After is 0, the others increase) and,
+// with margin ≥ 0, TrainPlantedUntilFormed's stop. Each window is drawn
+// (PlantedPhases) with the weights of the step whose minibatch holds it
+// (WindowSteps), so the run up to a phase's After is bit for bit the run
+// with the earlier phases only, and with one phase it is
+// TrainPlantedMixture (or TrainPlantedUntilFormed).
+func TrainPlantedPhases(cfg Config, kinds []PlantedConfig, phases []Phase, tc TrainConfig, windows int, seed uint64, margin int) *PlantedResult {
+	if len(phases) == 0 || phases[0].After != 0 {
+		panic("lm: TrainPlantedPhases: the first phase must start at step 0")
+	}
+	for i := 1; i < len(phases); i++ {
+		if phases[i].After <= phases[i-1].After {
+			panic("lm: TrainPlantedPhases: phases must start at increasing steps")
+		}
+	}
+	if margin >= 0 && tc.Every < 1 {
+		panic("lm: TrainPlantedPhases: a margin needs checkpoints (Every > 0)")
+	}
+	return trainPlanted(cfg, kinds, phases, tc, windows, seed, margin)
 }
 
 // TrainPlantedUntilFormed is TrainPlantedMixture that ends training at the
@@ -80,11 +109,11 @@ func TrainPlantedUntilFormed(cfg Config, kinds []PlantedConfig, weights []float6
 	if tc.Every < 1 || margin < 0 {
 		panic("lm: TrainPlantedUntilFormed needs checkpoints (Every > 0) and a margin >= 0")
 	}
-	return trainPlanted(cfg, kinds, weights, tc, windows, seed, margin)
+	return trainPlanted(cfg, kinds, []Phase{{Weights: weights}}, tc, windows, seed, margin)
 }
 
 // trainPlanted trains and evaluates; margin < 0 trains all tc.Steps.
-func trainPlanted(cfg Config, kinds []PlantedConfig, weights []float64, tc TrainConfig, windows int, seed uint64, margin int) *PlantedResult {
+func trainPlanted(cfg Config, kinds []PlantedConfig, phases []Phase, tc TrainConfig, windows int, seed uint64, margin int) *PlantedResult {
 	if len(kinds) == 0 {
 		panic("lm: TrainPlantedMixture: no corpus")
 	}
@@ -102,7 +131,26 @@ func trainPlanted(cfg Config, kinds []PlantedConfig, weights []float64, tc Train
 		tokens, _, _ = Planted(rng, pc, windows) // the data, then the initialization, from one stream
 	} else {
 		rng = rand.New(seeds.PCG(seed, streamInit))
-		tokens, _, _, _ = PlantedMixture(seed, kinds, weights, windows)
+		if windows < 1 {
+			panic("lm: TrainPlantedMixture: need windows >= 1")
+		}
+		phase := make([]int, windows)
+		if len(phases) > 1 {
+			bw := tc.BatchWindows
+			if bw == 0 {
+				bw = TrainConfig{}.withDefaults(windows).BatchWindows
+			}
+			for w, s := range WindowSteps(tc.Seed, windows, bw) {
+				for phase[w] < len(phases)-1 && s > phases[phase[w]+1].After {
+					phase[w]++
+				}
+			}
+		}
+		ws := make([][]float64, len(phases))
+		for i, p := range phases {
+			ws[i] = p.Weights
+		}
+		tokens, _, _, _ = PlantedPhases(seed, kinds, ws, phase)
 	}
 	m := New(cfg, pc.VocabSize(), tokens)
 	w0 := m.Init(rng)

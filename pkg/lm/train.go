@@ -156,7 +156,7 @@ func Train(m *Model, w0 []float64, cfg TrainConfig) ([]float64, *checkpoint.Seri
 		return l
 	}
 
-	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+	rng := windowRand(cfg.Seed)
 	perm := make([]int, nw)
 	for i := range perm {
 		perm[i] = i
@@ -177,7 +177,7 @@ func Train(m *Model, w0 []float64, cfg TrainConfig) ([]float64, *checkpoint.Seri
 	}
 	for step := 1; step <= cfg.Steps; step++ {
 		if pos+cfg.BatchWindows > nw {
-			rng.Shuffle(nw, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+			shuffle(rng, perm)
 			pos = 0
 		}
 		for b, k := range perm[pos : pos+cfg.BatchWindows] {
@@ -215,6 +215,37 @@ func Train(m *Model, w0 []float64, cfg TrainConfig) ([]float64, *checkpoint.Seri
 		}
 	}
 	return w, series
+}
+
+// windowRand returns the generator of Train's window permutations.
+func windowRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+func shuffle(rng *rand.Rand, perm []int) {
+	rng.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+}
+
+// WindowSteps returns, for each of `windows` windows of a model trained by
+// Train with minibatches of batchWindows windows and the permutation seed,
+// the step (1, 2, ...) whose minibatch holds it in the first epoch, or 0
+// for the windows%batchWindows windows the first epoch leaves out. It
+// depends neither on the number of steps nor on where training stops.
+func WindowSteps(seed uint64, windows, batchWindows int) []int {
+	if windows < 1 || batchWindows < 1 {
+		panic("lm: WindowSteps: windows and batchWindows must be positive")
+	}
+	batchWindows = min(batchWindows, windows)
+	perm := make([]int, windows)
+	for i := range perm {
+		perm[i] = i
+	}
+	shuffle(windowRand(seed), perm)
+	steps := make([]int, windows)
+	for p := range windows / batchWindows * batchWindows {
+		steps[perm[p]] = p/batchWindows + 1
+	}
+	return steps
 }
 
 // Curve is a training curve: the mean minibatch loss over each block of
