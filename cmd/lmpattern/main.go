@@ -12,7 +12,12 @@
 //	go run ./cmd/lmpattern -seeds 16 -observable induction -out pkg/patterntime/testdata/planted_induction.json
 //
 // (16 seeds × 5 arms, each run stopped 1000 steps after formation, and the
-// sampling; 24 minutes each on 2 cores).
+// sampling; 24 minutes each on 2 cores). -loop adds the closed-loop arms
+// (Record.Loop: J sampled again halfway to formation, dh redesigned);
+// -extend adds them to a record already made, which is how the shipped
+// induction record got them:
+//
+//	go run ./cmd/lmpattern -extend pkg/patterntime/testdata/planted_induction.json -out pkg/patterntime/testdata/planted_induction.json
 package main
 
 import (
@@ -38,17 +43,41 @@ func main() {
 	flag.IntVar(&o.Draws, "draws", o.Draws, "draws per chain for the susceptibilities")
 	flag.StringVar(&o.Observable, "observable", o.Observable, "what +dh moves: layer1 (raises its structural coordinate) or induction (lowers the induction tokens' loss)")
 	flag.IntVar(&o.Margin, "margin", o.Margin, "end each run this many steps after formation (0: 1000; negative: run all steps)")
+	loop := flag.Bool("loop", false, "add the closed-loop arms (J sampled again halfway to formation, dh redesigned)")
+	extend := flag.String("extend", "", "read this record (made without -loop) and add the closed-loop arms, instead of running")
 	out := flag.String("out", "", "write the record (JSON) to this file")
 	flag.Parse()
 	var err error
 	if o.Mix, err = lm.ParseWeights(*mix, 3); err != nil {
 		fail(err)
 	}
-	o.Progress = func(done, total int) { fmt.Fprintf(os.Stderr, "\r%d/%d runs", done, total) }
-	r, err := patterntime.Run(context.Background(), o)
-	fmt.Fprintln(os.Stderr)
-	if err != nil {
-		fail(err)
+	progress := func(done, total int) { fmt.Fprintf(os.Stderr, "\r%d/%d runs", done, total) }
+	var r *patterntime.Record
+	if *extend != "" {
+		f, err := os.Open(*extend)
+		if err != nil {
+			fail(err)
+		}
+		r, err = patterntime.Read(f)
+		f.Close()
+		if err != nil {
+			fail(err)
+		}
+		*loop = true
+	} else {
+		o.Progress = progress
+		r, err = patterntime.Run(context.Background(), o)
+		fmt.Fprintln(os.Stderr)
+		if err != nil {
+			fail(err)
+		}
+	}
+	if *loop {
+		err = r.Loop(context.Background(), o.Workers, progress)
+		fmt.Fprintln(os.Stderr)
+		if err != nil {
+			fail(err)
+		}
 	}
 	fmt.Printf("susceptibilities (%s) at step %d (half the baseline's formation, seed 1)\n", r.Options.Observable, r.EarlyStep)
 	for k, n := range r.Kinds {
@@ -67,12 +96,21 @@ func main() {
 		if a == patterntime.Random {
 			line = fmt.Sprintf("%-8s a direction per seed: formation %.0f (sd %.0f over %d of %d seeds)", arm.Name, m, sd, len(kept), len(f))
 		}
+		if t := arm.Then; t != nil {
+			line += fmt.Sprintf("\n         redesigned after step %d: J %.3g ± %.2g, weights %.3f", t.After, t.J, t.JSE, t.Weights)
+		}
 		if a != patterntime.Baseline {
 			s, sg := r.Shift(a), r.Signs(a)
 			line += fmt.Sprintf("; paired shift %+.0f ± %.0f (%+.1f SE, %d pairs, %d left out); earlier in %d seeds, later in %d (sign test p %.2g)",
 				s.Mean, s.SE, s.Z(), s.Pairs, s.Unformed, sg.Earlier, sg.Later, patterntime.SignTestP(sg.Earlier, sg.Later))
 		}
 		fmt.Println(line)
+	}
+	if len(r.Arms) > patterntime.MinusLoop {
+		for _, a := range []int{patterntime.PlusLoop, patterntime.MinusLoop} {
+			s := r.ShiftFrom(a, a-patterntime.PlusLoop+patterntime.Plus)
+			fmt.Printf("%s against its open loop: %+.0f ± %.0f (%+.1f SE, %d pairs)\n", r.Arms[a].Name, s.Mean, s.SE, s.Z(), s.Pairs)
+		}
 	}
 	if sl := r.ShiftSlope(patterntime.Random); sl.Pairs > 2 {
 		fmt.Printf("random control: per-seed shift against J·(h − π): slope %.4g ± %.2g steps per unit (%+.1f SE), intercept %+.0f ± %.0f\n",

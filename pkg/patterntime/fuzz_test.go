@@ -60,6 +60,15 @@ func validRecord() *Record {
 	return r
 }
 
+// withLoop adds valid closed-loop arms to a record.
+func withLoop(r *Record) *Record {
+	for _, a := range []int{Plus, Minus} {
+		r.Arms = append(r.Arms, Arm{Name: r.Arms[a].Name + " loop", Weights: r.Arms[a].Weights, Curves: [][]float64{{2, 1}, {2, 1.5, 0.5}},
+			Then: &Redesign{After: 100, J: []float64{1, 2, 3}, JSE: []float64{0.1, 0.1, 0.1}, Dh: []float64{-0.1, 0, 0.1}, Weights: []float64{0.5, 0.2, 0.3}}})
+	}
+	return r
+}
+
 // Read accepts validRecord and refuses it with any one thing broken.
 func TestReadRefuses(t *testing.T) {
 	read := func(r *Record) error {
@@ -73,7 +82,18 @@ func TestReadRefuses(t *testing.T) {
 	if err := read(validRecord()); err != nil {
 		t.Fatalf("the valid record: %v", err)
 	}
+	if err := read(withLoop(validRecord())); err != nil {
+		t.Fatalf("the valid record with the closed loop: %v", err)
+	}
 	for name, broken := range map[string]func(r *Record){
+		"six arms":                     func(r *Record) { r.Arms = withLoop(r).Arms[:6] },
+		"a redesign on an open arm":    func(r *Record) { r.Arms[Plus].Then = withLoop(validRecord()).Arms[PlusLoop].Then },
+		"a loop arm without redesign":  func(r *Record) { withLoop(r).Arms[MinusLoop].Then = nil },
+		"a redesign at the last step":  func(r *Record) { withLoop(r).Arms[PlusLoop].Then.After = 200 },
+		"a redesign at step 0":         func(r *Record) { withLoop(r).Arms[PlusLoop].Then.After = 0 },
+		"a redesign off the grid":      func(r *Record) { withLoop(r).Arms[PlusLoop].Then.After = 150 },
+		"a short redesigned J":         func(r *Record) { withLoop(r).Arms[MinusLoop].Then.J = []float64{1} },
+		"negative redesigned weights":  func(r *Record) { withLoop(r).Arms[MinusLoop].Then.Weights = []float64{1.2, 0, -0.2} },
 		"two kinds":                    func(r *Record) { r.Kinds = r.Kinds[:2] },
 		"four arms":                    func(r *Record) { r.Arms = r.Arms[:4] },
 		"no seeds":                     func(r *Record) { r.Options.Seeds = 0 },

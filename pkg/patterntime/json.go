@@ -28,8 +28,9 @@ func (r *Record) Write(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// Read reads a record written by Write and checks its shapes: five arms of
-// three finite non-negative weights (per seed for the random control), one
+// Read reads a record written by Write and checks its shapes: five arms
+// (seven with the closed loop's, whose redesign is checked too) of three
+// finite non-negative weights (per seed for the random control), one
 // curve per seed (nil or one loss for each of a prefix of CurveSteps), J
 // and the directions with one entry per kind, and training settings that
 // Retrain can re-run.
@@ -39,8 +40,9 @@ func Read(rd io.Reader) (*Record, error) {
 		return nil, fmt.Errorf("patterntime: %w", err)
 	}
 	k := len(r.Kinds)
-	if k != 3 || len(r.J) != k || len(r.JSE) != k || len(r.Dh) != k || len(r.Control) != k || len(r.Arms) != numArms || r.Options.Seeds < 1 {
-		return nil, fmt.Errorf("patterntime: record has %d kinds, %d arms, %d seeds: want 3 kinds, %d arms and J, dh, control of one entry per kind", k, len(r.Arms), r.Options.Seeds, numArms)
+	if k != 3 || len(r.J) != k || len(r.JSE) != k || len(r.Dh) != k || len(r.Control) != k || (len(r.Arms) != numArms && len(r.Arms) != MinusLoop+1) || r.Options.Seeds < 1 {
+		return nil, fmt.Errorf("patterntime: record has %d kinds, %d arms, %d seeds: want 3 kinds, %d arms (%d with the closed loop) and J, dh, control of one entry per kind",
+			k, len(r.Arms), r.Options.Seeds, numArms, MinusLoop+1)
 	}
 	// Run makes records of one architecture, corpus and optimizer, with its
 	// own Steps and Every: anything else would not re-run (Retrain).
@@ -71,6 +73,20 @@ func Read(rd io.Reader) (*Record, error) {
 			(arm.SeedWeights != nil && len(arm.SeedWeights) != r.Options.Seeds) {
 			return nil, fmt.Errorf("patterntime: arm %q has %d curves and %d per-seed weights for %d seeds (per-seed weights only for the random control)",
 				arm.Name, len(arm.Curves), len(arm.SeedWeights), r.Options.Seeds)
+		}
+		if (arm.Then != nil) != (a >= numArms) {
+			return nil, fmt.Errorf("patterntime: arm %q: only the closed-loop arms have a redesign", arm.Name)
+		}
+		if t := arm.Then; t != nil {
+			if t.After < r.Train.Every || t.After >= r.Train.Steps || t.After%r.Train.Every != 0 {
+				return nil, fmt.Errorf("patterntime: arm %q: redesign after step %d, want a checkpoint inside the run", arm.Name, t.After)
+			}
+			if len(t.J) != k || len(t.JSE) != k || len(t.Dh) != k {
+				return nil, fmt.Errorf("patterntime: arm %q: the redesign's J and dh need one entry per kind", arm.Name)
+			}
+			if err := checkWeights(t.Weights, k); err != nil {
+				return nil, fmt.Errorf("patterntime: arm %q after step %d: %w", arm.Name, t.After, err)
+			}
 		}
 		for s, c := range arm.Curves {
 			if err := checkWeights(arm.WeightsOf(s+1), k); err != nil {

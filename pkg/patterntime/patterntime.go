@@ -152,15 +152,40 @@ type Arm struct {
 	// by seed (the random control) has SeedWeights[s-1] instead.
 	Weights     []float64   `json:"weights,omitempty"`
 	SeedWeights [][]float64 `json:"seed_weights,omitempty"`
-	Curves      [][]float64 `json:"curves"`
+	// Then, for a closed-loop arm (Record.Loop), holds the redesigned
+	// weights used after step Then.After; Weights are used up to there.
+	Then   *Redesign   `json:"then,omitempty"`
+	Curves [][]float64 `json:"curves"`
 }
 
-// WeightsOf returns the mixture weights of the arm's run with a seed.
+// A Redesign is the second phase of a closed-loop arm (docs/theory.md
+// §6.5): J sampled again at step After of the open-loop arm's seed-1 run,
+// dh designed from it at the same norm, and the weights π ± that dh (the
+// sign of the open-loop arm) for the steps after After.
+type Redesign struct {
+	After   int       `json:"after"`
+	J       []float64 `json:"j"`
+	JSE     []float64 `json:"j_se"`
+	Dh      []float64 `json:"dh"`
+	Weights []float64 `json:"weights"`
+}
+
+// WeightsOf returns the mixture weights of the arm's run with a seed (for
+// a closed-loop arm, those up to Then.After).
 func (a *Arm) WeightsOf(seed int) []float64 {
 	if a.SeedWeights != nil {
 		return a.SeedWeights[seed-1]
 	}
 	return a.Weights
+}
+
+// phases returns the arm's weights schedule for a seed.
+func (a *Arm) phases(seed int) []lm.Phase {
+	p := []lm.Phase{{Weights: a.WeightsOf(seed)}}
+	if a.Then != nil {
+		p = append(p, lm.Phase{After: a.Then.After, Weights: a.Then.Weights})
+	}
+	return p
 }
 
 // Record is the outcome of Run.
@@ -189,7 +214,8 @@ type Record struct {
 	// CurveSteps are the checkpoint steps of a whole run (0, every
 	// multiple of Every and Steps); a curve covers a prefix of them.
 	CurveSteps []int `json:"curve_steps"`
-	// Arms: baseline, +dh, −dh, control, random.
+	// Arms: baseline, +dh, −dh, control, random, and after Record.Loop
+	// the closed-loop arms +dh loop and −dh loop.
 	Arms []Arm `json:"arms"`
 }
 
@@ -203,6 +229,12 @@ const (
 	Control
 	Random
 	numArms
+)
+
+// The closed-loop arms' indices, after Record.Loop.
+const (
+	PlusLoop = numArms + iota
+	MinusLoop
 )
 
 // Observables the design can move (Options.Observable).
@@ -260,22 +292,18 @@ func (r *Record) Retrain(arm, seed, steps int) (curve []float64, err error) {
 			curve, err = nil, fmt.Errorf("patterntime: Retrain: %v", p)
 		}
 	}()
-	return r.train(context.Background(), r.Arms[arm].WeightsOf(seed), seed, steps, margin).CurveLoss, nil
+	return r.train(context.Background(), &r.Arms[arm], seed, steps, margin).CurveLoss, nil
 }
 
-// train runs the first `steps` steps of the run with weights h and a seed,
-// stopping `margin` steps after formation if margin ≥ 0 or when ctx is
-// done: the data (Train.Steps × BatchWindows windows) do not depend on
-// steps.
-func (r *Record) train(ctx context.Context, h []float64, seed, steps, margin int) *lm.PlantedResult {
+// train runs the first `steps` steps of an arm's run with a seed, stopping
+// `margin` steps after formation if margin ≥ 0 or when ctx is done: the
+// data (Train.Steps × BatchWindows windows) do not depend on steps.
+func (r *Record) train(ctx context.Context, arm *Arm, seed, steps, margin int) *lm.PlantedResult {
 	tc := r.Train
 	tc.Seed, tc.Steps = uint64(seed), steps
 	tc.Stop = func(int, []float64) bool { return ctx.Err() != nil }
 	kinds, windows := lm.PlantedKinds(r.Planted), r.Train.Steps*tc.BatchWindows
-	if margin < 0 {
-		return lm.TrainPlantedMixture(r.Model, kinds, h, tc, windows, uint64(seed))
-	}
-	return lm.TrainPlantedUntilFormed(r.Model, kinds, h, tc, windows, uint64(seed), margin)
+	return lm.TrainPlantedPhases(r.Model, kinds, arm.phases(seed), tc, windows, uint64(seed), margin)
 }
 
 // checkpointSteps returns the steps at which lm.Train takes checkpoints.
@@ -315,8 +343,12 @@ type Shift struct {
 func (s Shift) Z() float64 { return s.Mean / s.SE }
 
 // Shift returns the paired shift of an arm against the baseline.
-func (r *Record) Shift(arm int) Shift {
-	a, b := r.Formation(arm), r.Formation(Baseline)
+func (r *Record) Shift(arm int) Shift { return r.ShiftFrom(arm, Baseline) }
+
+// ShiftFrom returns the paired shift of an arm against another (a
+// closed-loop arm against its open-loop arm, say).
+func (r *Record) ShiftFrom(arm, ref int) Shift {
+	a, b := r.Formation(arm), r.Formation(ref)
 	var d []float64
 	var out Shift
 	for s := range a {
@@ -480,10 +512,10 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	}
 
 	// 1. The baseline, seed 1: its formation step places the checkpoint.
-	base := r.train(ctx, mix, 1, o.Steps, o.Margin)
+	r.Arms = []Arm{{Name: "baseline", Weights: mix}}
+	base := r.train(ctx, &r.Arms[0], 1, o.Steps, o.Margin)
 	progress()
 	r.CurveSteps = checkpointSteps(o.Steps, o.Every)
-	r.Arms = []Arm{{Name: "baseline", Weights: mix}}
 	r.Arms[0].Curves = make([][]float64, o.Seeds)
 	r.Arms[0].Curves[0] = base.CurveLoss
 	if err := ctx.Err(); err != nil {
@@ -503,7 +535,8 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	}
 
 	// 2. J at the early checkpoint.
-	if err := r.sample(ctx, ck.Params); err != nil {
+	var err error
+	if r.J, r.JSE, err = r.sample(ctx, ck.Params); err != nil {
 		return r, err
 	}
 	progress()
@@ -517,16 +550,23 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	for a := 1; a < len(r.Arms); a++ {
 		r.Arms[a].Curves = make([][]float64, o.Seeds)
 	}
+	return r, r.trainArms(ctx, 0, o.Workers, progress)
+}
+
+// trainArms trains every seed of the arms from index `from` on, Workers
+// runs at once, skipping the runs already recorded; runs cut short by a
+// cancelled ctx are left nil.
+func (r *Record) trainArms(ctx context.Context, from, workers int, progress func()) error {
 	type job struct{ arm, seed int }
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	for range o.Workers {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				c := r.train(ctx, r.Arms[j.arm].WeightsOf(j.seed), j.seed, o.Steps, o.Margin).CurveLoss
+				c := r.train(ctx, &r.Arms[j.arm], j.seed, r.Train.Steps, r.Options.Margin).CurveLoss
 				if ctx.Err() != nil {
 					c = nil // perhaps cut short
 				}
@@ -539,9 +579,9 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	}
 	var err error
 feed:
-	for seed := 1; seed <= o.Seeds; seed++ {
-		for a := range r.Arms {
-			if a == Baseline && seed == 1 {
+	for seed := 1; seed <= r.Options.Seeds; seed++ {
+		for a := from; a < len(r.Arms); a++ {
+			if r.Arms[a].Curves[seed-1] != nil {
 				continue
 			}
 			select {
@@ -554,12 +594,73 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
-	return r, err
+	return err
 }
 
-// sample fills J and JSE: the structural susceptibility of layer 1 to each
-// kind's mean probe loss, at the early checkpoint w.
-func (r *Record) sample(ctx context.Context, w []float64) error {
+// Loop adds the closed-loop arms to a record of Run (docs/theory.md §6.5):
+// for +dh and for −dh, J is sampled again at step After, halfway between
+// the early checkpoint and the open-loop arm's formation with seed 1
+// (rounded to a checkpoint), on that run's parameters; dh is designed from
+// it at the same norm; and every seed is trained with the open-loop arm's
+// weights up to After and π ± the new dh after it. Up to After a loop
+// run is its open-loop run but for the last target of the windows whose
+// successor changed kind (lm.TrainPlantedPhases). Workers and Progress
+// come from the record's Options (Progress counts 2 samplings and the
+// runs). A cancelled ctx returns its error with the runs not done nil.
+func (r *Record) Loop(ctx context.Context, workers int, progress func(done, total int)) error {
+	if len(r.Arms) != numArms {
+		return fmt.Errorf("patterntime: Loop needs a record of Run's %d arms, this one has %d", numArms, len(r.Arms))
+	}
+	if workers < 1 {
+		return errors.New("patterntime: Loop needs workers >= 1")
+	}
+	o := r.Options
+	total, done := 2+2*o.Seeds, 0
+	step := func() {
+		done++
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	var loops []Arm
+	for _, a := range []int{Plus, Minus} {
+		open := &r.Arms[a]
+		f := r.Formation(a)[0]
+		if math.IsNaN(f) {
+			return fmt.Errorf("patterntime: arm %s never formed with seed 1: no step to redesign at", open.Name)
+		}
+		after := r.Train.Every * int(math.Round((float64(r.EarlyStep)+f)/2/float64(r.Train.Every)))
+		after = max(after, r.EarlyStep+r.Train.Every)
+		w := r.train(ctx, open, 1, after, -1).W
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		j, jse, err := r.sample(ctx, w)
+		if err != nil {
+			return err
+		}
+		step()
+		dh, _, err := Design(objective(r.Options.Observable, j), o.Mix, o.Norm)
+		if err != nil {
+			return fmt.Errorf("patterntime: the redesign of %s: %w", open.Name, err)
+		}
+		sign := 1.0
+		if a == Minus {
+			sign = -1
+		}
+		loops = append(loops, Arm{Name: open.Name + " loop", Weights: open.Weights,
+			Then:   &Redesign{After: after, J: j, JSE: jse, Dh: dh, Weights: add(o.Mix, dh, sign)},
+			Curves: make([][]float64, o.Seeds)})
+	}
+	r.Arms = append(r.Arms, loops...)
+	var mu sync.Mutex
+	return r.trainArms(ctx, PlusLoop, workers, func() { mu.Lock(); step(); mu.Unlock() })
+}
+
+// sample returns J and its standard error at the parameters w: the
+// structural susceptibility of layer 1 to each kind's mean probe loss, or
+// the induction loss's plain response (Options.Observable).
+func (r *Record) sample(ctx context.Context, w []float64) (j, jse []float64, err error) {
 	o := r.Options
 	kinds := lm.PlantedKinds(r.Planted)
 	T := r.Model.Context
@@ -583,60 +684,62 @@ func (r *Record) sample(ctx context.Context, w []float64) error {
 	probe := lm.New(r.Model, r.Planted.VocabSize(), probeTok)
 	x, err := KindLosses("kind_loss", probe, kindOf, len(kinds))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	run := susc.Run{Chains: o.Chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin,
 		BatchSize: 8 * T, BatchBlock: T, Seed: 1, LossSubset: lm.EvalBatch(train, 16)}
 	post := susc.Posterior{NBeta: o.NBeta, Gamma: o.Gamma, Center: w}
-	r.J, r.JSE = make([]float64, len(kinds)), make([]float64, len(kinds))
+	j, jse = make([]float64, len(kinds)), make([]float64, len(kinds))
 	if o.Observable == Induction {
 		// φ is component 0: the mean loss of the repeats probe's induction tokens.
 		phi, err := KindLosses("induction_loss", probe, inductionOf, 2)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		res, err := susc.Sample(ctx, train, post, susc.SGLD{Epsilon: o.Epsilon}, run, x, phi)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		s, err := res.SusceptibilityMatrix("induction_loss", "kind_loss")
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		j, se := s.Response()
+		resp, se := s.Response()
 		for k := range kinds {
-			r.J[k], r.JSE[k] = j.At(0, k), se.At(0, k)
+			j[k], jse[k] = resp.At(0, k), se.At(0, k)
 		}
-		return nil
+		return j, jse, nil
 	}
 	names, masks := train.Components()
 	layer1 := make([]bool, train.Dim())
 	for i, n := range names {
 		if strings.HasPrefix(n, "l1h") {
-			for j, b := range masks[i] {
-				layer1[j] = layer1[j] || b
+			for q, b := range masks[i] {
+				layer1[q] = layer1[q] || b
 			}
 		}
 	}
 	m, err := structure.Sample(ctx, train, post, susc.SGLD{Epsilon: o.Epsilon}, run,
 		[]structure.Component{{Name: "layer1", Mask: layer1}}, x)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for k := range kinds {
-		r.J[k], r.JSE[k] = o.NBeta*m.Chi.At(k, 0), o.NBeta*m.SE.At(k, 0)
+		j[k], jse[k] = o.NBeta*m.Chi.At(k, 0), o.NBeta*m.SE.At(k, 0)
 	}
-	return nil
+	return j, jse, nil
 }
 
 // Objective returns the response that +dh raises: J for Observable
 // "layer1", −J for "induction" (a lower loss).
-func (r *Record) Objective() []float64 {
-	if r.Options.Observable != Induction {
-		return slices.Clone(r.J)
+func (r *Record) Objective() []float64 { return objective(r.Options.Observable, r.J) }
+
+func objective(observable string, j []float64) []float64 {
+	if observable != Induction {
+		return slices.Clone(j)
 	}
-	o := make([]float64, len(r.J))
-	for k, v := range r.J {
+	o := make([]float64, len(j))
+	for k, v := range j {
 		o[k] = -v
 	}
 	return o

@@ -191,7 +191,7 @@ func TestRetrainPrefix(t *testing.T) {
 	cfg, pc, tc := settings(o)
 	r := &Record{Options: o, Model: cfg, Planted: pc, Train: tc,
 		Arms: []Arm{{Weights: []float64{0.6, 0.2, 0.2}}}}
-	full := r.train(context.Background(), r.Arms[0].Weights, 1, 400, -1).CurveLoss
+	full := r.train(context.Background(), &r.Arms[0], 1, 400, -1).CurveLoss
 	prefix, err := r.Retrain(0, 1, 200)
 	if err != nil {
 		t.Fatal(err)
@@ -346,5 +346,21 @@ func TestRunCancelled(t *testing.T) {
 	r, err := Run(ctx, Options{Seeds: 2, Progress: func(int, int) { calls++ }})
 	if err != context.Canceled || r == nil || len(r.Arms) != 1 || r.Arms[0].Curves[0] != nil || calls != 1 {
 		t.Fatalf("Run after cancel: %v, record %+v, %d progress calls", err, r, calls)
+	}
+}
+
+func TestLoopRefuses(t *testing.T) {
+	r := withLoop(validRecord())
+	if err := r.Loop(context.Background(), 1, nil); err == nil {
+		t.Error("Loop on a record that has the loop: no error")
+	}
+	if err := validRecord().Loop(context.Background(), 0, nil); err == nil {
+		t.Error("Loop with no workers: no error")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r = validRecord()
+	if err := r.Loop(ctx, 1, nil); err != context.Canceled || len(r.Arms) != numArms {
+		t.Errorf("Loop after cancel: %v, %d arms", err, len(r.Arms))
 	}
 }
