@@ -32,6 +32,11 @@
 // minibatch positions and is evaluated on the same held-out windows
 // (lm.TrainPlantedMixture), so shifts are means of per-seed differences.
 //
+// Record.Loop closes the loop in time: for +dh and −dh it samples J again
+// halfway between the early checkpoint and that arm's formation (seed 1),
+// redesigns dh at the same norm and retrains every seed with the first
+// design up to there and the second after it (lm.TrainPlantedPhases).
+//
 // Run does it all and returns a Record (JSON); Record.Shift reads the
 // shifts, Record.ShiftSlope the random control's per-seed shifts against
 // their predictions, and Record.Retrain re-runs one arm and seed, or its

@@ -87,6 +87,49 @@ func TestShippedRecord(t *testing.T) {
 	}
 }
 
+// The closed-loop arms of the induction record: each redesign sits at
+// the rule's step, follows from its J, and the shortest loop run that
+// formed after the switch re-runs bit for bit (the second phase included).
+func TestShippedLoop(t *testing.T) {
+	r := readShipped(t, shipped[1].file)
+	if len(r.Arms) != MinusLoop+1 {
+		t.Fatalf("%d arms, want the closed loop's %d", len(r.Arms), MinusLoop+1)
+	}
+	for _, a := range []int{PlusLoop, MinusLoop} {
+		open, loop := r.Arms[a-PlusLoop+Plus], r.Arms[a]
+		th := loop.Then
+		f := r.Formation(a - PlusLoop + Plus)[0]
+		after := r.Train.Every * int(math.Round((float64(r.EarlyStep)+f)/2/float64(r.Train.Every)))
+		if th.After != after || !slices.Equal(loop.Weights, open.Weights) {
+			t.Errorf("%s: redesign after %d (rule: %d), first weights %v (open loop %v)", loop.Name, th.After, after, loop.Weights, open.Weights)
+		}
+		dh, _, err := Design(objective(r.Options.Observable, th.J), r.Options.Mix, r.Options.Norm)
+		sign := 1.0
+		if a == MinusLoop {
+			sign = -1
+		}
+		if err != nil || !slices.Equal(dh, th.Dh) || !slices.Equal(th.Weights, add(r.Options.Mix, dh, sign)) {
+			t.Errorf("%s: Design(J₂) = %v (%v), recorded dh %v and weights %v", loop.Name, dh, err, th.Dh, th.Weights)
+		}
+	}
+	if lm.Engine != "gonum, pure Go" || runtime.GOARCH != "amd64" || testing.Short() {
+		t.Skipf("the record was written by the pure-Go engine on amd64; this build is %s on %s (or -short)", lm.Engine, runtime.GOARCH)
+	}
+	// go run ./cmd/lmpattern -extend pkg/patterntime/testdata/planted_induction.json -out pkg/patterntime/testdata/planted_induction.json
+	const arm, seed, checkpoints = PlusLoop, 4, 29
+	rec := r.Arms[arm].Curves[seed-1]
+	if len(rec) != checkpoints || r.Formation(arm)[seed-1] <= float64(r.Arms[arm].Then.After) {
+		t.Fatalf("%s seed %d: %d checkpoints (want %d), formed at %v", r.Arms[arm].Name, seed, len(rec), checkpoints, r.Formation(arm)[seed-1])
+	}
+	got, err := r.Retrain(arm, seed, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, rec) {
+		t.Errorf("%s seed %d retrained: %v, recorded %v", r.Arms[arm].Name, seed, got, rec)
+	}
+}
+
 // The two shipped records differ only in the observable of the design:
 // their baselines are the same runs (same seeds, streams and stopping
 // rule), made by two invocations of Run, bit for bit, and so are their
