@@ -158,10 +158,10 @@ type Arm struct {
 	Curves [][]float64 `json:"curves"`
 }
 
-// A Redesign is the second phase of a closed-loop arm (docs/theory.md
-// §6.5): J sampled again at step After of the open-loop arm's seed-1 run,
-// dh designed from it at the same norm, and the weights π ± that dh (the
-// sign of the open-loop arm) for the steps after After.
+// A Redesign is the second phase of a closed-loop arm, docs/theory.md §6.5:
+// J sampled again at step After of the open-loop arm's seed-1 run, dh
+// designed from it at the same norm, and the weights π ± that dh (the sign
+// of the open-loop arm) for the steps after After.
 type Redesign struct {
 	After   int       `json:"after"`
 	J       []float64 `json:"j"`
