@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 
-	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 
 	"susclab/internal/seeds"
@@ -793,28 +792,9 @@ func derivedRand(seed, stream uint64) *rand.Rand {
 // control leaves the simplex.
 func Design(j, pi []float64, norm float64) (dh, control []float64, err error) {
 	k := len(j)
-	if len(pi) != k || k < 2 {
-		return nil, nil, errors.New("patterntime: Design needs J and pi of the same length ≥ 2")
-	}
-	if !(norm > 0) || math.IsInf(norm, 0) {
-		return nil, nil, fmt.Errorf("patterntime: Design: norm %v must be finite and positive", norm)
-	}
-	mean := stat.Mean(j, nil)
-	var jp float64 // ‖J P‖
-	for _, v := range j {
-		jp += (v - mean) * (v - mean)
-	}
-	jp = math.Sqrt(jp)
-	if !(jp > 0) || math.IsInf(jp, 0) {
-		return nil, nil, fmt.Errorf("patterntime: J %v is flat or not finite across kinds", j)
-	}
-	d, err := pattern.Solve(mat.NewDense(1, k, slices.Clone(j)), []float64{norm * jp}, pattern.Config{Weights: pi})
+	dh, err = pattern.Steepest(j, pi, norm)
 	if err != nil {
-		return nil, nil, err
-	}
-	dh = d.Dh
-	if d.Scale != 1 || slices.Min(add(pi, dh, -1)) < 0 {
-		return nil, nil, fmt.Errorf("patterntime: norm %v: pi ± dh leaves the simplex (pi %v, dh %v)", norm, pi, d.Unconstrained)
+		return nil, nil, fmt.Errorf("patterntime: Design: %w", err)
 	}
 	// The control: a random feasible direction, its dh component removed,
 	// rescaled. With k = 3 the Σ = 0 plane is 2-D and this is ±the unique

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 // Config regularizes the pseudo-inverse and sets the feasible set.
@@ -193,6 +194,43 @@ func Solve(j mat.Matrix, target []float64, cfg Config) (*Design, error) {
 }
 
 // newWeights returns the mixture weights after dh.
+// Steepest returns the direction dh of Euclidean norm `norm` within
+// Σ dh = 0 that raises j·dh most at the mixture weights pi (Config.Weights):
+// Solve on the one-row response j with the target norm·‖j − mean(j)‖, so
+// dh = norm (j − mean j)/‖j − mean j‖. It refuses a j that is flat across
+// the patterns and a norm for which pi + dh or pi − dh leaves the simplex.
+func Steepest(j, pi []float64, norm float64) ([]float64, error) {
+	k := len(j)
+	if len(pi) != k || k < 2 {
+		return nil, errors.New("pattern: Steepest needs j and pi of the same length ≥ 2")
+	}
+	if !(norm > 0) || math.IsInf(norm, 0) {
+		return nil, fmt.Errorf("pattern: Steepest: norm %v must be finite and positive", norm)
+	}
+	mean := stat.Mean(j, nil)
+	var jp float64 // ‖j − mean‖
+	for _, v := range j {
+		jp += (v - mean) * (v - mean)
+	}
+	jp = math.Sqrt(jp)
+	if !(jp > 0) || math.IsInf(jp, 0) {
+		return nil, fmt.Errorf("pattern: j %v is flat or not finite across patterns", j)
+	}
+	d, err := Solve(mat.NewDense(1, k, append([]float64(nil), j...)), []float64{norm * jp}, Config{Weights: pi})
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range d.Dh {
+		if pi[i]-v < 0 {
+			return nil, fmt.Errorf("pattern: norm %v: pi ± dh leaves the simplex (pi %v, dh %v)", norm, pi, d.Unconstrained)
+		}
+	}
+	if d.Scale != 1 {
+		return nil, fmt.Errorf("pattern: norm %v: pi ± dh leaves the simplex (pi %v, dh %v)", norm, pi, d.Unconstrained)
+	}
+	return d.Dh, nil
+}
+
 func newWeights(dh, pi []float64) []float64 {
 	if pi != nil {
 		w := make([]float64, len(pi))

@@ -163,3 +163,38 @@ func TestSolveRefusesNonFinite(t *testing.T) {
 		t.Errorf("infinite target: %v", err)
 	}
 }
+
+func TestSteepest(t *testing.T) {
+	pi := []float64{0.3, 0.3, 0.4}
+	dh, err := Steepest([]float64{1, 2, 3}, pi, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{-0.1 / math.Sqrt2, 0, 0.1 / math.Sqrt2}
+	for i := range dh {
+		if math.Abs(dh[i]-want[i]) > 1e-12 {
+			t.Errorf("dh = %v, want %v", dh, want)
+			break
+		}
+	}
+	// Adding a constant to j does not change the direction (Σ dh = 0).
+	if d2, _ := Steepest([]float64{11, 12, 13}, pi, 0.1); math.Abs(d2[0]-dh[0]) > 1e-12 {
+		t.Errorf("shifted j: %v, want %v", d2, dh)
+	}
+	for name, c := range map[string]struct {
+		j, pi []float64
+		norm  float64
+	}{
+		"flat j":         {[]float64{2, 2, 2}, pi, 0.1},
+		"lengths":        {[]float64{1, 2}, pi, 0.1},
+		"one pattern":    {[]float64{1}, []float64{1}, 0.1},
+		"zero norm":      {[]float64{1, 2, 3}, pi, 0},
+		"leaves simplex": {[]float64{1, 2, 3}, pi, 0.5},
+		"not finite j":   {[]float64{1, math.Inf(1), 3}, pi, 0.1},
+		"infinite norm":  {[]float64{1, 2, 3}, pi, math.Inf(1)},
+	} {
+		if _, err := Steepest(c.j, c.pi, c.norm); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
