@@ -54,6 +54,11 @@ func main() {
 	progress := func(done, total int) { fmt.Fprintf(os.Stderr, "\r%d/%d runs", done, total) }
 	var r *patterntime.Record
 	if *extend != "" {
+		flag.Visit(func(f *flag.Flag) {
+			if f.Name != "extend" && f.Name != "out" && f.Name != "loop" {
+				fail(fmt.Errorf("-%s: with -extend the record's own settings are used", f.Name))
+			}
+		})
 		f, err := os.Open(*extend)
 		if err != nil {
 			fail(err)

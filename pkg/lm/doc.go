@@ -186,8 +186,8 @@
 // of planted window kinds with paired random streams across weights, and
 // TrainPlantedUntilFormed ends such a run a margin after its induction
 // circuit forms (FormationStep); TrainPlantedPhases changes the mixture's
-// weights during a run (each window drawn with the weights of the step
-// whose minibatch holds it, WindowSteps). cmd/lmtrain trains on either corpus
+// weights during a run (each window drawn, by PlantedPhases, with the
+// weights of the step whose minibatch holds it, WindowSteps). cmd/lmtrain trains on either corpus
 // and reports head ablations and attention scores (HeadScores,
 // RepeatScores). testdata/ holds the last checkpoint of one run on each
 // corpus. The default model trained on the Go corpus for 20,000 steps of 8

@@ -180,15 +180,15 @@ func PlantedMixture(seed uint64, cfgs []PlantedConfig, weights []float64, window
 func PlantedPhases(seed uint64, cfgs []PlantedConfig, weights [][]float64, phase []int) (tokens []int, induction, skip []bool, kind []int) {
 	windows := len(phase)
 	if len(cfgs) == 0 || windows < 1 {
-		panic("lm: PlantedMixture: need a corpus and windows >= 1")
+		panic("lm: PlantedPhases: need a corpus and windows >= 1")
 	}
 	total := make([]float64, len(weights))
 	for i, ws := range weights {
 		if len(ws) != len(cfgs) {
-			panic("lm: PlantedMixture: need one weight per corpus")
+			panic("lm: PlantedPhases: need one weight per corpus")
 		}
 		if err := CheckWeights(ws); err != nil {
-			panic("lm: PlantedMixture: " + err.Error())
+			panic("lm: PlantedPhases: " + err.Error())
 		}
 		for _, w := range ws {
 			total[i] += w
@@ -202,7 +202,7 @@ func PlantedPhases(seed uint64, cfgs []PlantedConfig, weights [][]float64, phase
 	for k := range cfgs {
 		c, c0 := cfgs[k].withDefaults(), cfgs[0].withDefaults()
 		if c.Context != c0.Context || c.VocabSize() != c0.VocabSize() {
-			panic("lm: PlantedMixture: corpora of different contexts or vocabularies")
+			panic("lm: PlantedPhases: corpora of different contexts or vocabularies")
 		}
 	}
 	T := cfgs[0].withDefaults().Context

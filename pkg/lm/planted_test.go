@@ -369,6 +369,16 @@ func TestWindowSteps(t *testing.T) {
 	}
 }
 
+// A window used at step After is in the earlier phase, at After+1 in the
+// later one; a window left out (step 0) in the first.
+func TestWindowPhases(t *testing.T) {
+	phases := []Phase{{0, nil}, {10, nil}, {20, nil}}
+	got := windowPhases([]int{0, 1, 10, 11, 20, 21, 40}, phases)
+	if want := []int{0, 0, 0, 1, 1, 2, 2}; !slices.Equal(got, want) {
+		t.Errorf("phases %v, want %v", got, want)
+	}
+}
+
 // TestTrainPlantedPhases: one phase is TrainPlantedMixture; a switch of
 // weights after step `after` changes the run after it, and before it only
 // through the last target of the windows whose successor changed kind.
@@ -395,7 +405,8 @@ func TestTrainPlantedPhases(t *testing.T) {
 	if !slices.Equal(same.W, open.W) {
 		t.Error("one phase differs from TrainPlantedMixture")
 	}
-	for name, p := range map[string][]Phase{"none": nil, "late start": {{5, a}}, "not increasing": {{0, a}, {10, b}, {10, a}}} {
+	for name, p := range map[string][]Phase{"none": nil, "late start": {{5, a}}, "not increasing": {{0, a}, {10, b}, {10, a}},
+		"after the first epoch": {{0, a}, {windows / tc.BatchWindows, b}}} {
 		func() {
 			defer func() {
 				if recover() == nil {

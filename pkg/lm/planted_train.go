@@ -3,6 +3,7 @@
 package lm
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -78,12 +79,16 @@ type Phase struct {
 }
 
 // TrainPlantedPhases is TrainPlantedMixture with weights that change
-// during training (the first phase's After is 0, the others increase) and,
-// with margin ≥ 0, TrainPlantedUntilFormed's stop. Each window is drawn
-// (PlantedPhases) with the weights of the step whose minibatch holds it
-// (WindowSteps), so the run up to a phase's After is bit for bit the run
-// with the earlier phases only, and with one phase it is
-// TrainPlantedMixture (or TrainPlantedUntilFormed).
+// during training (the first phase's After is 0, the others increase and
+// lie inside the first epoch, windows/BatchWindows steps) and, with
+// margin ≥ 0, TrainPlantedUntilFormed's stop. Each window is drawn
+// (PlantedPhases) with the weights of the step whose minibatch holds it in
+// the first epoch (WindowSteps; later epochs reuse the windows). The run up
+// to a phase's After is therefore the run with the earlier phases only,
+// except for the last target of each window whose successor changed kind
+// (a window's last target is the next window's first token). With one
+// phase it is TrainPlantedMixture (or TrainPlantedUntilFormed), bit for
+// bit.
 func TrainPlantedPhases(cfg Config, kinds []PlantedConfig, phases []Phase, tc TrainConfig, windows int, seed uint64, margin int) *PlantedResult {
 	if len(phases) == 0 || phases[0].After != 0 {
 		panic("lm: TrainPlantedPhases: the first phase must start at step 0")
@@ -136,15 +141,11 @@ func trainPlanted(cfg Config, kinds []PlantedConfig, phases []Phase, tc TrainCon
 		}
 		phase := make([]int, windows)
 		if len(phases) > 1 {
-			bw := tc.BatchWindows
-			if bw == 0 {
-				bw = TrainConfig{}.withDefaults(windows).BatchWindows
+			bw := TrainConfig{BatchWindows: tc.BatchWindows}.withDefaults(windows).BatchWindows
+			if last := phases[len(phases)-1].After; last >= windows/bw {
+				panic(fmt.Sprintf("lm: TrainPlantedPhases: a phase after step %d, beyond the first epoch (%d steps)", last, windows/bw))
 			}
-			for w, s := range WindowSteps(tc.Seed, windows, bw) {
-				for phase[w] < len(phases)-1 && s > phases[phase[w]+1].After {
-					phase[w]++
-				}
-			}
+			phase = windowPhases(WindowSteps(tc.Seed, windows, bw), phases)
 		}
 		ws := make([][]float64, len(phases))
 		for i, p := range phases {
@@ -195,6 +196,19 @@ func trainPlanted(cfg Config, kinds []PlantedConfig, phases []Phase, tc TrainCon
 		}
 	}
 	return r
+}
+
+// windowPhases returns each window's phase: the last one whose After is
+// below the step that uses the window (step 0, a window left out, is in
+// the first phase).
+func windowPhases(steps []int, phases []Phase) []int {
+	phase := make([]int, len(steps))
+	for w, s := range steps {
+		for phase[w] < len(phases)-1 && s > phases[phase[w]+1].After {
+			phase[w]++
+		}
+	}
+	return phase
 }
 
 // formedBefore reports whether the curve up to its last checkpoint formed

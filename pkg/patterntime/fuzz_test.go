@@ -20,6 +20,11 @@ func FuzzRead(f *testing.F) {
 	f.Add(bytes.Replace(good.Bytes(), []byte(`"seeds": 2`), []byte(`"seeds": 3`), 1))
 	f.Add(bytes.Replace(good.Bytes(), []byte(`0.5`), []byte(`0.5, 1, 2, 3`), 1))
 	f.Add([]byte(`{"kinds":["a","b","c"]}`))
+	var loop bytes.Buffer
+	if err := withLoop(validRecord()).Write(&loop); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(loop.Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := Read(bytes.NewReader(b))
 		if err != nil {
@@ -32,7 +37,7 @@ func FuzzRead(f *testing.F) {
 				r.Predicted(a, seed)
 			}
 		}
-		for _, c := range [][3]int{{0, 0, 0}, {0, 1, -1}, {5, 1, 0}, {0, 1, r.Train.Steps + 1}} {
+		for _, c := range [][3]int{{0, 0, 0}, {0, 1, -1}, {len(r.Arms), 1, 0}, {0, 1, r.Train.Steps + 1}} {
 			if _, err := r.Retrain(c[0], c[1], c[2]); err == nil {
 				t.Fatalf("Retrain%v accepted", c)
 			}
@@ -112,6 +117,8 @@ func TestReadRefuses(t *testing.T) {
 		"a curve longer than the grid": func(r *Record) { r.Arms[Control].Curves[0] = []float64{2, 1, 0.5, 0.4} },
 		"one curve for two seeds":      func(r *Record) { r.Arms[Control].Curves = r.Arms[Control].Curves[:1] },
 		"an unknown observable":        func(r *Record) { r.Options.Observable = "layer2" },
+		"invalid options":              func(r *Record) { r.Options.Chains = 1 },
+		"mix not the baseline's":       func(r *Record) { r.Options.Mix = []float64{0.5, 0.3, 0.2} },
 	} {
 		r := validRecord()
 		broken(r)

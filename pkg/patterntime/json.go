@@ -4,6 +4,7 @@ package patterntime
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -28,7 +29,8 @@ func (r *Record) Write(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// Read reads a record written by Write and checks its shapes: five arms
+// Read reads a record written by Write and checks its shapes and options
+// (Options.Validate; the baseline's weights are Options.Mix): five arms
 // (seven with the closed loop's, whose redesign is checked too) of three
 // finite non-negative weights (per seed for the random control), one
 // curve per seed (nil or one loss for each of a prefix of CurveSteps), J
@@ -61,6 +63,14 @@ func Read(rd io.Reader) (*Record, error) {
 	}
 	if r.Options.Observable != Layer1 && r.Options.Observable != Induction {
 		return nil, fmt.Errorf("patterntime: observable %q", r.Options.Observable)
+	}
+	// Loop samples with the record's options: they must be Run's.
+	if err := r.Options.Validate(); err != nil {
+		return nil, err
+	}
+	r.Options = r.Options.WithDefaults()
+	if len(r.Arms[Baseline].Weights) != k || !slices.Equal(r.Options.Mix, r.Arms[Baseline].Weights) {
+		return nil, errors.New("patterntime: the options' mixture is not the baseline's weights")
 	}
 	if r.Threshold != math.Log(float64(r.Planted.Alphabet))/2 {
 		return nil, fmt.Errorf("patterntime: threshold %v is not half the log of the alphabet's size", r.Threshold)

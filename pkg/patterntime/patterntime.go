@@ -327,8 +327,9 @@ func (r *Record) Formation(arm int) []float64 {
 	return f
 }
 
-// Shift is an arm's formation step minus the baseline's, as the mean of
-// per-seed differences over the seeds where both formed.
+// Shift is an arm's formation step minus the baseline's (or ShiftFrom's
+// reference arm's), as the mean of per-seed differences over the seeds
+// where both formed.
 type Shift struct {
 	Mean, SE float64
 	Pairs    int // seeds in the mean
@@ -467,7 +468,8 @@ func (r *Record) ShiftSlope(arm int) Slope {
 }
 
 // Predicted returns J·(h − π) of an arm's weights h for a seed (the same
-// for every seed except the random control's; 0 for the baseline): the
+// for every seed except the random control's; 0 for the baseline; a
+// closed-loop arm's weights before its redesign): the
 // linear-response change of layer 1's structural coordinate, in the
 // estimator's units.
 func (r *Record) Predicted(arm, seed int) float64 {
@@ -599,20 +601,29 @@ feed:
 // Loop adds the closed-loop arms to a record of Run (docs/theory.md §6.5):
 // for +dh and for −dh, J is sampled again at step After, halfway between
 // the early checkpoint and the open-loop arm's formation with seed 1
-// (rounded to a checkpoint), on that run's parameters; dh is designed from
-// it at the same norm; and every seed is trained with the open-loop arm's
-// weights up to After and π ± the new dh after it. Up to After a loop
-// run is its open-loop run but for the last target of the windows whose
-// successor changed kind (lm.TrainPlantedPhases). Workers and Progress
-// come from the record's Options (Progress counts 2 samplings and the
-// runs). A cancelled ctx returns its error with the runs not done nil.
-func (r *Record) Loop(ctx context.Context, workers int, progress func(done, total int)) error {
+// (rounded to a checkpoint, and at least one checkpoint after the early
+// one), on that run's parameters; dh is designed from it at the same norm;
+// and every seed is trained with the open-loop arm's weights up to After
+// and π ± the new dh after it. Up to After a loop run is its open-loop run
+// but for the last target of the windows whose successor changed kind
+// (lm.TrainPlantedPhases). It trains `workers` runs at once and calls
+// progress, if not nil, from one goroutine at a time after each sampling
+// and each run. A cancelled ctx returns its error, with the runs not done
+// nil (or no loop arms if it came before the redesigns).
+func (r *Record) Loop(ctx context.Context, workers int, progress func(done, total int)) (err error) {
 	if len(r.Arms) != numArms {
 		return fmt.Errorf("patterntime: Loop needs a record of Run's %d arms, this one has %d", numArms, len(r.Arms))
 	}
 	if workers < 1 {
 		return errors.New("patterntime: Loop needs workers >= 1")
 	}
+	// A panic of package lm or susc (settings it refuses) is an error here:
+	// the record may come from a file.
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("patterntime: Loop: %v", p)
+		}
+	}()
 	o := r.Options
 	total, done := 2+2*o.Seeds, 0
 	step := func() {
@@ -630,6 +641,9 @@ func (r *Record) Loop(ctx context.Context, workers int, progress func(done, tota
 		}
 		after := r.Train.Every * int(math.Round((float64(r.EarlyStep)+f)/2/float64(r.Train.Every)))
 		after = max(after, r.EarlyStep+r.Train.Every)
+		if after >= r.Train.Steps || float64(after) >= f {
+			return fmt.Errorf("patterntime: arm %s: the redesign at step %d is not before formation (%.0f) and the run's end (%d)", open.Name, after, f, r.Train.Steps)
+		}
 		w := r.train(ctx, open, 1, after, -1).W
 		if err := ctx.Err(); err != nil {
 			return err

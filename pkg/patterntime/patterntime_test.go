@@ -357,9 +357,13 @@ func TestLoopRefuses(t *testing.T) {
 	if err := validRecord().Loop(context.Background(), 0, nil); err == nil {
 		t.Error("Loop with no workers: no error")
 	}
+	r = validRecord()
+	if err := r.Loop(context.Background(), 1, nil); err == nil || len(r.Arms) != numArms {
+		t.Errorf("Loop with +dh formed before the first checkpoint after the early one: %v, %d arms", err, len(r.Arms))
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	r = validRecord()
+	r.Arms[Plus].Curves[0] = []float64{2, 2, 0.5} // formed at 118: redesign at 100
 	if err := r.Loop(ctx, 1, nil); err != context.Canceled || len(r.Arms) != numArms {
 		t.Errorf("Loop after cancel: %v, %d arms", err, len(r.Arms))
 	}

@@ -193,7 +193,6 @@ func Solve(j mat.Matrix, target []float64, cfg Config) (*Design, error) {
 	return res, nil
 }
 
-// newWeights returns the mixture weights after dh.
 // Steepest returns the direction dh of Euclidean norm `norm` within
 // Σ dh = 0 that raises j·dh most at the mixture weights pi (Config.Weights):
 // Solve on the one-row response j with the target norm·‖j − mean(j)‖, so
@@ -231,6 +230,7 @@ func Steepest(j, pi []float64, norm float64) ([]float64, error) {
 	return d.Dh, nil
 }
 
+// newWeights returns the mixture weights after dh.
 func newWeights(dh, pi []float64) []float64 {
 	if pi != nil {
 		w := make([]float64, len(pi))
