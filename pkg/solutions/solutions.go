@@ -1,0 +1,366 @@
+// Copyright ©2026 The susclab Authors.
+
+package solutions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+
+	"susclab/internal/seeds"
+	"susclab/pkg/susc"
+	"susclab/pkg/susc/pattern"
+	"susclab/pkg/toy"
+)
+
+// Options configures Run. The zero value of each field means the default
+// in its comment.
+type Options struct {
+	Features int     `json:"features"` // F; 0 means 6
+	Hidden   int     `json:"hidden"`   // M; 0 means 2
+	Density  float64 `json:"density"`  // each feature's probability of being active in the base distribution; 0 means 0.15
+	// Pattern is the baseline weight of each feature pattern (the base
+	// distribution has the rest, 1 − F·Pattern); 0 means 0.1.
+	Pattern float64 `json:"pattern"`
+	N       int     `json:"n"`     // training samples per run; 0 means 2000
+	Steps   int     `json:"steps"` // Adam steps; 0 means 3000
+	LR      float64 `json:"lr"`    // Adam's learning rate; 0 means 0.01
+	Batch   int     `json:"batch"` // minibatch size; 0 means 100
+	// Seeds is the number of retraining seeds per arm (0..Seeds−1); 0
+	// means 128.
+	Seeds int `json:"seeds"`
+	// DesignSeeds is the number of baseline runs, with seeds of their own,
+	// at whose trained points J is sampled; 0 means 8.
+	DesignSeeds int `json:"design_seeds"`
+	// Norm is ‖dh‖; 0 means 0.15.
+	Norm float64 `json:"norm"`
+	// The posterior at a design point: nβ = N/log N, the localization γ and
+	// the SGLD step; 0 means 100 and 3e-4.
+	Gamma   float64 `json:"gamma"`
+	Epsilon float64 `json:"epsilon"`
+	// Chains, draws per chain, burn-in, thinning and minibatch size of the
+	// sampling; 0 means 4, 400, 1000, 20 and 200.
+	Chains      int `json:"chains"`
+	Draws       int `json:"draws"`
+	BurnIn      int `json:"burn_in"`
+	Thin        int `json:"thin"`
+	SampleBatch int `json:"sample_batch"`
+	// ProbeN is the number of samples of each component's probe; 0 means
+	// 500.
+	ProbeN int `json:"probe_n"`
+	// Workers bounds the concurrent trainings and chains; 0 means
+	// GOMAXPROCS. Results do not depend on it.
+	Workers int `json:"-"`
+}
+
+// WithDefaults returns o with every zero field set to its default.
+func (o Options) WithDefaults() Options {
+	def := func(p *int, v int) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	deff := func(p *float64, v float64) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	def(&o.Features, 6)
+	def(&o.Hidden, 2)
+	deff(&o.Density, 0.15)
+	deff(&o.Pattern, 0.1)
+	def(&o.N, 2000)
+	def(&o.Steps, 3000)
+	deff(&o.LR, 0.01)
+	def(&o.Batch, 100)
+	def(&o.Seeds, 128)
+	def(&o.DesignSeeds, 8)
+	deff(&o.Norm, 0.15)
+	deff(&o.Gamma, 100)
+	deff(&o.Epsilon, 3e-4)
+	def(&o.Chains, 4)
+	def(&o.Draws, 400)
+	def(&o.BurnIn, 1000)
+	def(&o.Thin, 20)
+	def(&o.SampleBatch, 200)
+	def(&o.ProbeN, 500)
+	def(&o.Workers, runtime.GOMAXPROCS(0))
+	return o
+}
+
+// Validate reports the first setting of o (after defaults) that Run would
+// refuse.
+func (o Options) Validate() error {
+	o = o.WithDefaults()
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case o.Features < 2 || o.Hidden < 1 || o.Hidden >= o.Features:
+		return errors.New("solutions: need Features ≥ 2 and 1 ≤ Hidden < Features")
+	case o.Features > 64 || o.Hidden > 64:
+		return errors.New("solutions: at most 64 features and hidden dimensions")
+	case !(o.Density > 0 && o.Density < 1):
+		return errors.New("solutions: Density must be in (0, 1)")
+	case !(o.Pattern > 0) || !(float64(o.Features)*o.Pattern < 1):
+		return errors.New("solutions: Pattern must be positive with Features·Pattern < 1 (the base keeps some weight)")
+	case o.N < 2 || o.Steps < 1 || o.Batch < 1 || o.Seeds < 2 || o.DesignSeeds < 2 || o.Chains < 2 || o.Draws < 2 ||
+		o.BurnIn < 0 || o.Thin < 1 || o.SampleBatch < 1 || o.ProbeN < 1 || o.Workers < 1:
+		return errors.New("solutions: N, Seeds, DesignSeeds, Chains and Draws must be at least 2; Steps, Batch, Thin, SampleBatch, ProbeN and Workers positive; BurnIn non-negative")
+	case o.N > 1<<20 || o.ProbeN > 1<<20 || o.Seeds > 1<<16 || o.DesignSeeds > 1<<10:
+		return errors.New("solutions: N and ProbeN at most 2^20, Seeds at most 2^16, DesignSeeds at most 2^10")
+	case !(o.LR > 0) || !finite(o.LR) || !(o.Norm > 0) || !finite(o.Norm) || !(o.Gamma > 0) || !finite(o.Gamma) ||
+		!(o.Epsilon > 0) || !finite(o.Epsilon):
+		return errors.New("solutions: LR, Norm, Gamma and Epsilon must be finite and positive")
+	}
+	// π ± dh ≥ 0 needs |dh_k| ≤ π_k for every k, so ‖dh‖ ≤ ‖π‖; whether the
+	// designed direction fits is known only after the sampling.
+	if pi := o.baseline(); o.Norm > math.Sqrt(dot(pi, pi)) {
+		return fmt.Errorf("solutions: Norm %v exceeds ‖π‖: no π ± dh stays a mixture", o.Norm)
+	}
+	return nil
+}
+
+// Point is one design point: a baseline run trained at a seed of its own,
+// and the posterior sampled there.
+type Point struct {
+	Seed        uint64        `json:"seed"`
+	Represented int           `json:"represented"` // features represented (Represented)
+	Phi         float64       `json:"phi"`         // φ = Σ_k ‖W_{:,k}‖² at the trained point
+	Loss        float64       `json:"loss"`        // the trained point's loss on the evaluation set
+	LLC         susc.Estimate `json:"llc"`
+	// J[k] = −nβ Cov(φ, L_k − L) and its standard error, k over the F
+	// feature patterns and then the base distribution.
+	J   []float64 `json:"j"`
+	JSE []float64 `json:"j_se"`
+}
+
+// Arm is one condition of the retraining: its mixture weights per seed
+// and, per seed, what the trained model represents.
+type Arm struct {
+	Name string `json:"name"`
+	// Weights[s] are the mixture weights of seed s (the F feature patterns,
+	// then the base distribution).
+	Weights     [][]float64 `json:"weights"`
+	Represented []int       `json:"represented"` // features represented, per seed
+	Phi         []float64   `json:"phi"`         // φ at the trained point, per seed
+	Loss        []float64   `json:"loss"`        // loss on the evaluation set, per seed
+}
+
+// Arm indices in Record.Arms.
+const (
+	Baseline = iota
+	Plus
+	Minus
+	Random
+	numArms
+)
+
+// Record is the outcome of Run.
+type Record struct {
+	Options Options `json:"options"` // with defaults filled in
+	// Pi are the baseline mixture weights: Pattern for each feature
+	// pattern, then the base distribution.
+	Pi     []float64 `json:"pi"`
+	Points []Point   `json:"points"`
+	// J is the mean of the design points' J, JSE the standard error of that
+	// mean over the points (their spread, which contains the Monte Carlo
+	// error of each).
+	J   []float64 `json:"j"`
+	JSE []float64 `json:"j_se"`
+	// Dh is the design: +dh raises ⟨φ⟩ most at norm Options.Norm.
+	Dh   []float64 `json:"dh"`
+	Arms []Arm     `json:"arms"`
+}
+
+// Streams (internal/seeds) and seeds of their own.
+const (
+	dataSeed       = 0xda7a
+	designSeedBase = 1 << 32 // design points' training seeds: designSeedBase + i
+	probeTag       = 1<<63 | 0x70726f62
+	evalTag        = 1<<63 | 0x6576616c
+	randomTag      = 1<<63 | 0x72616e64
+	threshold      = 0.5 // a feature norm above it counts as represented
+)
+
+// Represented returns the number of features whose norm ‖W_{:,k}‖² exceeds
+// 1/2, from the feature norms: 4 for a square, 5 for a pentagon.
+func Represented(norms []float64) int {
+	k := 0
+	for _, v := range norms {
+		if v > threshold {
+			k++
+		}
+	}
+	return k
+}
+
+// Name returns the name of the solution with k features represented.
+func Name(k int) string {
+	switch k {
+	case 4:
+		return "square"
+	case 5:
+		return "pentagon"
+	}
+	return fmt.Sprintf("%d features", k)
+}
+
+func (o Options) tms() toy.TMSConfig { return toy.NewTMSConfig(o.Features, o.Hidden, 1, o.Density) }
+
+func (o Options) retrain() toy.RetrainConfig {
+	return toy.RetrainConfig{Config: o.tms(), N: o.N, DataSeed: dataSeed, Workers: o.Workers,
+		Train: toy.TrainConfig{Method: toy.Adam, Steps: o.Steps, LR: o.LR, BatchSize: o.Batch}}
+}
+
+// baseline returns π.
+func (o Options) baseline() []float64 {
+	pi := make([]float64, o.Features+1)
+	for k := range o.Features {
+		pi[k] = o.Pattern
+	}
+	pi[o.Features] = 1 - float64(o.Features)*o.Pattern
+	return pi
+}
+
+// Run runs the experiment (see the package documentation). Invalid
+// options return no record; a cancelled ctx returns the record so far
+// with ctx's error.
+func Run(ctx context.Context, o Options) (*Record, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	o = o.WithDefaults()
+	r := &Record{Options: o, Pi: o.baseline()}
+	cfg := o.tms()
+	evalX, _ := toy.GenerateTMS(rand.New(seeds.PCG(dataSeed, evalTag)), 4*o.N, cfg, r.Pi)
+	eval := toy.NewTMS(cfg, evalX)
+
+	// 1. The design points.
+	jobs := make([]toy.RetrainJob, o.DesignSeeds)
+	for i := range jobs {
+		jobs[i] = toy.RetrainJob{H: r.Pi[:o.Features], Seed: designSeedBase + uint64(i)}
+	}
+	ws := toy.RetrainTMS(o.retrain(), jobs)
+	for i, w := range ws {
+		if err := ctx.Err(); err != nil {
+			return r, err
+		}
+		p, err := r.sample(ctx, jobs[i], w, eval)
+		if err != nil {
+			return r, err
+		}
+		r.Points = append(r.Points, p)
+	}
+	r.J, r.JSE = make([]float64, o.Features+1), make([]float64, o.Features+1)
+	for k := range r.J {
+		col := make([]float64, len(r.Points))
+		for i, p := range r.Points {
+			col[i] = p.J[k]
+		}
+		m, sd := stat.MeanStdDev(col, nil)
+		r.J[k], r.JSE[k] = m, sd/math.Sqrt(float64(len(col)))
+	}
+
+	// 2. The design.
+	dh, err := pattern.Steepest(r.J, r.Pi, o.Norm)
+	if err != nil {
+		return r, fmt.Errorf("solutions: the design: %w", err)
+	}
+	r.Dh = dh
+
+	// 3. The arms.
+	r.Arms = []Arm{{Name: "baseline"}, {Name: "+dh"}, {Name: "-dh"}, {Name: "random"}}
+	for s := range o.Seeds {
+		c, ok := pattern.RandomFeasible(rand.New(seeds.PCG(uint64(s), randomTag)), dh, r.Pi)
+		if !ok {
+			return r, fmt.Errorf("solutions: no feasible random direction of norm %v at %v", o.Norm, r.Pi)
+		}
+		for a, h := range [][]float64{r.Pi, add(r.Pi, dh, 1), add(r.Pi, dh, -1), add(r.Pi, c, 1)} {
+			r.Arms[a].Weights = append(r.Arms[a].Weights, h)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return r, err
+	}
+	var all []toy.RetrainJob
+	for s := range o.Seeds {
+		for a := range r.Arms {
+			all = append(all, toy.RetrainJob{H: r.Arms[a].Weights[s][:o.Features], Seed: uint64(s)})
+		}
+	}
+	ws = toy.RetrainTMS(o.retrain(), all)
+	norms := make([]float64, o.Features)
+	for j, w := range ws {
+		a := j % numArms
+		eval.FeatureNorms(norms, w)
+		r.Arms[a].Represented = append(r.Arms[a].Represented, Represented(norms))
+		r.Arms[a].Phi = append(r.Arms[a].Phi, sum(norms))
+		r.Arms[a].Loss = append(r.Arms[a].Loss, eval.LossGrad(nil, w, nil))
+	}
+	return r, nil
+}
+
+// sample classifies a design point and samples J and the LLC there.
+func (r *Record) sample(ctx context.Context, job toy.RetrainJob, w []float64, eval *toy.TMS) (Point, error) {
+	o := r.Options
+	cfg := o.tms()
+	x, _ := toy.GenerateTMS(rand.New(rand.NewPCG(dataSeed, job.Seed)), o.N, cfg, toy.HWeights(job.H))
+	m := toy.NewTMS(cfg, x)
+	norms := m.FeatureNorms(nil, w)
+	p := Point{Seed: job.Seed, Represented: Represented(norms), Phi: sum(norms), Loss: eval.LossGrad(nil, w, nil)}
+	rng := rand.New(seeds.PCG(dataSeed, probeTag))
+	probes := m.Probes(rng, o.ProbeN)
+	bx, _ := toy.GenerateTMS(rng, o.ProbeN, cfg, nil)
+	probes = append(probes, toy.NewTMS(cfg, bx))
+	phi := susc.VecFunc("phi", 1, func(dst, w []float64) {
+		var s float64
+		f := o.Features
+		for k := range f {
+			for j := range o.Hidden {
+				v := w[j*f+k]
+				s += v * v
+			}
+		}
+		dst[0] = s
+	})
+	post := susc.Posterior{NBeta: susc.NOverLogN(o.N), Gamma: o.Gamma, Center: w}
+	run := susc.Run{Chains: o.Chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin, BatchSize: o.SampleBatch,
+		Seed: job.Seed, Workers: o.Workers}
+	res, err := susc.Sample(ctx, m, post, susc.SGLD{Epsilon: o.Epsilon}, run, phi, susc.LossDeltas("dL", probes...))
+	if err != nil {
+		return p, err
+	}
+	sm, err := res.SusceptibilityMatrix("phi", "dL")
+	if err != nil {
+		return p, err
+	}
+	j, se := sm.Response()
+	p.J, p.JSE = mat.Row(nil, 0, j), mat.Row(nil, 0, se)
+	llc, err := res.LLC()
+	if err != nil {
+		return p, err
+	}
+	p.LLC = susc.Estimate{Value: llc.Mean, SE: llc.SE}
+	return p, nil
+}
+
+func add(a, b []float64, s float64) []float64 {
+	out := make([]float64, len(a))
+	for i := range a {
+		out[i] = a[i] + s*b[i]
+	}
+	return out
+}
+
+func sum(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s
+}

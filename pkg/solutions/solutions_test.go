@@ -1,0 +1,127 @@
+// Copyright ©2026 The susclab Authors.
+
+package solutions
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"slices"
+	"testing"
+)
+
+func TestRepresented(t *testing.T) {
+	if k := Represented([]float64{1.1, 0.9, 0.51, 0.5, 0.02, 1.3}); k != 4 {
+		t.Errorf("Represented = %d, want 4", k)
+	}
+	if Name(4) != "square" || Name(5) != "pentagon" || Name(3) != "3 features" {
+		t.Errorf("names %q %q %q", Name(4), Name(5), Name(3))
+	}
+}
+
+func TestValidate(t *testing.T) {
+	if err := (Options{}).Validate(); err != nil {
+		t.Fatalf("the defaults: %v", err)
+	}
+	for name, o := range map[string]Options{
+		"hidden ≥ features": {Features: 3, Hidden: 3},
+		"density 1":         {Density: 1},
+		"patterns fill all": {Pattern: 0.2},
+		"norm too large":    {Norm: 0.5},
+		"one seed":          {Seeds: 1},
+		"one design seed":   {DesignSeeds: 1},
+		"one chain":         {Chains: 1},
+		"negative burn-in":  {BurnIn: -1},
+		"NaN step":          {Epsilon: math.NaN()},
+		"huge N":            {N: 1 << 21},
+		"negative LR":       {LR: -1},
+	} {
+		if err := o.Validate(); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+		if _, err := Run(context.Background(), o); err == nil {
+			t.Errorf("%s: Run accepted", name)
+		}
+	}
+}
+
+// tiny is a quick configuration for the tests (its numbers mean nothing).
+func tiny(workers int) Options {
+	return Options{Seeds: 6, DesignSeeds: 2, Steps: 300, N: 300, Draws: 20, BurnIn: 100, Thin: 5, ProbeN: 100, Norm: 0.03, Workers: workers}
+}
+
+// Run is a deterministic function of its options whatever the number of
+// workers; the arms' weights are π, π ± dh and π + a feasible direction of
+// norm ‖dh‖, and dh raises J·dh within Σ dh = 0.
+func TestRunDeterministic(t *testing.T) {
+	a, err := Run(context.Background(), tiny(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Run(context.Background(), tiny(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if string(ja) != string(jb) {
+		t.Fatal("the records differ with 1 and 3 workers")
+	}
+	o := a.Options
+	if len(a.Points) != 2 || len(a.J) != 7 || len(a.Arms) != numArms {
+		t.Fatalf("%d points, %d J entries, %d arms", len(a.Points), len(a.J), len(a.Arms))
+	}
+	norm := func(v []float64) float64 { return math.Sqrt(dot(v, v)) }
+	if math.Abs(norm(a.Dh)-o.Norm) > 1e-12 || math.Abs(sum(a.Dh)) > 1e-12 || dot(a.J, a.Dh) <= 0 {
+		t.Errorf("dh %v: norm %v, sum %v, J·dh %v", a.Dh, norm(a.Dh), sum(a.Dh), dot(a.J, a.Dh))
+	}
+	for s := range o.Seeds {
+		if !slices.Equal(a.Arms[Baseline].Weights[s], a.Pi) || !slices.Equal(a.Arms[Plus].Weights[s], add(a.Pi, a.Dh, 1)) ||
+			!slices.Equal(a.Arms[Minus].Weights[s], add(a.Pi, a.Dh, -1)) {
+			t.Fatalf("seed %d: the designed arms' weights", s)
+		}
+		c := add(a.Arms[Random].Weights[s], a.Pi, -1)
+		if math.Abs(norm(c)-o.Norm) > 1e-12 || math.Abs(sum(c)) > 1e-12 || slices.Min(a.Arms[Random].Weights[s]) < 0 {
+			t.Errorf("seed %d: random direction %v", s, c)
+		}
+		for _, arm := range a.Arms {
+			if k := arm.Represented[s]; k < 0 || k > o.Features || !(arm.Phi[s] > 0) || !(arm.Loss[s] > 0) {
+				t.Errorf("%s seed %d: %d represented, φ %v, loss %v", arm.Name, s, k, arm.Phi[s], arm.Loss[s])
+			}
+		}
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, err := Run(ctx, tiny(1))
+	if err == nil || r == nil || len(r.Arms) != 0 {
+		t.Fatalf("Run after cancel: %v, %+v", err, r)
+	}
+}
+
+// The statistics on a record with known outcomes.
+func TestStats(t *testing.T) {
+	r := &Record{Arms: []Arm{
+		{Represented: []int{4, 4, 5, 5, 4}},
+		{Represented: []int{5, 5, 5, 4, 4}},
+	}}
+	if c := r.Count(1, 5); c != 3 {
+		t.Errorf("Count = %d, want 3", c)
+	}
+	if f := r.Fraction(1, 5); f.Value != 0.6 || math.Abs(f.SE-math.Sqrt(0.6*0.4/5)) > 1e-15 {
+		t.Errorf("Fraction = %+v", f)
+	}
+	// Differences 1, 1, 0, −1, 0: mean 0.2, sd √0.7, SE √0.7/√5.
+	if s := r.Shift(1, 5); math.Abs(s.Value-0.2) > 1e-15 || math.Abs(s.SE-math.Sqrt(0.7/5)) > 1e-15 {
+		t.Errorf("Shift = %+v, want 0.2 ± %v", s, math.Sqrt(0.7/5))
+	}
+	if to, from := r.Switches(1, 5); to != 2 || from != 1 {
+		t.Errorf("Switches = %d, %d, want 2, 1", to, from)
+	}
+	r.Points = []Point{{Represented: 4, LLC: est(2)}, {Represented: 5, LLC: est(3)}, {Represented: 4, LLC: est(4)}}
+	if l, n := r.PointsLLC(4); n != 2 || l.Value != 3 || math.Abs(l.SE-1) > 1e-15 {
+		t.Errorf("PointsLLC(4) = %+v over %d", l, n)
+	}
+}

@@ -1,0 +1,101 @@
+// Copyright ©2026 The susclab Authors.
+
+package solutions
+
+import (
+	"math"
+
+	"susclab/pkg/report"
+	"susclab/pkg/susc"
+)
+
+// Count returns the number of an arm's seeds whose trained model
+// represents k features.
+func (r *Record) Count(arm, k int) int {
+	n := 0
+	for _, v := range r.Arms[arm].Represented {
+		if v == k {
+			n++
+		}
+	}
+	return n
+}
+
+// Fraction returns the fraction of an arm's seeds whose trained model
+// represents k features, with its binomial standard error.
+func (r *Record) Fraction(arm, k int) susc.Estimate {
+	n := len(r.Arms[arm].Represented)
+	if n == 0 {
+		return susc.Estimate{Value: math.NaN(), SE: math.NaN()}
+	}
+	p, _, _ := report.Proportion(r.Count(arm, k), n, 2)
+	return p
+}
+
+// Shift returns an arm's paired change, against the baseline, of the
+// fraction of seeds whose model represents k features: the mean over seeds
+// of 1[the arm's model does] − 1[the baseline's does], with the standard
+// error of that mean (sd/√seeds; NaN with fewer than two seeds).
+func (r *Record) Shift(arm, k int) susc.Estimate {
+	a, b := r.Arms[arm].Represented, r.Arms[Baseline].Represented
+	d := make([]float64, min(len(a), len(b)))
+	for s := range d {
+		d[s] = indicator(a[s] == k) - indicator(b[s] == k)
+	}
+	return report.MeanEstimate(d)
+}
+
+// Switches counts the seeds whose model represents k features under the
+// arm but not under the baseline (to), and the other way round (from).
+func (r *Record) Switches(arm, k int) (to, from int) {
+	a, b := r.Arms[arm].Represented, r.Arms[Baseline].Represented
+	for s := range min(len(a), len(b)) {
+		switch {
+		case a[s] == k && b[s] != k:
+			to++
+		case a[s] != k && b[s] == k:
+			from++
+		}
+	}
+	return to, from
+}
+
+// Predicted returns J·(h_s − π) for an arm's weights at seed s: the
+// linear-response change of ⟨φ⟩ at the design points, on average.
+func (r *Record) Predicted(arm, s int) float64 {
+	var p float64
+	for k, h := range r.Arms[arm].Weights[s] {
+		p += r.J[k] * (h - r.Pi[k])
+	}
+	return p
+}
+
+// PointsLLC returns the mean LLC of the design points that represent k
+// features, with the standard error of that mean over the points (NaN
+// with fewer than two), and how many there are.
+func (r *Record) PointsLLC(k int) (susc.Estimate, int) {
+	var v []float64
+	for _, p := range r.Points {
+		if p.Represented == k {
+			v = append(v, p.LLC.Value)
+		}
+	}
+	return report.MeanEstimate(v), len(v)
+}
+
+func indicator(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func est(v float64) susc.Estimate { return susc.Estimate{Value: v} }
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
