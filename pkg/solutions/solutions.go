@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
@@ -40,6 +41,22 @@ type Options struct {
 	DesignSeeds int `json:"design_seeds"`
 	// Norm is ‖dh‖; 0 means 0.15.
 	Norm float64 `json:"norm"`
+	// Symmetric designs from J with its F pattern entries replaced by their
+	// mean: the features are interchangeable, so the expected J at a
+	// random trained point treats them alike, and their differences at a
+	// few points are noise (docs/theory.md §6.6).
+	Symmetric bool `json:"symmetric,omitempty"`
+	// Antithetic adds a fifth arm, the random control's opposite (π − c_s
+	// for the random control's π + c_s; both feasible), so that first- and
+	// second-order effects separate (Record.Contrast, Record.Even).
+	Antithetic bool `json:"antithetic,omitempty"`
+	// FirstSeed is the first retraining seed (seeds FirstSeed, ...,
+	// FirstSeed+Seeds−1), so that a run can use seeds no earlier run used.
+	FirstSeed uint64 `json:"first_seed,omitempty"`
+	// Coupled draws every run's data with common random numbers across
+	// arms (toy.RetrainConfig.Coupled): the arms of a seed then share every
+	// sample whose mixture component is the same.
+	Coupled bool `json:"coupled,omitempty"`
 	// The posterior at a design point: nβ = N/log N, the localization γ and
 	// the SGLD step; 0 means 100 and 3e-4.
 	Gamma   float64 `json:"gamma"`
@@ -111,8 +128,8 @@ func (o Options) Validate() error {
 	case o.N < 2 || o.Steps < 1 || o.Batch < 1 || o.Seeds < 2 || o.DesignSeeds < 2 || o.Chains < 2 || o.Draws < 2 ||
 		o.BurnIn < 0 || o.Thin < 1 || o.SampleBatch < 1 || o.ProbeN < 1 || o.Workers < 1:
 		return errors.New("solutions: N, Seeds, DesignSeeds, Chains and Draws must be at least 2; Steps, Batch, Thin, SampleBatch, ProbeN and Workers positive; BurnIn non-negative")
-	case o.N > 1<<20 || o.ProbeN > 1<<20 || o.Seeds > 1<<16 || o.DesignSeeds > 1<<10:
-		return errors.New("solutions: N and ProbeN at most 2^20, Seeds at most 2^16, DesignSeeds at most 2^10")
+	case o.N > 1<<20 || o.ProbeN > 1<<20 || o.Seeds > 1<<16 || o.DesignSeeds > 1<<10 || o.FirstSeed >= designSeedBase-1<<16:
+		return errors.New("solutions: N and ProbeN at most 2^20, Seeds at most 2^16, DesignSeeds at most 2^10, FirstSeed below 2^32 − 2^16")
 	case !(o.LR > 0) || !finite(o.LR) || !(o.Norm > 0) || !finite(o.Norm) || !(o.Gamma > 0) || !finite(o.Gamma) ||
 		!(o.Epsilon > 0) || !finite(o.Epsilon):
 		return errors.New("solutions: LR, Norm, Gamma and Epsilon must be finite and positive")
@@ -157,7 +174,9 @@ const (
 	Plus
 	Minus
 	Random
-	numArms
+	// RandomOpposite is the random control's opposite, with
+	// Options.Antithetic.
+	RandomOpposite
 )
 
 // Record is the outcome of Run.
@@ -172,7 +191,10 @@ type Record struct {
 	// error of each).
 	J   []float64 `json:"j"`
 	JSE []float64 `json:"j_se"`
-	// Dh is the design: +dh raises ⟨φ⟩ most at norm Options.Norm.
+	// JDesign is the response the design used: J, or with
+	// Options.Symmetric J with its pattern entries averaged.
+	JDesign []float64 `json:"j_design"`
+	// Dh is the design: +dh raises JDesign·dh most at norm Options.Norm.
 	Dh   []float64 `json:"dh"`
 	Arms []Arm     `json:"arms"`
 }
@@ -213,7 +235,7 @@ func Name(k int) string {
 func (o Options) tms() toy.TMSConfig { return toy.NewTMSConfig(o.Features, o.Hidden, 1, o.Density) }
 
 func (o Options) retrain() toy.RetrainConfig {
-	return toy.RetrainConfig{Config: o.tms(), N: o.N, DataSeed: dataSeed, Workers: o.Workers,
+	return toy.RetrainConfig{Config: o.tms(), N: o.N, DataSeed: dataSeed, Workers: o.Workers, Coupled: o.Coupled,
 		Train: toy.TrainConfig{Method: toy.Adam, Steps: o.Steps, LR: o.LR, BatchSize: o.Batch}}
 }
 
@@ -267,7 +289,14 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	}
 
 	// 2. The design.
-	dh, err := pattern.Steepest(r.J, r.Pi, o.Norm)
+	r.JDesign = append([]float64(nil), r.J...)
+	if o.Symmetric {
+		m := stat.Mean(r.J[:o.Features], nil)
+		for k := range o.Features {
+			r.JDesign[k] = m
+		}
+	}
+	dh, err := pattern.Steepest(r.JDesign, r.Pi, o.Norm)
 	if err != nil {
 		return r, fmt.Errorf("solutions: the design: %w", err)
 	}
@@ -275,13 +304,17 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 
 	// 3. The arms.
 	r.Arms = []Arm{{Name: "baseline"}, {Name: "+dh"}, {Name: "-dh"}, {Name: "random"}}
+	if o.Antithetic {
+		r.Arms = append(r.Arms, Arm{Name: "-random"})
+	}
 	for s := range o.Seeds {
-		c, ok := pattern.RandomFeasible(rand.New(seeds.PCG(uint64(s), randomTag)), dh, r.Pi)
-		if !ok {
-			return r, fmt.Errorf("solutions: no feasible random direction of norm %v at %v", o.Norm, r.Pi)
+		c, err := r.randomDirection(o.FirstSeed + uint64(s))
+		if err != nil {
+			return r, err
 		}
-		for a, h := range [][]float64{r.Pi, add(r.Pi, dh, 1), add(r.Pi, dh, -1), add(r.Pi, c, 1)} {
-			r.Arms[a].Weights = append(r.Arms[a].Weights, h)
+		hs := [][]float64{r.Pi, add(r.Pi, dh, 1), add(r.Pi, dh, -1), add(r.Pi, c, 1), add(r.Pi, c, -1)}
+		for a := range r.Arms {
+			r.Arms[a].Weights = append(r.Arms[a].Weights, hs[a])
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -290,13 +323,13 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	var all []toy.RetrainJob
 	for s := range o.Seeds {
 		for a := range r.Arms {
-			all = append(all, toy.RetrainJob{H: r.Arms[a].Weights[s][:o.Features], Seed: uint64(s)})
+			all = append(all, toy.RetrainJob{H: r.Arms[a].Weights[s][:o.Features], Seed: o.FirstSeed + uint64(s)})
 		}
 	}
 	ws = toy.RetrainTMS(o.retrain(), all)
 	norms := make([]float64, o.Features)
 	for j, w := range ws {
-		a := j % numArms
+		a := j % len(r.Arms)
 		eval.FeatureNorms(norms, w)
 		r.Arms[a].Represented = append(r.Arms[a].Represented, Represented(norms))
 		r.Arms[a].Phi = append(r.Arms[a].Phi, sum(norms))
@@ -305,11 +338,33 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	return r, nil
 }
 
+// randomDirection returns the random control's direction for a seed: of
+// norm ‖dh‖, uniform among the feasible ones (pattern.RandomFeasible), and
+// with Options.Antithetic among those whose opposite is feasible too.
+func (r *Record) randomDirection(seed uint64) ([]float64, error) {
+	rng := rand.New(seeds.PCG(seed, randomTag))
+	for range 1000 {
+		c, ok := pattern.RandomFeasible(rng, r.Dh, r.Pi)
+		if !ok {
+			break
+		}
+		if !r.Options.Antithetic || slices.Min(add(r.Pi, c, -1)) >= 0 {
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("solutions: no feasible random direction of norm %v at %v", r.Options.Norm, r.Pi)
+}
+
 // sample classifies a design point and samples J and the LLC there.
 func (r *Record) sample(ctx context.Context, job toy.RetrainJob, w []float64, eval *toy.TMS) (Point, error) {
 	o := r.Options
 	cfg := o.tms()
-	x, _ := toy.GenerateTMS(rand.New(rand.NewPCG(dataSeed, job.Seed)), o.N, cfg, toy.HWeights(job.H))
+	var x *mat.Dense
+	if o.Coupled { // the data of toy.RetrainTMS's job
+		x, _ = toy.GenerateTMSCoupled(seeds.Derive(dataSeed, job.Seed), o.N, cfg, toy.HWeights(job.H))
+	} else {
+		x, _ = toy.GenerateTMS(rand.New(rand.NewPCG(dataSeed, job.Seed)), o.N, cfg, toy.HWeights(job.H))
+	}
 	m := toy.NewTMS(cfg, x)
 	norms := m.FeatureNorms(nil, w)
 	p := Point{Seed: job.Seed, Represented: Represented(norms), Phi: sum(norms), Loss: eval.LossGrad(nil, w, nil)}

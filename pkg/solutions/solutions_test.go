@@ -68,7 +68,7 @@ func TestRunDeterministic(t *testing.T) {
 		t.Fatal("the records differ with 1 and 3 workers")
 	}
 	o := a.Options
-	if len(a.Points) != 2 || len(a.J) != 7 || len(a.Arms) != numArms {
+	if len(a.Points) != 2 || len(a.J) != 7 || len(a.Arms) != 4 || !slices.Equal(a.JDesign, a.J) {
 		t.Fatalf("%d points, %d J entries, %d arms", len(a.Points), len(a.J), len(a.Arms))
 	}
 	norm := func(v []float64) float64 { return math.Sqrt(dot(v, v)) }
@@ -89,6 +89,42 @@ func TestRunDeterministic(t *testing.T) {
 				t.Errorf("%s seed %d: %d represented, φ %v, loss %v", arm.Name, s, k, arm.Phi[s], arm.Loss[s])
 			}
 		}
+	}
+}
+
+// The options of a second run: a symmetric design, coupled data, the
+// random control's opposite, seeds of its own.
+func TestRunOptions(t *testing.T) {
+	o := tiny(2)
+	o.Symmetric, o.Coupled, o.Antithetic, o.FirstSeed = true, true, true, 100
+	r, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Arms) != 5 || r.Arms[RandomOpposite].Name != "-random" {
+		t.Fatalf("%d arms", len(r.Arms))
+	}
+	for k := 1; k < o.Features; k++ {
+		if r.JDesign[k] != r.JDesign[0] {
+			t.Fatalf("symmetric design J %v", r.JDesign)
+		}
+	}
+	if r.JDesign[6] != r.J[6] {
+		t.Errorf("the base entry changed: %v, %v", r.JDesign[6], r.J[6])
+	}
+	for s := range o.Seeds {
+		c := add(r.Arms[Random].Weights[s], r.Pi, -1)
+		if !slices.Equal(r.Arms[RandomOpposite].Weights[s], add(r.Pi, c, -1)) || slices.Min(r.Arms[RandomOpposite].Weights[s]) < 0 {
+			t.Errorf("seed %d: -random %v, random %v", s, r.Arms[RandomOpposite].Weights[s], r.Arms[Random].Weights[s])
+		}
+	}
+	// Other seeds, other data: the baseline runs differ from tiny's.
+	b, err := Run(context.Background(), tiny(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(r.Arms[Baseline].Phi, b.Arms[Baseline].Phi) {
+		t.Error("FirstSeed and Coupled did not change the baseline runs")
 	}
 }
 
@@ -119,6 +155,13 @@ func TestStats(t *testing.T) {
 	}
 	if to, from := r.Switches(1, 5); to != 2 || from != 1 {
 		t.Errorf("Switches = %d, %d, want 2, 1", to, from)
+	}
+	// Contrast: (1, 1, 0, −1, 0)/2; Even: (1+0)/2−0, (1+0)/2−0, (1+1)/2−1, (0+1)/2−1, 0: (0.5, 0.5, 0, −0.5, 0).
+	if c := r.Contrast(1, 0, 5); math.Abs(c.Value-0.1) > 1e-15 || math.Abs(c.SE-math.Sqrt(0.7/5)/2) > 1e-15 {
+		t.Errorf("Contrast = %+v", c)
+	}
+	if e := r.Even(1, 0, 5); math.Abs(e.Value-0.1) > 1e-15 || math.Abs(e.SE-math.Sqrt(0.175/5)) > 1e-15 {
+		t.Errorf("Even = %+v, want 0.1 ± %v", e, math.Sqrt(0.175/5))
 	}
 	r.Points = []Point{{Represented: 4, LLC: est(2)}, {Represented: 5, LLC: est(3)}, {Represented: 4, LLC: est(4)}}
 	if l, n := r.PointsLLC(4); n != 2 || l.Value != 3 || math.Abs(l.SE-1) > 1e-15 {

@@ -45,6 +45,33 @@ func (r *Record) Shift(arm, k int) susc.Estimate {
 	return report.MeanEstimate(d)
 }
 
+// Contrast returns the mean over seeds of (1[arm a's model represents k
+// features] − 1[arm b's does])/2, with its standard error: for opposite
+// arms (+dh and −dh, or the random control and its opposite) the
+// first-order effect of the direction, with the second-order effect,
+// the same for both, cancelled.
+func (r *Record) Contrast(a, b, k int) susc.Estimate {
+	x, y := r.Arms[a].Represented, r.Arms[b].Represented
+	d := make([]float64, min(len(x), len(y)))
+	for s := range d {
+		d[s] = (indicator(x[s] == k) - indicator(y[s] == k)) / 2
+	}
+	return report.MeanEstimate(d)
+}
+
+// Even returns the mean over seeds of (1[a] + 1[b])/2 − 1[baseline] for
+// the event that a model represents k features, with its standard error:
+// for opposite arms, their second-order effect, the first order
+// cancelled.
+func (r *Record) Even(a, b, k int) susc.Estimate {
+	x, y, z := r.Arms[a].Represented, r.Arms[b].Represented, r.Arms[Baseline].Represented
+	d := make([]float64, min(len(x), len(y), len(z)))
+	for s := range d {
+		d[s] = (indicator(x[s] == k)+indicator(y[s] == k))/2 - indicator(z[s] == k)
+	}
+	return report.MeanEstimate(d)
+}
+
 // Switches counts the seeds whose model represents k features under the
 // arm but not under the baseline (to), and the other way round (from).
 func (r *Record) Switches(arm, k int) (to, from int) {
@@ -60,12 +87,12 @@ func (r *Record) Switches(arm, k int) (to, from int) {
 	return to, from
 }
 
-// Predicted returns J·(h_s − π) for an arm's weights at seed s: the
-// linear-response change of ⟨φ⟩ at the design points, on average.
+// Predicted returns JDesign·(h_s − π) for an arm's weights at seed s: the
+// linear-response change of ⟨φ⟩ that the design relies on.
 func (r *Record) Predicted(arm, s int) float64 {
 	var p float64
 	for k, h := range r.Arms[arm].Weights[s] {
-		p += r.J[k] * (h - r.Pi[k])
+		p += r.JDesign[k] * (h - r.Pi[k])
 	}
 	return p
 }

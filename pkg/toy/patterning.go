@@ -7,6 +7,10 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+
+	"gonum.org/v1/gonum/mat"
+
+	"susclab/internal/seeds"
 )
 
 // Retraining under a designed data distribution: the developmental half of
@@ -62,6 +66,11 @@ type RetrainConfig struct {
 	// variance of a comparison through the initialization rather than the
 	// data. Paired differences remain valid either way.
 	DataSeed uint64
+	// Coupled draws each job's dataset with GenerateTMSCoupled, seeded by
+	// a hash of (DataSeed, Seed), instead of GenerateTMS: jobs with the same
+	// Seed then share every sample whose mixture component is the same
+	// under their weights (common random numbers).
+	Coupled bool
 	// Train configures the optimizer; its Seed is replaced by the job's.
 	Train TrainConfig
 	// Workers bounds the concurrent trainings; zero means GOMAXPROCS.
@@ -70,7 +79,8 @@ type RetrainConfig struct {
 
 // RetrainTMS trains one TMS from scratch per job and returns the trained
 // parameters in job order. Job j uses the dataset GenerateTMS(PCG(DataSeed,
-// Seed), N, Config, HWeights(H)), the initialization TMS.Init(PCG(Seed,
+// Seed), N, Config, HWeights(H)) (with Coupled, GenerateTMSCoupled(
+// seeds.Derive(DataSeed, Seed), ...)), the initialization TMS.Init(PCG(Seed,
 // 0x5eed)) and TrainConfig.Seed = Seed: the result is a deterministic
 // function of the configuration and the jobs, whatever Workers.
 func RetrainTMS(cfg RetrainConfig, jobs []RetrainJob) [][]float64 {
@@ -110,7 +120,12 @@ func retrainOne(cfg RetrainConfig, job RetrainJob) []float64 {
 		}
 		pi = HWeights(job.H)
 	}
-	x, _ := GenerateTMS(rand.New(rand.NewPCG(cfg.DataSeed, job.Seed)), cfg.N, cfg.Config, pi)
+	var x *mat.Dense
+	if cfg.Coupled {
+		x, _ = GenerateTMSCoupled(seeds.Derive(cfg.DataSeed, job.Seed), cfg.N, cfg.Config, pi)
+	} else {
+		x, _ = GenerateTMS(rand.New(rand.NewPCG(cfg.DataSeed, job.Seed)), cfg.N, cfg.Config, pi)
+	}
 	m := NewTMS(cfg.Config, x)
 	w0 := m.Init(rand.New(rand.NewPCG(job.Seed, 0x5eed)))
 	tc := cfg.Train

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
+
+	"susclab/internal/seeds"
 )
 
 // TMSConfig describes a toy model of superposition (Elhage et al. 2022) and
@@ -81,6 +83,43 @@ func GenerateTMS(rng *rand.Rand, n int, cfg TMSConfig, pi []float64) (x *mat.Den
 		for k := 0; k < f; k++ {
 			if k == c || rng.Float64() < cfg.Density[k] {
 				row[k] = rng.Float64()
+			}
+		}
+	}
+	return x, pattern
+}
+
+// GenerateTMSCoupled draws n samples from the same mixture as GenerateTMS,
+// with common random numbers across mixture weights: sample i comes from a
+// stream fixed by (seed, i) alone, which draws its component by the inverse
+// of the weights' cumulative distribution, then for each feature an
+// activation draw and a value (x_k = the value if k is the component's
+// pattern or the activation draw is below p_k, else 0). Two mixtures with
+// the same seed therefore share every sample whose component did not
+// change, and a sample whose component did differs at most in the features
+// of the two patterns involved.
+// The stream's seeds are derived by a hash (internal/seeds).
+func GenerateTMSCoupled(seed uint64, n int, cfg TMSConfig, pi []float64) (x *mat.Dense, pattern []int) {
+	cfg.check()
+	f := cfg.Features
+	if n < 1 {
+		panic("toy: GenerateTMSCoupled needs n >= 1")
+	}
+	cdf := mixtureCDF(pi, f)
+	src := rand.NewPCG(0, 0)
+	rng := rand.New(src)
+	x = mat.NewDense(n, f, nil)
+	pattern = make([]int, n)
+	for i := range n {
+		a := seeds.Derive(seed, uint64(i))
+		src.Seed(a, seeds.SplitMix(a))
+		c := drawComponent(rng, cdf)
+		pattern[i] = c
+		row := x.RawRowView(i)
+		for k := range f {
+			active, v := rng.Float64() < cfg.Density[k], rng.Float64()
+			if k == c || active {
+				row[k] = v
 			}
 		}
 	}

@@ -168,6 +168,37 @@ func TestGenerateTMSFrequencies(t *testing.T) {
 	pi := []float64{0.1, 0.2, 0.3, 0.15, 0.25} // four patterns, then base
 	const n = 40000
 	x, pat := GenerateTMS(rand.New(rand.NewPCG(7, 7)), n, cfg, pi)
+	checkTMSFrequencies(t, x, pat, cfg, pi)
+	// nil: the base distribution; length-K weights: patterns only.
+	_, pat = GenerateTMS(rand.New(rand.NewPCG(7, 8)), 100, cfg, nil)
+	for _, c := range pat {
+		if c != 4 {
+			t.Fatalf("nil weights drew component %d", c)
+		}
+	}
+	_, pat = GenerateTMS(rand.New(rand.NewPCG(7, 9)), 100, cfg, []float64{0, 1, 0, 0})
+	for _, c := range pat {
+		if c != 1 {
+			t.Fatalf("one-hot weights drew component %d", c)
+		}
+	}
+	for _, bad := range [][]float64{{0.5, 0.5}, {0.5, 0.6, 0, 0}, {-0.1, 0.6, 0.5, 0, 0}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("weights %v did not panic", bad)
+				}
+			}()
+			GenerateTMS(rand.New(rand.NewPCG(1, 1)), 10, cfg, bad)
+		}()
+	}
+}
+
+// checkTMSFrequencies checks a TMS sample against its mixture: component
+// counts, activation frequencies, values in [0, 1) with mean 1/2.
+func checkTMSFrequencies(t *testing.T, x *mat.Dense, pat []int, cfg TMSConfig, pi []float64) {
+	t.Helper()
+	n, _ := x.Dims()
 	counts := make([]int, 5)
 	for _, c := range pat {
 		counts[c]++
@@ -203,28 +234,40 @@ func TestGenerateTMSFrequencies(t *testing.T) {
 			t.Errorf("feature %d: mean active value %v, want 0.5", k, mean)
 		}
 	}
-	// nil: the base distribution; length-K weights: patterns only.
-	_, pat = GenerateTMS(rand.New(rand.NewPCG(7, 8)), 100, cfg, nil)
-	for _, c := range pat {
-		if c != 4 {
-			t.Fatalf("nil weights drew component %d", c)
+}
+
+func TestGenerateTMSCoupled(t *testing.T) {
+	cfg := TMSConfig{Features: 4, Hidden: 2, Density: []float64{0.1, 0.3, 0, 0.5}}
+	pi := []float64{0.1, 0.2, 0.3, 0.15, 0.25}
+	const n = 40000
+	x, pat := GenerateTMSCoupled(7, n, cfg, pi)
+	checkTMSFrequencies(t, x, pat, cfg, pi)
+	// Coupling: nearby weights keep every sample whose component did not
+	// change; one whose component changed differs at most in the features
+	// of the two patterns.
+	near := []float64{0.12, 0.18, 0.3, 0.15, 0.25}
+	y, pat2 := GenerateTMSCoupled(7, n, cfg, near)
+	changed := 0
+	for i := range n {
+		diff := 0
+		for k := range 4 {
+			if x.At(i, k) != y.At(i, k) {
+				diff++
+			}
+		}
+		if pat[i] == pat2[i] && diff != 0 || diff > 2 {
+			t.Fatalf("sample %d: components %d, %d and %d features differ", i, pat[i], pat2[i], diff)
+		}
+		if pat[i] != pat2[i] {
+			changed++
 		}
 	}
-	_, pat = GenerateTMS(rand.New(rand.NewPCG(7, 9)), 100, cfg, []float64{0, 1, 0, 0})
-	for _, c := range pat {
-		if c != 1 {
-			t.Fatalf("one-hot weights drew component %d", c)
-		}
+	// The cumulative weights move by 0.02 at the first inner boundary only.
+	if !binomialOK(changed, n, 0.02) {
+		t.Errorf("%d of %d samples changed component, want about %v", changed, n, 0.02*n)
 	}
-	for _, bad := range [][]float64{{0.5, 0.5}, {0.5, 0.6, 0, 0}, {-0.1, 0.6, 0.5, 0, 0}} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("weights %v did not panic", bad)
-				}
-			}()
-			GenerateTMS(rand.New(rand.NewPCG(1, 1)), 10, cfg, bad)
-		}()
+	if z, _ := GenerateTMSCoupled(8, 10, cfg, pi); mat.Equal(z, x.Slice(0, 10, 0, 4)) {
+		t.Error("another seed gives the same samples")
 	}
 }
 
