@@ -9,6 +9,9 @@
 // counts with paired shifts; -out writes the record (JSON).
 //
 //	go run ./cmd/solutions
+//	go run ./cmd/solutions -symmetric -coupled -antithetic -norm 0.1 -seeds 512 -first-seed 10000
+//
+// (the two pre-declared runs of docs/theory.md §6.6).
 package main
 
 import (
@@ -30,6 +33,10 @@ func main() {
 	flag.Float64Var(&o.Norm, "norm", o.Norm, "Euclidean norm of dh")
 	flag.Float64Var(&o.Density, "density", o.Density, "base density of each feature")
 	flag.Float64Var(&o.Pattern, "pattern", o.Pattern, "baseline weight of each feature pattern")
+	flag.BoolVar(&o.Symmetric, "symmetric", o.Symmetric, "design from J with its pattern entries averaged")
+	flag.BoolVar(&o.Coupled, "coupled", o.Coupled, "draw the arms' data with common random numbers")
+	flag.BoolVar(&o.Antithetic, "antithetic", o.Antithetic, "add the random control's opposite as a fifth arm")
+	flag.Uint64Var(&o.FirstSeed, "first-seed", o.FirstSeed, "first retraining seed")
 	out := flag.String("out", "", "write the record (JSON) to this file")
 	flag.Parse()
 	start := time.Now()
@@ -52,6 +59,15 @@ func main() {
 			line += fmt.Sprintf("; paired shift %+.3f ± %.3f (%+.1f SE), %d to pentagon, %d from", s.Value, s.SE, s.Value/s.SE, to, from)
 		}
 		fmt.Println(line)
+	}
+	if o.Antithetic {
+		for _, c := range []struct {
+			name string
+			a, b int
+		}{{"+dh against -dh", solutions.Plus, solutions.Minus}, {"random against -random", solutions.Random, solutions.RandomOpposite}} {
+			f, e := r.Contrast(c.a, c.b, 5), r.Even(c.a, c.b, 5)
+			fmt.Printf("%s: first order %+.3f ± %.3f (%+.1f SE), second order %+.3f ± %.3f (%+.1f SE)\n", c.name, f.Value, f.SE, f.Value/f.SE, e.Value, e.SE, e.Value/e.SE)
+		}
 	}
 	if *out != "" {
 		b, _ := json.MarshalIndent(r, "", " ")
