@@ -70,8 +70,11 @@ func main() {
 		}
 	}
 	if *out != "" {
-		b, _ := json.MarshalIndent(r, "", " ")
-		if err := os.WriteFile(*out, b, 0o644); err != nil {
+		b, err := json.MarshalIndent(r, "", " ")
+		if err == nil {
+			err = os.WriteFile(*out, b, 0o644)
+		}
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "solutions:", err)
 			os.Exit(1)
 		}

@@ -18,7 +18,7 @@
 // The experiment (Run):
 //
 //  1. train the baseline at Options.DesignSeeds seeds of their own and, at
-//     each trained point, sample the plain response J_k = −nβ Cov(φ, L_k) of
+//     each trained point, sample the plain response J_k = −nβ Cov(φ, L_k − L) of
 //     φ = Σ_k ‖W_{:,k}‖² (the represented mass, about 4 for a square and 5
 //     for a pentagon) to each mixture component's loss, and the LLC;
 //  2. average J over the design points and design dh = pattern.Steepest(J,
@@ -30,5 +30,10 @@
 //     classify every trained model.
 //
 // Record.Shift gives an arm's paired change of the fraction of seeds that
-// find a solution, against the baseline.
+// find a solution, against the baseline. Options.Symmetric designs from J
+// with its pattern entries averaged (JDesign), Options.Coupled draws the
+// arms' data with common random numbers, and Options.Antithetic adds the
+// random control's opposite, so that Record.Contrast (half the difference
+// of opposite arms: first order) and Record.Even (their mean minus the
+// baseline: second order) separate the orders of the response.
 package solutions

@@ -126,8 +126,8 @@ func (o Options) Validate() error {
 	case !(o.Pattern > 0) || !(float64(o.Features)*o.Pattern < 1):
 		return errors.New("solutions: Pattern must be positive with Features·Pattern < 1 (the base keeps some weight)")
 	case o.N < 2 || o.Steps < 1 || o.Batch < 1 || o.Seeds < 2 || o.DesignSeeds < 2 || o.Chains < 2 || o.Draws < 2 ||
-		o.BurnIn < 0 || o.Thin < 1 || o.SampleBatch < 1 || o.ProbeN < 1 || o.Workers < 1:
-		return errors.New("solutions: N, Seeds, DesignSeeds, Chains and Draws must be at least 2; Steps, Batch, Thin, SampleBatch, ProbeN and Workers positive; BurnIn non-negative")
+		o.BurnIn < 0 || o.Thin < 1 || o.SampleBatch < 1 || o.SampleBatch > o.N || o.ProbeN < 1 || o.Workers < 1:
+		return errors.New("solutions: N, Seeds, DesignSeeds, Chains and Draws must be at least 2; Steps, Batch, Thin, SampleBatch (at most N), ProbeN and Workers positive; BurnIn non-negative")
 	case o.N > 1<<20 || o.ProbeN > 1<<20 || o.Seeds > 1<<16 || o.DesignSeeds > 1<<10 || o.FirstSeed >= designSeedBase-1<<16:
 		return errors.New("solutions: N and ProbeN at most 2^20, Seeds at most 2^16, DesignSeeds at most 2^10, FirstSeed below 2^32 − 2^16")
 	case !(o.LR > 0) || !finite(o.LR) || !(o.Norm > 0) || !finite(o.Norm) || !(o.Gamma > 0) || !finite(o.Gamma) ||
@@ -250,14 +250,19 @@ func (o Options) baseline() []float64 {
 }
 
 // Run runs the experiment (see the package documentation). Invalid
-// options return no record; a cancelled ctx returns the record so far
-// with ctx's error.
+// options return no record. A cancelled ctx returns the record so far with
+// ctx's error: the design points sampled, and the arms' results for the
+// chunks of 64 seeds done (ctx is checked before each sampling and each
+// chunk; the design points' trainings, a few seconds, are not cut short).
 func Run(ctx context.Context, o Options) (*Record, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
 	o = o.WithDefaults()
 	r := &Record{Options: o, Pi: o.baseline()}
+	if err := ctx.Err(); err != nil {
+		return r, err
+	}
 	cfg := o.tms()
 	evalX, _ := toy.GenerateTMS(rand.New(seeds.PCG(dataSeed, evalTag)), 4*o.N, cfg, r.Pi)
 	eval := toy.NewTMS(cfg, evalX)
@@ -320,20 +325,27 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
-	var all []toy.RetrainJob
-	for s := range o.Seeds {
-		for a := range r.Arms {
-			all = append(all, toy.RetrainJob{H: r.Arms[a].Weights[s][:o.Features], Seed: o.FirstSeed + uint64(s)})
-		}
-	}
-	ws = toy.RetrainTMS(o.retrain(), all)
+	// In chunks of seeds, so that a cancel is seen; each job's result
+	// depends on its own seed only.
 	norms := make([]float64, o.Features)
-	for j, w := range ws {
-		a := j % len(r.Arms)
-		eval.FeatureNorms(norms, w)
-		r.Arms[a].Represented = append(r.Arms[a].Represented, Represented(norms))
-		r.Arms[a].Phi = append(r.Arms[a].Phi, sum(norms))
-		r.Arms[a].Loss = append(r.Arms[a].Loss, eval.LossGrad(nil, w, nil))
+	const chunk = 64
+	for lo := 0; lo < o.Seeds; lo += chunk {
+		if err := ctx.Err(); err != nil {
+			return r, err
+		}
+		var jobs []toy.RetrainJob
+		for s := lo; s < min(lo+chunk, o.Seeds); s++ {
+			for a := range r.Arms {
+				jobs = append(jobs, toy.RetrainJob{H: r.Arms[a].Weights[s][:o.Features], Seed: o.FirstSeed + uint64(s)})
+			}
+		}
+		for j, w := range toy.RetrainTMS(o.retrain(), jobs) {
+			a := j % len(r.Arms)
+			eval.FeatureNorms(norms, w)
+			r.Arms[a].Represented = append(r.Arms[a].Represented, Represented(norms))
+			r.Arms[a].Phi = append(r.Arms[a].Phi, sum(norms))
+			r.Arms[a].Loss = append(r.Arms[a].Loss, eval.LossGrad(nil, w, nil))
+		}
 	}
 	return r, nil
 }
@@ -359,13 +371,7 @@ func (r *Record) randomDirection(seed uint64) ([]float64, error) {
 func (r *Record) sample(ctx context.Context, job toy.RetrainJob, w []float64, eval *toy.TMS) (Point, error) {
 	o := r.Options
 	cfg := o.tms()
-	var x *mat.Dense
-	if o.Coupled { // the data of toy.RetrainTMS's job
-		x, _ = toy.GenerateTMSCoupled(seeds.Derive(dataSeed, job.Seed), o.N, cfg, toy.HWeights(job.H))
-	} else {
-		x, _ = toy.GenerateTMS(rand.New(rand.NewPCG(dataSeed, job.Seed)), o.N, cfg, toy.HWeights(job.H))
-	}
-	m := toy.NewTMS(cfg, x)
+	m := toy.NewTMS(cfg, o.retrain().Dataset(job)) // the data the design point was trained on
 	norms := m.FeatureNorms(nil, w)
 	p := Point{Seed: job.Seed, Represented: Represented(norms), Phi: sum(norms), Loss: eval.LossGrad(nil, w, nil)}
 	rng := rand.New(seeds.PCG(dataSeed, probeTag))

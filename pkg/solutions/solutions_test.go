@@ -8,6 +8,11 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"susclab/pkg/susc"
+	"susclab/pkg/toy"
 )
 
 func TestRepresented(t *testing.T) {
@@ -62,8 +67,14 @@ func TestRunDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
+	ja, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jb, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if string(ja) != string(jb) {
 		t.Fatal("the records differ with 1 and 3 workers")
 	}
@@ -74,6 +85,14 @@ func TestRunDeterministic(t *testing.T) {
 	norm := func(v []float64) float64 { return math.Sqrt(dot(v, v)) }
 	if math.Abs(norm(a.Dh)-o.Norm) > 1e-12 || math.Abs(sum(a.Dh)) > 1e-12 || dot(a.J, a.Dh) <= 0 {
 		t.Errorf("dh %v: norm %v, sum %v, J·dh %v", a.Dh, norm(a.Dh), sum(a.Dh), dot(a.J, a.Dh))
+	}
+	// The arms' results are their own jobs': two retrained by hand.
+	for _, c := range [][2]int{{Minus, 2}, {Random, 5}} {
+		job := toy.RetrainJob{H: a.Arms[c[0]].Weights[c[1]][:o.Features], Seed: uint64(c[1])}
+		w := toy.RetrainTMS(o.retrain(), []toy.RetrainJob{job})[0]
+		if phi := sum(toy.NewTMS(o.tms(), mat.NewDense(1, o.Features, nil)).FeatureNorms(nil, w)); phi != a.Arms[c[0]].Phi[c[1]] {
+			t.Errorf("%s seed %d: φ %v retrained, %v recorded", a.Arms[c[0]].Name, c[1], phi, a.Arms[c[0]].Phi[c[1]])
+		}
 	}
 	for s := range o.Seeds {
 		if !slices.Equal(a.Arms[Baseline].Weights[s], a.Pi) || !slices.Equal(a.Arms[Plus].Weights[s], add(a.Pi, a.Dh, 1)) ||
@@ -118,13 +137,31 @@ func TestRunOptions(t *testing.T) {
 			t.Errorf("seed %d: -random %v, random %v", s, r.Arms[RandomOpposite].Weights[s], r.Arms[Random].Weights[s])
 		}
 	}
-	// Other seeds, other data: the baseline runs differ from tiny's.
+	// Coupled alone changes the data, and so the runs.
 	b, err := Run(context.Background(), tiny(2))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if slices.Equal(r.Arms[Baseline].Phi, b.Arms[Baseline].Phi) {
-		t.Error("FirstSeed and Coupled did not change the baseline runs")
+	oc := tiny(2)
+	oc.Coupled = true
+	c, err := Run(context.Background(), oc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(c.Arms[Baseline].Phi, b.Arms[Baseline].Phi) {
+		t.Error("Coupled did not change the baseline runs")
+	}
+	// FirstSeed 3 reruns tiny's seeds 3, 4, 5 in every arm.
+	of := tiny(2)
+	of.FirstSeed, of.Seeds = 3, 3
+	f, err := Run(context.Background(), of)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for a := range f.Arms {
+		if !slices.Equal(f.Arms[a].Phi, b.Arms[a].Phi[3:]) {
+			t.Errorf("%s: FirstSeed 3 gives %v, seeds 3.. gave %v", f.Arms[a].Name, f.Arms[a].Phi, b.Arms[a].Phi[3:])
+		}
 	}
 }
 
@@ -156,15 +193,36 @@ func TestStats(t *testing.T) {
 	if to, from := r.Switches(1, 5); to != 2 || from != 1 {
 		t.Errorf("Switches = %d, %d, want 2, 1", to, from)
 	}
-	// Contrast: (1, 1, 0, −1, 0)/2; Even: (1+0)/2−0, (1+0)/2−0, (1+1)/2−1, (0+1)/2−1, 0: (0.5, 0.5, 0, −0.5, 0).
-	if c := r.Contrast(1, 0, 5); math.Abs(c.Value-0.1) > 1e-15 || math.Abs(c.SE-math.Sqrt(0.7/5)/2) > 1e-15 {
-		t.Errorf("Contrast = %+v", c)
+	// A third arm (5, 4, 4, 5, 5): arm 1 against it, per seed,
+	// Contrast (1−1, 1−0, 1−0, 0−1, 0−1)/2 = (0, .5, .5, −.5, −.5): mean 0;
+	// Even (1+1)/2−0, (1+0)/2−0, (1+0)/2−1, (0+1)/2−1, (0+1)/2−0 = (1, .5, −.5, −.5, .5): mean 0.2.
+	r.Arms = append(r.Arms, Arm{Represented: []int{5, 4, 4, 5, 5}})
+	cs := []float64{0, 0.5, 0.5, -0.5, -0.5}
+	es := []float64{1, 0.5, -0.5, -0.5, 0.5}
+	if c, w := r.Contrast(1, 2, 5), meanSE(cs); math.Abs(c.Value-w.Value) > 1e-15 || math.Abs(c.SE-w.SE) > 1e-15 || c.Value != 0 {
+		t.Errorf("Contrast = %+v, want %+v", c, w)
 	}
-	if e := r.Even(1, 0, 5); math.Abs(e.Value-0.1) > 1e-15 || math.Abs(e.SE-math.Sqrt(0.175/5)) > 1e-15 {
-		t.Errorf("Even = %+v, want 0.1 ± %v", e, math.Sqrt(0.175/5))
+	if e, w := r.Even(1, 2, 5), meanSE(es); math.Abs(e.Value-0.2) > 1e-15 || math.Abs(e.SE-w.SE) > 1e-15 {
+		t.Errorf("Even = %+v, want %+v", e, w)
 	}
 	r.Points = []Point{{Represented: 4, LLC: est(2)}, {Represented: 5, LLC: est(3)}, {Represented: 4, LLC: est(4)}}
 	if l, n := r.PointsLLC(4); n != 2 || l.Value != 3 || math.Abs(l.SE-1) > 1e-15 {
 		t.Errorf("PointsLLC(4) = %+v over %d", l, n)
 	}
+}
+
+func est(v float64) susc.Estimate { return susc.Estimate{Value: v} }
+
+// meanSE is the mean and its standard error sd/√n, written out.
+func meanSE(x []float64) susc.Estimate {
+	var m float64
+	for _, v := range x {
+		m += v
+	}
+	m /= float64(len(x))
+	var ss float64
+	for _, v := range x {
+		ss += (v - m) * (v - m)
+	}
+	return susc.Estimate{Value: m, SE: math.Sqrt(ss / float64(len(x)-1) / float64(len(x)))}
 }

@@ -45,6 +45,9 @@ func (r *Record) Shift(arm, k int) susc.Estimate {
 	return report.MeanEstimate(d)
 }
 
+// Contrast and Even take arm indices of the record (RandomOpposite exists
+// only with Options.Antithetic) and panic on others.
+
 // Contrast returns the mean over seeds of (1[arm a's model represents k
 // features] − 1[arm b's does])/2, with its standard error: for opposite
 // arms (+dh and −dh, or the random control and its opposite) the
@@ -116,8 +119,6 @@ func indicator(b bool) float64 {
 	}
 	return 0
 }
-
-func est(v float64) susc.Estimate { return susc.Estimate{Value: v} }
 
 func dot(a, b []float64) float64 {
 	var s float64

@@ -57,10 +57,13 @@
 //
 //   - TMS, the toy model of superposition x̂ = ReLU(WᵀWx + b),
 //     l = Σ_k I_k (x_k - x̂_k)²; patterns = features (GenerateTMS: pattern k
-//     has feature k always active); components FeatureMask(k) (column k of W
+//     has feature k always active; GenerateTMSCoupled draws the same mixture
+//     with common random numbers across weights); components FeatureMask(k) (column k of W
 //     and b_k) and HiddenMask(j) (row j of W); observables FeatureNorms
 //     ||W[:,k]||² and Interference Σ_{j≠k} (W[:,k]·W[:,j])². Trained at
-//     F = 6, M = 2 it puts five features on a regular pentagon.
+//     F = 6, M = 2 it puts five features on a regular pentagon (with equal
+//     importances it ends as a square or a pentagon, depending on the
+//     initialization: package solutions).
 //   - DeepLinear, a bias-free deep linear network on a LinearTeacher
 //     y = U diag(s) Vᵀ x + σε; patterns = teacher modes (GenerateDeepLinear:
 //     pattern k has x = v_k z); components LayerMask(l) and

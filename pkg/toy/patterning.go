@@ -60,11 +60,11 @@ type RetrainConfig struct {
 	N int
 	// DataSeed is mixed with each job's Seed to seed its dataset. Jobs with
 	// the same Seed share their initialization, minibatch order and the
-	// seed of their data stream; their datasets agree only until the first
-	// sample drawn from a different mixture component (the generator draws
-	// a data-dependent number of variates), so pairing by Seed reduces the
-	// variance of a comparison through the initialization rather than the
-	// data. Paired differences remain valid either way.
+	// seed of their data stream; without Coupled their datasets agree only
+	// until the first sample drawn from a different mixture component (the
+	// generator draws a data-dependent number of variates), so pairing by
+	// Seed reduces the variance of a comparison through the initialization
+	// rather than the data. Paired differences remain valid either way.
 	DataSeed uint64
 	// Coupled draws each job's dataset with GenerateTMSCoupled, seeded by
 	// a hash of (DataSeed, Seed), instead of GenerateTMS: jobs with the same
@@ -113,6 +113,18 @@ func RetrainTMS(cfg RetrainConfig, jobs []RetrainJob) [][]float64 {
 }
 
 func retrainOne(cfg RetrainConfig, job RetrainJob) []float64 {
+	m := NewTMS(cfg.Config, cfg.Dataset(job))
+	w0 := m.Init(rand.New(rand.NewPCG(job.Seed, 0x5eed)))
+	tc := cfg.Train
+	tc.Seed = job.Seed
+	w, _ := Train(m, w0, tc)
+	return w
+}
+
+// Dataset returns the training data of a job of RetrainTMS (N×F): drawn
+// from q_H with GenerateTMS seeded by (DataSeed, Seed), or with Coupled by
+// GenerateTMSCoupled. It panics if len(H) is neither 0 nor Features.
+func (cfg RetrainConfig) Dataset(job RetrainJob) *mat.Dense {
 	var pi []float64
 	if job.H != nil {
 		if len(job.H) != cfg.Config.Features {
@@ -126,10 +138,5 @@ func retrainOne(cfg RetrainConfig, job RetrainJob) []float64 {
 	} else {
 		x, _ = GenerateTMS(rand.New(rand.NewPCG(cfg.DataSeed, job.Seed)), cfg.N, cfg.Config, pi)
 	}
-	m := NewTMS(cfg.Config, x)
-	w0 := m.Init(rand.New(rand.NewPCG(job.Seed, 0x5eed)))
-	tc := cfg.Train
-	tc.Seed = job.Seed
-	w, _ := Train(m, w0, tc)
-	return w
+	return x
 }

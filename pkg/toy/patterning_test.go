@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 func TestHWeights(t *testing.T) {
@@ -57,5 +59,28 @@ func TestRetrainTMSDeterministic(t *testing.T) {
 	w, _ := Train(m, m.Init(rand.New(rand.NewPCG(1, 0x5eed))), tc)
 	if !slices.Equal(w, a[1]) {
 		t.Error("job 1 differs from the documented recipe")
+	}
+}
+
+// RetrainTMS trains on Dataset: one job re-run by hand gives the same bits,
+// with and without Coupled, and Coupled changes the data.
+func TestRetrainDataset(t *testing.T) {
+	job := RetrainJob{H: []float64{0.1, 0, 0.2, 0}, Seed: 3}
+	var data []*mat.Dense
+	for _, coupled := range []bool{false, true} {
+		cfg := RetrainConfig{Config: NewTMSConfig(4, 2, 0.9, 0.2), N: 200, DataSeed: 5, Coupled: coupled,
+			Train: TrainConfig{Method: Adam, Steps: 50, LR: 0.01, BatchSize: 20}}
+		x := cfg.Dataset(job)
+		m := NewTMS(cfg.Config, x)
+		tc := cfg.Train
+		tc.Seed = job.Seed
+		want, _ := Train(m, m.Init(rand.New(rand.NewPCG(job.Seed, 0x5eed))), tc)
+		if got := RetrainTMS(cfg, []RetrainJob{job})[0]; !slices.Equal(got, want) {
+			t.Errorf("coupled %v: RetrainTMS differs from Train on Dataset", coupled)
+		}
+		data = append(data, x)
+	}
+	if mat.Equal(data[0], data[1]) {
+		t.Error("Coupled did not change the data")
 	}
 }

@@ -220,7 +220,7 @@ func Steepest(j, pi []float64, norm float64) ([]float64, error) {
 		return nil, err
 	}
 	for i, v := range d.Dh {
-		if pi[i]-v < 0 {
+		if pi[i]-v < 0 || pi[i]+v < 0 {
 			return nil, fmt.Errorf("pattern: norm %v: pi ± dh leaves the simplex (pi %v, dh %v)", norm, pi, d.Unconstrained)
 		}
 	}

@@ -190,6 +190,7 @@ func TestSteepest(t *testing.T) {
 		"one pattern":    {[]float64{1}, []float64{1}, 0.1},
 		"zero norm":      {[]float64{1, 2, 3}, pi, 0},
 		"leaves simplex": {[]float64{1, 2, 3}, pi, 0.5},
+		"pi - dh leaves": {[]float64{1, 2, 3}, []float64{0.4, 0.3, 0.3}, 0.5},
 		"not finite j":   {[]float64{1, math.Inf(1), 3}, pi, 0.1},
 		"infinite norm":  {[]float64{1, 2, 3}, pi, math.Inf(1)},
 	} {
