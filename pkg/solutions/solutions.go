@@ -26,6 +26,9 @@ type Options struct {
 	Features int     `json:"features"` // F; 0 means 6
 	Hidden   int     `json:"hidden"`   // M; 0 means 2
 	Density  float64 `json:"density"`  // each feature's probability of being active in the base distribution; 0 means 0.15
+	// Decay sets the importances I_k = Decay^k; 0 means 1 (interchangeable
+	// features).
+	Decay float64 `json:"decay,omitempty"`
 	// Pattern is the baseline weight of each feature pattern (the base
 	// distribution has the rest, 1 − F·Pattern); 0 means 0.1.
 	Pattern float64 `json:"pattern"`
@@ -57,6 +60,10 @@ type Options struct {
 	// arms (toy.RetrainConfig.Coupled): the arms of a seed then share every
 	// sample whose mixture component is the same.
 	Coupled bool `json:"coupled,omitempty"`
+	// Slots, with Coupled, couples the arms' data more tightly
+	// (toy.GenerateTMSSlots); every mixture weight of a pattern must then
+	// stay at most 1/Features.
+	Slots bool `json:"slots,omitempty"`
 	// The posterior at a design point: nβ = N/log N, the localization γ and
 	// the SGLD step; 0 means 100 and 3e-4.
 	Gamma   float64 `json:"gamma"`
@@ -123,6 +130,12 @@ func (o Options) Validate() error {
 		return errors.New("solutions: at most 64 features and hidden dimensions")
 	case !(o.Density > 0 && o.Density < 1):
 		return errors.New("solutions: Density must be in (0, 1)")
+	case !(o.Decay >= 0 && o.Decay <= 1):
+		return errors.New("solutions: Decay must be in [0, 1] (0: equal importances)")
+	case o.Slots && !o.Coupled:
+		return errors.New("solutions: Slots needs Coupled")
+	case o.Slots && o.Pattern+o.Norm > 1/float64(o.Features):
+		return errors.New("solutions: with Slots every pattern weight must stay at most 1/Features: Pattern + Norm is above it")
 	case !(o.Pattern > 0) || !(float64(o.Features)*o.Pattern < 1):
 		return errors.New("solutions: Pattern must be positive with Features·Pattern < 1 (the base keeps some weight)")
 	case o.N < 2 || o.Steps < 1 || o.Batch < 1 || o.Seeds < 2 || o.DesignSeeds < 2 || o.Chains < 2 || o.Draws < 2 ||
@@ -232,10 +245,16 @@ func Name(k int) string {
 	return fmt.Sprintf("%d features", k)
 }
 
-func (o Options) tms() toy.TMSConfig { return toy.NewTMSConfig(o.Features, o.Hidden, 1, o.Density) }
+func (o Options) tms() toy.TMSConfig {
+	decay := o.Decay
+	if decay == 0 {
+		decay = 1
+	}
+	return toy.NewTMSConfig(o.Features, o.Hidden, decay, o.Density)
+}
 
 func (o Options) retrain() toy.RetrainConfig {
-	return toy.RetrainConfig{Config: o.tms(), N: o.N, DataSeed: dataSeed, Workers: o.Workers, Coupled: o.Coupled,
+	return toy.RetrainConfig{Config: o.tms(), N: o.N, DataSeed: dataSeed, Workers: o.Workers, Coupled: o.Coupled, Slots: o.Slots,
 		Train: toy.TrainConfig{Method: toy.Adam, Steps: o.Steps, LR: o.LR, BatchSize: o.Batch}}
 }
 

@@ -39,6 +39,10 @@ func TestValidate(t *testing.T) {
 		"negative burn-in":  {BurnIn: -1},
 		"NaN step":          {Epsilon: math.NaN()},
 		"huge N":            {N: 1 << 21},
+		"decay above 1":     {Decay: 1.1},
+		"slots uncoupled":   {Slots: true},
+		"slots overflow":    {Slots: true, Coupled: true, Pattern: 0.15, Norm: 0.05},
+		"batch above N":     {N: 100, SampleBatch: 200},
 		"negative LR":       {LR: -1},
 	} {
 		if err := o.Validate(); err == nil {
@@ -206,6 +210,12 @@ func TestStats(t *testing.T) {
 		t.Errorf("Even = %+v, want %+v", e, w)
 	}
 	r.Points = []Point{{Represented: 4, LLC: est(2)}, {Represented: 5, LLC: est(3)}, {Represented: 4, LLC: est(4)}}
+	// Oriented: arm 1 against arm 2, signed by J·(h_s − π) = (+, −, +, −, +).
+	r.Pi, r.JDesign = []float64{0.5, 0.5}, []float64{1, 0}
+	r.Arms[1].Weights = [][]float64{{0.6, 0.4}, {0.4, 0.6}, {0.6, 0.4}, {0.4, 0.6}, {0.6, 0.4}}
+	if o, w := r.Oriented(1, 2, 5), meanSE([]float64{0, -0.5, 0.5, 0.5, -0.5}); math.Abs(o.Value-w.Value) > 1e-15 || math.Abs(o.SE-w.SE) > 1e-15 {
+		t.Errorf("Oriented = %+v, want %+v", o, w)
+	}
 	if l, n := r.PointsLLC(4); n != 2 || l.Value != 3 || math.Abs(l.SE-1) > 1e-15 {
 		t.Errorf("PointsLLC(4) = %+v over %d", l, n)
 	}

@@ -62,6 +62,22 @@ func (r *Record) Contrast(a, b, k int) susc.Estimate {
 	return report.MeanEstimate(d)
 }
 
+// Oriented is Contrast with each seed's difference signed by the
+// prediction JDesign·(h_s − π) of arm a at that seed (Predicted): for the
+// random control and its opposite, a first-order check that can fail
+// (Contrast of a symmetric pair is zero in expectation whatever J says).
+func (r *Record) Oriented(a, b, k int) susc.Estimate {
+	x, y := r.Arms[a].Represented, r.Arms[b].Represented
+	d := make([]float64, min(len(x), len(y)))
+	for s := range d {
+		d[s] = (indicator(x[s] == k) - indicator(y[s] == k)) / 2
+		if r.Predicted(a, s) < 0 {
+			d[s] = -d[s]
+		}
+	}
+	return report.MeanEstimate(d)
+}
+
 // Even returns the mean over seeds of (1[a] + 1[b])/2 − 1[baseline] for
 // the event that a model represents k features, with its standard error:
 // for opposite arms, their second-order effect, the first order

@@ -71,6 +71,9 @@ type RetrainConfig struct {
 	// Seed then share every sample whose mixture component is the same
 	// under their weights (common random numbers).
 	Coupled bool
+	// Slots, with Coupled, draws with GenerateTMSSlots instead (a tighter
+	// coupling; every weight of H at most 1/Features).
+	Slots bool
 	// Train configures the optimizer; its Seed is replaced by the job's.
 	Train TrainConfig
 	// Workers bounds the concurrent trainings; zero means GOMAXPROCS.
@@ -123,7 +126,8 @@ func retrainOne(cfg RetrainConfig, job RetrainJob) []float64 {
 
 // Dataset returns the training data of a job of RetrainTMS (N×F): drawn
 // from q_H with GenerateTMS seeded by (DataSeed, Seed), or with Coupled by
-// GenerateTMSCoupled. It panics if len(H) is neither 0 nor Features.
+// GenerateTMSCoupled (GenerateTMSSlots with Slots). It panics if len(H) is
+// neither 0 nor Features.
 func (cfg RetrainConfig) Dataset(job RetrainJob) *mat.Dense {
 	var pi []float64
 	if job.H != nil {
@@ -133,9 +137,12 @@ func (cfg RetrainConfig) Dataset(job RetrainJob) *mat.Dense {
 		pi = HWeights(job.H)
 	}
 	var x *mat.Dense
-	if cfg.Coupled {
+	switch {
+	case cfg.Coupled && cfg.Slots:
+		x, _ = GenerateTMSSlots(seeds.Derive(cfg.DataSeed, job.Seed), cfg.N, cfg.Config, pi)
+	case cfg.Coupled:
 		x, _ = GenerateTMSCoupled(seeds.Derive(cfg.DataSeed, job.Seed), cfg.N, cfg.Config, pi)
-	} else {
+	default:
 		x, _ = GenerateTMS(rand.New(rand.NewPCG(cfg.DataSeed, job.Seed)), cfg.N, cfg.Config, pi)
 	}
 	return x

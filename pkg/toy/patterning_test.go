@@ -63,12 +63,13 @@ func TestRetrainTMSDeterministic(t *testing.T) {
 }
 
 // RetrainTMS trains on Dataset: one job re-run by hand gives the same bits,
-// with and without Coupled, and Coupled changes the data.
+// with and without Coupled (and Slots), and each changes the data.
 func TestRetrainDataset(t *testing.T) {
 	job := RetrainJob{H: []float64{0.1, 0, 0.2, 0}, Seed: 3}
 	var data []*mat.Dense
-	for _, coupled := range []bool{false, true} {
-		cfg := RetrainConfig{Config: NewTMSConfig(4, 2, 0.9, 0.2), N: 200, DataSeed: 5, Coupled: coupled,
+	for _, c := range [][2]bool{{false, false}, {true, false}, {true, true}} {
+		coupled := c
+		cfg := RetrainConfig{Config: NewTMSConfig(4, 2, 0.9, 0.2), N: 200, DataSeed: 5, Coupled: c[0], Slots: c[1],
 			Train: TrainConfig{Method: Adam, Steps: 50, LR: 0.01, BatchSize: 20}}
 		x := cfg.Dataset(job)
 		m := NewTMS(cfg.Config, x)
@@ -80,7 +81,7 @@ func TestRetrainDataset(t *testing.T) {
 		}
 		data = append(data, x)
 	}
-	if mat.Equal(data[0], data[1]) {
-		t.Error("Coupled did not change the data")
+	if mat.Equal(data[0], data[1]) || mat.Equal(data[1], data[2]) {
+		t.Error("Coupled or Slots did not change the data")
 	}
 }

@@ -100,12 +100,40 @@ func GenerateTMS(rng *rand.Rand, n int, cfg TMSConfig, pi []float64) (x *mat.Den
 // of the two patterns involved.
 // The stream's seeds are derived by a hash (internal/seeds).
 func GenerateTMSCoupled(seed uint64, n int, cfg TMSConfig, pi []float64) (x *mat.Dense, pattern []int) {
+	return generateTMSCoupled(seed, n, cfg, pi, false)
+}
+
+// GenerateTMSSlots is GenerateTMSCoupled with a tighter coupling: the
+// uniform draw u picks pattern k if it falls in [k/F, k/F + π_k) and the
+// base distribution otherwise (so every π_k must be at most 1/F). A change
+// of the weights then changes the component of a fraction Σ_k |Δπ_k| of
+// the samples, the least any coupling can, where the inverse cumulative
+// distribution also moves every later boundary. It panics if a pattern's
+// weight exceeds 1/F.
+func GenerateTMSSlots(seed uint64, n int, cfg TMSConfig, pi []float64) (x *mat.Dense, pattern []int) {
+	return generateTMSCoupled(seed, n, cfg, pi, true)
+}
+
+func generateTMSCoupled(seed uint64, n int, cfg TMSConfig, pi []float64, slots bool) (x *mat.Dense, pattern []int) {
 	cfg.check()
 	f := cfg.Features
 	if n < 1 {
 		panic("toy: GenerateTMSCoupled needs n >= 1")
 	}
 	cdf := mixtureCDF(pi, f)
+	var slot []float64 // pattern k's weight, when slots
+	if slots {
+		slot = make([]float64, f)
+		for k := range f {
+			slot[k] = cdf[k]
+			if k > 0 {
+				slot[k] -= cdf[k-1]
+			}
+			if slot[k] > 1/float64(f) {
+				panic("toy: GenerateTMSSlots needs every pattern weight at most 1/F")
+			}
+		}
+	}
 	src := rand.NewPCG(0, 0)
 	rng := rand.New(src)
 	x = mat.NewDense(n, f, nil)
@@ -113,7 +141,17 @@ func GenerateTMSCoupled(seed uint64, n int, cfg TMSConfig, pi []float64) (x *mat
 	for i := range n {
 		a := seeds.Derive(seed, uint64(i))
 		src.Seed(a, seeds.SplitMix(a))
-		c := drawComponent(rng, cdf)
+		var c int
+		if slots {
+			u := rng.Float64() * float64(f)
+			k := min(int(u), f-1)
+			c = f // the base
+			if u-float64(k) < slot[k]*float64(f) {
+				c = k
+			}
+		} else {
+			c = drawComponent(rng, cdf)
+		}
 		pattern[i] = c
 		row := x.RawRowView(i)
 		for k := range f {

@@ -397,3 +397,40 @@ func benchStructural(b *testing.B, m LossGrader) {
 		m.LossGrad(g, w, nil)
 	}
 }
+
+func TestGenerateTMSSlots(t *testing.T) {
+	cfg := TMSConfig{Features: 4, Hidden: 2, Density: []float64{0.1, 0.3, 0, 0.5}}
+	pi := []float64{0.1, 0.2, 0.15, 0.05, 0.5}
+	const n = 40000
+	x, pat := GenerateTMSSlots(7, n, cfg, pi)
+	checkTMSFrequencies(t, x, pat, cfg, pi)
+	// Every pattern weight down by 0.02, the base up by 0.08: a fraction
+	// 0.08 of the samples changes component (the inverse cumulative
+	// distribution would change 0.02 + 0.04 + 0.06 + 0.08 = 0.2).
+	near := []float64{0.08, 0.18, 0.13, 0.03, 0.58}
+	y, pat2 := GenerateTMSSlots(7, n, cfg, near)
+	changed := 0
+	for i := range n {
+		if pat[i] != pat2[i] {
+			changed++
+			if pat2[i] != 4 {
+				t.Fatalf("sample %d moved from component %d to pattern %d, not to the base", i, pat[i], pat2[i])
+			}
+			continue
+		}
+		for k := range 4 {
+			if x.At(i, k) != y.At(i, k) {
+				t.Fatalf("sample %d of component %d changed", i, pat[i])
+			}
+		}
+	}
+	if !binomialOK(changed, n, 0.08) {
+		t.Errorf("%d of %d samples changed component, want about %v", changed, n, 0.08*n)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a pattern weight above 1/F: no panic")
+		}
+	}()
+	GenerateTMSSlots(7, 10, cfg, []float64{0.3, 0.2, 0.1, 0.1, 0.3})
+}
