@@ -10,8 +10,9 @@
 //
 //	go run ./cmd/solutions
 //	go run ./cmd/solutions -symmetric -coupled -antithetic -norm 0.1 -seeds 512 -first-seed 10000
+//	go run ./cmd/solutions -symmetric -coupled -slots -antithetic -norm 0.06 -seeds 512 -first-seed 20000
 //
-// (the two pre-declared runs of docs/theory.md §6.6).
+// (the three pre-declared runs of docs/theory.md §6.6).
 package main
 
 import (
@@ -37,6 +38,8 @@ func main() {
 	flag.BoolVar(&o.Coupled, "coupled", o.Coupled, "draw the arms' data with common random numbers")
 	flag.BoolVar(&o.Antithetic, "antithetic", o.Antithetic, "add the random control's opposite as a fifth arm")
 	flag.Uint64Var(&o.FirstSeed, "first-seed", o.FirstSeed, "first retraining seed")
+	flag.BoolVar(&o.Slots, "slots", o.Slots, "with -coupled, couple the arms' data by slots (tighter)")
+	flag.Float64Var(&o.Decay, "decay", o.Decay, "importances decay^k (0: equal)")
 	out := flag.String("out", "", "write the record (JSON) to this file")
 	flag.Parse()
 	start := time.Now()
@@ -65,8 +68,9 @@ func main() {
 			name string
 			a, b int
 		}{{"+dh against -dh", solutions.Plus, solutions.Minus}, {"random against -random", solutions.Random, solutions.RandomOpposite}} {
-			f, e := r.Contrast(c.a, c.b, 5), r.Even(c.a, c.b, 5)
-			fmt.Printf("%s: first order %+.3f ± %.3f (%+.1f SE), second order %+.3f ± %.3f (%+.1f SE)\n", c.name, f.Value, f.SE, f.Value/f.SE, e.Value, e.SE, e.Value/e.SE)
+			f, e, or := r.Contrast(c.a, c.b, 5), r.Even(c.a, c.b, 5), r.Oriented(c.a, c.b, 5)
+			fmt.Printf("%s: first order %+.3f ± %.3f (%+.1f SE; oriented by prediction %+.3f ± %.3f, %+.1f SE), second order %+.3f ± %.3f (%+.1f SE)\n",
+				c.name, f.Value, f.SE, f.Value/f.SE, or.Value, or.SE, or.Value/or.SE, e.Value, e.SE, e.Value/e.SE)
 		}
 	}
 	if *out != "" {
