@@ -45,9 +45,11 @@ type Options struct {
 	// Norm is ‖dh‖; 0 means 0.15.
 	Norm float64 `json:"norm"`
 	// Symmetric designs from J with its F pattern entries replaced by their
-	// mean: the features are interchangeable, so the expected J at a
-	// random trained point treats them alike, and their differences at a
-	// few points are noise (docs/theory.md §6.6).
+	// mean: with equal importances (Decay 0 or 1) the features are
+	// interchangeable, so the expected J at a random trained point treats
+	// them alike, and their differences at a few points are noise
+	// (docs/theory.md §6.6). With other Decay it is a choice, not a
+	// symmetry.
 	Symmetric bool `json:"symmetric,omitempty"`
 	// Antithetic adds a fifth arm, the random control's opposite (π − c_s
 	// for the random control's π + c_s; both feasible), so that first- and
@@ -134,6 +136,10 @@ func (o Options) Validate() error {
 		return errors.New("solutions: Decay must be in [0, 1] (0: equal importances)")
 	case o.Slots && !o.Coupled:
 		return errors.New("solutions: Slots needs Coupled")
+	// A direction of norm Norm with Σ = 0 over F+1 entries moves one weight
+	// by at most Norm·√(F/(F+1)) < Norm, so Pattern + Norm ≤ 1/F keeps
+	// every weight of ±dh and of the random directions within its slot
+	// (GenerateTMSSlots panics otherwise, inside a training goroutine).
 	case o.Slots && o.Pattern+o.Norm > 1/float64(o.Features):
 		return errors.New("solutions: with Slots every pattern weight must stay at most 1/Features: Pattern + Norm is above it")
 	case !(o.Pattern > 0) || !(float64(o.Features)*o.Pattern < 1):

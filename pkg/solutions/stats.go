@@ -66,6 +66,8 @@ func (r *Record) Contrast(a, b, k int) susc.Estimate {
 // prediction JDesign·(h_s − π) of arm a at that seed (Predicted): for the
 // random control and its opposite, a first-order check that can fail
 // (Contrast of a symmetric pair is zero in expectation whatever J says).
+// With Options.Symmetric the prediction's sign is that of the base
+// weight's change, the one lever the design has.
 func (r *Record) Oriented(a, b, k int) susc.Estimate {
 	x, y := r.Arms[a].Represented, r.Arms[b].Represented
 	d := make([]float64, min(len(x), len(y)))

@@ -72,7 +72,8 @@ type RetrainConfig struct {
 	// under their weights (common random numbers).
 	Coupled bool
 	// Slots, with Coupled, draws with GenerateTMSSlots instead (a tighter
-	// coupling; every weight of H at most 1/Features).
+	// coupling; every weight of H at most 1/Features, or the job panics).
+	// Without Coupled it is ignored.
 	Slots bool
 	// Train configures the optimizer; its Seed is replaced by the job's.
 	Train TrainConfig

@@ -107,9 +107,11 @@ func GenerateTMSCoupled(seed uint64, n int, cfg TMSConfig, pi []float64) (x *mat
 // uniform draw u picks pattern k if it falls in [k/F, k/F + π_k) and the
 // base distribution otherwise (so every π_k must be at most 1/F). A change
 // of the weights then changes the component of a fraction Σ_k |Δπ_k| of
-// the samples, the least any coupling can, where the inverse cumulative
-// distribution also moves every later boundary. It panics if a pattern's
-// weight exceeds 1/F.
+// the samples (k over the patterns), where the inverse cumulative
+// distribution also moves every later boundary: the least any coupling
+// can (the total variation distance) when every pattern weight moves the
+// same way, at most twice it otherwise. It panics if a pattern's weight
+// exceeds 1/F.
 func GenerateTMSSlots(seed uint64, n int, cfg TMSConfig, pi []float64) (x *mat.Dense, pattern []int) {
 	return generateTMSCoupled(seed, n, cfg, pi, true)
 }
@@ -121,17 +123,19 @@ func generateTMSCoupled(seed uint64, n int, cfg TMSConfig, pi []float64, slots b
 		panic("toy: GenerateTMSCoupled needs n >= 1")
 	}
 	cdf := mixtureCDF(pi, f)
-	var slot []float64 // pattern k's weight, when slots
+	var slot []float64 // pattern k's weight times F (its share of its slot), when slots
 	if slots {
 		slot = make([]float64, f)
-		for k := range f {
-			slot[k] = cdf[k]
-			if k > 0 {
-				slot[k] -= cdf[k-1]
-			}
-			if slot[k] > 1/float64(f) {
+		var s float64
+		for _, v := range pi {
+			s += v
+		}
+		for k := range min(f, len(pi)) {
+			slot[k] = pi[k] / s * float64(f)
+			if slot[k] > 1+1e-12 {
 				panic("toy: GenerateTMSSlots needs every pattern weight at most 1/F")
 			}
+			slot[k] = min(slot[k], 1)
 		}
 	}
 	src := rand.NewPCG(0, 0)
@@ -146,7 +150,7 @@ func generateTMSCoupled(seed uint64, n int, cfg TMSConfig, pi []float64, slots b
 			u := rng.Float64() * float64(f)
 			k := min(int(u), f-1)
 			c = f // the base
-			if u-float64(k) < slot[k]*float64(f) {
+			if u-float64(k) < slot[k] {
 				c = k
 			}
 		} else {

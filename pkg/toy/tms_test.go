@@ -5,6 +5,7 @@ package toy
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 
@@ -426,6 +427,12 @@ func TestGenerateTMSSlots(t *testing.T) {
 	}
 	if !binomialOK(changed, n, 0.08) {
 		t.Errorf("%d of %d samples changed component, want about %v", changed, n, 0.08*n)
+	}
+	// Weights of exactly 1/F, given with or without the base, fill the slots.
+	for _, w := range [][]float64{{0.25, 0.25, 0.25, 0.25}, {0.25, 0.25, 0.25, 0.25, 0}, HWeights([]float64{0.25, 0.25, 0.25, 0.25})} {
+		if _, p := GenerateTMSSlots(7, 1000, cfg, w); slices.Contains(p, 4) {
+			t.Errorf("weights %v: a sample from the base", w)
+		}
 	}
 	defer func() {
 		if recover() == nil {
