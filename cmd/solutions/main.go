@@ -6,7 +6,7 @@
 // from scratch finds, under the baseline mixture, a reweighting designed
 // from the represented mass's response, its opposite and a random control.
 // It prints the design, the LLC and loss of each solution and the solution
-// counts with paired shifts; -out writes the record (JSON).
+// counts with paired shifts; -out writes the record (solutions.Record.Write).
 //
 //	go run ./cmd/solutions
 //	go run ./cmd/solutions -symmetric -coupled -antithetic -norm 0.1 -seeds 512 -first-seed 10000
@@ -17,7 +17,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -74,9 +73,12 @@ func main() {
 		}
 	}
 	if *out != "" {
-		b, err := json.MarshalIndent(r, "", " ")
+		f, err := os.Create(*out)
 		if err == nil {
-			err = os.WriteFile(*out, b, 0o644)
+			err = r.Write(f)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "solutions:", err)

@@ -288,9 +288,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
-	cfg := o.tms()
-	evalX, _ := toy.GenerateTMS(rand.New(seeds.PCG(dataSeed, evalTag)), 4*o.N, cfg, r.Pi)
-	eval := toy.NewTMS(cfg, evalX)
+	eval := r.evalModel()
 
 	// 1. The design points.
 	jobs := make([]toy.RetrainJob, o.DesignSeeds)
