@@ -31,8 +31,16 @@ func (r *Record) Write(w io.Writer) error { return json.NewEncoder(w).Encode(r) 
 // of represented features in [0, Features]. It reads at most 64 MiB.
 func Read(rd io.Reader) (*Record, error) {
 	var r Record
-	if err := json.NewDecoder(io.LimitReader(rd, maxRecordBytes)).Decode(&r); err != nil {
+	lr := &io.LimitedReader{R: rd, N: maxRecordBytes + 1}
+	dec := json.NewDecoder(lr)
+	if err := dec.Decode(&r); err != nil {
+		if lr.N <= 0 {
+			return nil, fmt.Errorf("solutions: a record of more than %d bytes", maxRecordBytes)
+		}
 		return nil, fmt.Errorf("solutions: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("solutions: data after the record")
 	}
 	o := r.Options
 	if err := o.Validate(); err != nil {
@@ -59,9 +67,14 @@ func Read(rd io.Reader) (*Record, error) {
 	if len(r.Arms) != arms {
 		return nil, fmt.Errorf("solutions: %d arms, want %d", len(r.Arms), arms)
 	}
-	for _, a := range r.Arms {
+	names := []string{"baseline", "+dh", "-dh", "random", "-random"}
+	for i, a := range r.Arms {
+		if a.Name != names[i] {
+			return nil, fmt.Errorf("solutions: arm %d is %q, want %q", i, a.Name, names[i])
+		}
 		if len(a.Weights) != o.Seeds || len(a.Represented) != o.Seeds || len(a.Phi) != o.Seeds || len(a.Loss) != o.Seeds {
-			return nil, fmt.Errorf("solutions: arm %q: results for %d seeds, want %d", a.Name, len(a.Represented), o.Seeds)
+			return nil, fmt.Errorf("solutions: arm %q: %d weight rows, %d counts, %d φ and %d losses for %d seeds",
+				a.Name, len(a.Weights), len(a.Represented), len(a.Phi), len(a.Loss), o.Seeds)
 		}
 		for s, w := range a.Weights {
 			if err := checkWeights(w, o); err != nil {
@@ -69,6 +82,20 @@ func Read(rd io.Reader) (*Record, error) {
 			}
 			if n := a.Represented[s]; n < 0 || n > o.Features {
 				return nil, fmt.Errorf("solutions: arm %q seed %d: %d features represented", a.Name, s, n)
+			}
+		}
+	}
+	// The arms are what Run makes them: π, π ± dh, and π ± c_s.
+	for s := range o.Seeds {
+		if !slices.Equal(r.Arms[Baseline].Weights[s], r.Pi) || !slices.Equal(r.Arms[Plus].Weights[s], add(r.Pi, r.Dh, 1)) ||
+			!slices.Equal(r.Arms[Minus].Weights[s], add(r.Pi, r.Dh, -1)) {
+			return nil, fmt.Errorf("solutions: seed index %d: the baseline's and ±dh's weights are not π and π ± dh", s)
+		}
+		if o.Antithetic { // π + c and π − c average to π, up to rounding
+			for k, v := range r.Arms[Random].Weights[s] {
+				if math.Abs((v+r.Arms[RandomOpposite].Weights[s][k])/2-r.Pi[k]) > 1e-12 {
+					return nil, fmt.Errorf("solutions: seed index %d: -random's weights are not π − c", s)
+				}
 			}
 		}
 	}
@@ -109,6 +136,9 @@ func (r *Record) Resample(ctx context.Context, i int) (Point, error) {
 // RandomDirection returns the random control's direction at seed index s,
 // as Run drew it.
 func (r *Record) RandomDirection(s int) ([]float64, error) {
+	if s < 0 || s >= r.Options.Seeds || len(r.Dh) != len(r.Pi) || len(r.Pi) == 0 {
+		return nil, fmt.Errorf("solutions: no random direction for seed index %d (or no design)", s)
+	}
 	return r.randomDirection(r.Options.FirstSeed + uint64(s))
 }
 

@@ -44,7 +44,19 @@ func TestReadRefuses(t *testing.T) {
 	if !slices.Equal(got.Arms[Random].Phi, r.Arms[Random].Phi) || !slices.Equal(got.Dh, r.Dh) {
 		t.Error("the record does not read back")
 	}
+	var valid bytes.Buffer
+	if err := r.Write(&valid); err != nil {
+		t.Fatal(err)
+	}
 	for name, broken := range map[string]func(r *Record){
+		"huge chains":         func(r *Record) { r.Options.Chains = 1 << 50 },
+		"huge sampling":       func(r *Record) { r.Options.Draws, r.Options.Thin = 1<<20, 1<<10 },
+		"huge evaluation set": func(r *Record) { r.Options.Features, r.Options.N = 64, 1<<20 },
+		"an arm renamed":      func(r *Record) { r.Arms[Plus].Name = "plus" },
+		"+dh not π + dh": func(r *Record) {
+			r.Arms[Plus].Weights[0], r.Arms[Minus].Weights[0] = r.Arms[Minus].Weights[0], r.Arms[Plus].Weights[0]
+		},
+		"-random not π − c":     func(r *Record) { r.Arms[RandomOpposite].Weights[2] = r.Arms[Random].Weights[2] },
 		"invalid options":       func(r *Record) { r.Options.Chains = 1 },
 		"another baseline":      func(r *Record) { r.Pi[0] += 0.01 },
 		"short J":               func(r *Record) { r.J = r.J[:3] },
@@ -62,7 +74,10 @@ func TestReadRefuses(t *testing.T) {
 			r.Arms[Plus].Weights[0] = []float64{0.2, 0.1, 0.1, 0.1, 0.1, 0.0, 0.4}
 		},
 	} {
-		r := tinyRecord(t)
+		r, err := Read(bytes.NewReader(valid.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
 		broken(r)
 		if _, err := roundTrip(t, r); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -70,6 +85,9 @@ func TestReadRefuses(t *testing.T) {
 	}
 	if _, err := Read(bytes.NewReader([]byte(`{"options":`))); err == nil {
 		t.Error("truncated JSON accepted")
+	}
+	if _, err := Read(bytes.NewReader(append(slices.Clone(valid.Bytes()), `{}`...))); err == nil {
+		t.Error("data after the record accepted")
 	}
 }
 
@@ -89,6 +107,15 @@ func FuzzRead(f *testing.F) {
 			r.Fraction(a, 5)
 			r.Shift(a, 5)
 			r.Predicted(a, 0)
+			r.Count(a, 4)
+			r.Switches(a, 5)
+			r.Contrast(a, Baseline, 5)
+			r.Even(a, Baseline, 5)
+			r.Oriented(a, Baseline, 5)
+		}
+		r.PointsLLC(4)
+		if _, err := r.RandomDirection(r.Options.Seeds); err == nil {
+			t.Fatal("RandomDirection past the last seed accepted")
 		}
 		if _, _, _, err := r.Rerun(len(r.Arms), 0); err == nil {
 			t.Fatal("Rerun of a missing arm accepted")
@@ -152,8 +179,8 @@ func TestShippedRecords(t *testing.T) {
 					t.Errorf("seed index %d: random weights are not π ± the seed's direction (%v)", s, err)
 				}
 			}
-			if runtime.GOARCH != "amd64" || testing.Short() {
-				t.Skipf("the record was written on amd64; this is %s (or -short)", runtime.GOARCH)
+			if runtime.GOARCH != "amd64" || fusedMultiplyAdd || testing.Short() {
+				t.Skipf("the record was written on amd64 without fused multiply-adds; this is %s (FMA %v; or -short)", runtime.GOARCH, fusedMultiplyAdd)
 			}
 			for _, c := range [][2]int{{Baseline, 0}, {Plus, 7}, {RandomOpposite, last}} {
 				n, phi, loss, err := r.Rerun(c[0], c[1])

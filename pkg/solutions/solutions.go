@@ -149,6 +149,13 @@ func (o Options) Validate() error {
 		return errors.New("solutions: N, Seeds, DesignSeeds, Chains and Draws must be at least 2; Steps, Batch, Thin, SampleBatch (at most N), ProbeN and Workers positive; BurnIn non-negative")
 	case o.N > 1<<20 || o.ProbeN > 1<<20 || o.Seeds > 1<<16 || o.DesignSeeds > 1<<10 || o.FirstSeed >= designSeedBase-1<<16:
 		return errors.New("solutions: N and ProbeN at most 2^20, Seeds at most 2^16, DesignSeeds at most 2^10, FirstSeed below 2^32 − 2^16")
+	// Bounds on the work and memory one call may ask for, so that options
+	// read from a file cannot exhaust the machine.
+	case o.Chains > 256 || o.Steps > 1<<22 || o.BurnIn > 1<<24 || o.Draws > 1<<24 || o.Thin > 1<<24 ||
+		o.BurnIn+o.Draws*o.Thin > 1<<24:
+		return errors.New("solutions: at most 256 chains, 2^22 training steps and 2^24 sampling steps per chain")
+	case o.Features*max(4*o.N, o.Features*o.ProbeN) > 1<<24:
+		return errors.New("solutions: the evaluation set (4N × Features) and the probes (Features × ProbeN × Features) are limited to 2^24 numbers")
 	case !(o.LR > 0) || !finite(o.LR) || !(o.Norm > 0) || !finite(o.Norm) || !(o.Gamma > 0) || !finite(o.Gamma) ||
 		!(o.Epsilon > 0) || !finite(o.Epsilon):
 		return errors.New("solutions: LR, Norm, Gamma and Epsilon must be finite and positive")

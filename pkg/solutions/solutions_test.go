@@ -43,6 +43,11 @@ func TestValidate(t *testing.T) {
 		"slots uncoupled":   {Slots: true},
 		"slots overflow":    {Slots: true, Coupled: true, Pattern: 0.15, Norm: 0.05},
 		"batch above N":     {N: 100, SampleBatch: 200},
+		"huge chains":       {Chains: 1 << 50},
+		"huge sampling":     {Draws: 1 << 20, Thin: 1 << 10},
+		"huge steps":        {Steps: 1 << 30},
+		"huge eval set":     {Features: 64, Pattern: 0.01, N: 1 << 20},
+		"huge probes":       {Features: 64, Pattern: 0.01, ProbeN: 1 << 13},
 		"negative LR":       {LR: -1},
 	} {
 		if err := o.Validate(); err == nil {
