@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"susclab/internal/defaults"
 	"sync"
 
 	"gonum.org/v1/gonum/stat"
@@ -74,34 +75,24 @@ func (o Options) WithDefaults() Options {
 	if o.Mix == nil {
 		o.Mix = []float64{0.6, 0.2, 0.2}
 	}
-	def := func(p *int, v int) {
-		if *p == 0 {
-			*p = v
-		}
-	}
-	deff := func(p *float64, v float64) {
-		if *p == 0 {
-			*p = v
-		}
-	}
-	def(&o.Seeds, 8)
-	def(&o.Steps, 8000)
-	def(&o.Every, 100)
-	deff(&o.Norm, 0.15)
-	deff(&o.EarlyFraction, 0.5)
-	deff(&o.NBeta, 1000)
-	deff(&o.Gamma, 100)
-	deff(&o.Epsilon, 1e-4)
-	def(&o.Chains, 4)
-	def(&o.Draws, 200)
-	def(&o.BurnIn, 300)
-	def(&o.Thin, 5)
-	def(&o.ProbeWindows, 8)
-	def(&o.Margin, 1000)
+	defaults.Set(&o.Seeds, 8)
+	defaults.Set(&o.Steps, 8000)
+	defaults.Set(&o.Every, 100)
+	defaults.Set(&o.Norm, 0.15)
+	defaults.Set(&o.EarlyFraction, 0.5)
+	defaults.Set(&o.NBeta, 1000)
+	defaults.Set(&o.Gamma, 100)
+	defaults.Set(&o.Epsilon, 1e-4)
+	defaults.Set(&o.Chains, 4)
+	defaults.Set(&o.Draws, 200)
+	defaults.Set(&o.BurnIn, 300)
+	defaults.Set(&o.Thin, 5)
+	defaults.Set(&o.ProbeWindows, 8)
+	defaults.Set(&o.Margin, 1000)
 	if o.Observable == "" {
 		o.Observable = Layer1
 	}
-	def(&o.Workers, runtime.GOMAXPROCS(0))
+	defaults.Set(&o.Workers, runtime.GOMAXPROCS(0))
 	return o
 }
 

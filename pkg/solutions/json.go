@@ -114,11 +114,9 @@ func (r *Record) Rerun(arm, s int) (represented int, phi, loss float64, err erro
 	if err := checkWeights(r.Arms[arm].Weights[s], o); err != nil {
 		return 0, 0, 0, err
 	}
-	job := toy.RetrainJob{H: r.Arms[arm].Weights[s][:o.Features], Seed: o.FirstSeed + uint64(s)}
-	w := toy.RetrainTMS(o.retrain(), []toy.RetrainJob{job})[0]
-	eval := r.evalModel()
-	norms := eval.FeatureNorms(nil, w)
-	return Represented(norms), sum(norms), eval.LossGrad(nil, w, nil), nil
+	w := toy.RetrainTMS(o.retrain(), []toy.RetrainJob{r.armJob(arm, s)})[0]
+	represented, phi, loss = outcome(r.evalModel(), w, make([]float64, o.Features))
+	return represented, phi, loss, nil
 }
 
 // Resample retrains design point i and samples it again: bit for bit the
@@ -128,7 +126,7 @@ func (r *Record) Resample(ctx context.Context, i int) (Point, error) {
 	if i < 0 || i >= len(r.Points) {
 		return Point{}, fmt.Errorf("solutions: no design point %d", i)
 	}
-	job := toy.RetrainJob{H: r.Pi[:o.Features], Seed: designSeedBase + uint64(i)}
+	job := r.designJob(i)
 	w := toy.RetrainTMS(o.retrain(), []toy.RetrainJob{job})[0]
 	return r.sample(ctx, job, w, r.evalModel())
 }

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"susclab/internal/defaults"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
@@ -87,36 +88,26 @@ type Options struct {
 
 // WithDefaults returns o with every zero field set to its default.
 func (o Options) WithDefaults() Options {
-	def := func(p *int, v int) {
-		if *p == 0 {
-			*p = v
-		}
-	}
-	deff := func(p *float64, v float64) {
-		if *p == 0 {
-			*p = v
-		}
-	}
-	def(&o.Features, 6)
-	def(&o.Hidden, 2)
-	deff(&o.Density, 0.15)
-	deff(&o.Pattern, 0.1)
-	def(&o.N, 2000)
-	def(&o.Steps, 3000)
-	deff(&o.LR, 0.01)
-	def(&o.Batch, 100)
-	def(&o.Seeds, 128)
-	def(&o.DesignSeeds, 8)
-	deff(&o.Norm, 0.15)
-	deff(&o.Gamma, 100)
-	deff(&o.Epsilon, 3e-4)
-	def(&o.Chains, 4)
-	def(&o.Draws, 400)
-	def(&o.BurnIn, 1000)
-	def(&o.Thin, 20)
-	def(&o.SampleBatch, 200)
-	def(&o.ProbeN, 500)
-	def(&o.Workers, runtime.GOMAXPROCS(0))
+	defaults.Set(&o.Features, 6)
+	defaults.Set(&o.Hidden, 2)
+	defaults.Set(&o.Density, 0.15)
+	defaults.Set(&o.Pattern, 0.1)
+	defaults.Set(&o.N, 2000)
+	defaults.Set(&o.Steps, 3000)
+	defaults.Set(&o.LR, 0.01)
+	defaults.Set(&o.Batch, 100)
+	defaults.Set(&o.Seeds, 128)
+	defaults.Set(&o.DesignSeeds, 8)
+	defaults.Set(&o.Norm, 0.15)
+	defaults.Set(&o.Gamma, 100)
+	defaults.Set(&o.Epsilon, 3e-4)
+	defaults.Set(&o.Chains, 4)
+	defaults.Set(&o.Draws, 400)
+	defaults.Set(&o.BurnIn, 1000)
+	defaults.Set(&o.Thin, 20)
+	defaults.Set(&o.SampleBatch, 200)
+	defaults.Set(&o.ProbeN, 500)
+	defaults.Set(&o.Workers, runtime.GOMAXPROCS(0))
 	return o
 }
 
@@ -300,7 +291,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	// 1. The design points.
 	jobs := make([]toy.RetrainJob, o.DesignSeeds)
 	for i := range jobs {
-		jobs[i] = toy.RetrainJob{H: r.Pi[:o.Features], Seed: designSeedBase + uint64(i)}
+		jobs[i] = r.designJob(i)
 	}
 	ws := toy.RetrainTMS(o.retrain(), jobs)
 	for i, w := range ws {
@@ -357,7 +348,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	}
 	// In chunks of seeds, so that a cancel is seen; each job's result
 	// depends on its own seed only.
-	norms := make([]float64, o.Features)
+	norms := make([]float64, o.Features) // outcome's scratch
 	const chunk = 64
 	for lo := 0; lo < o.Seeds; lo += chunk {
 		if err := ctx.Err(); err != nil {
@@ -366,18 +357,35 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 		var jobs []toy.RetrainJob
 		for s := lo; s < min(lo+chunk, o.Seeds); s++ {
 			for a := range r.Arms {
-				jobs = append(jobs, toy.RetrainJob{H: r.Arms[a].Weights[s][:o.Features], Seed: o.FirstSeed + uint64(s)})
+				jobs = append(jobs, r.armJob(a, s))
 			}
 		}
 		for j, w := range toy.RetrainTMS(o.retrain(), jobs) {
 			a := j % len(r.Arms)
-			eval.FeatureNorms(norms, w)
-			r.Arms[a].Represented = append(r.Arms[a].Represented, Represented(norms))
-			r.Arms[a].Phi = append(r.Arms[a].Phi, sum(norms))
-			r.Arms[a].Loss = append(r.Arms[a].Loss, eval.LossGrad(nil, w, nil))
+			n, phi, loss := outcome(eval, w, norms)
+			r.Arms[a].Represented = append(r.Arms[a].Represented, n)
+			r.Arms[a].Phi = append(r.Arms[a].Phi, phi)
+			r.Arms[a].Loss = append(r.Arms[a].Loss, loss)
 		}
 	}
 	return r, nil
+}
+
+// designJob is design point i's training run.
+func (r *Record) designJob(i int) toy.RetrainJob {
+	return toy.RetrainJob{H: r.Pi[:r.Options.Features], Seed: designSeedBase + uint64(i)}
+}
+
+// armJob is an arm's training run at seed index s.
+func (r *Record) armJob(arm, s int) toy.RetrainJob {
+	return toy.RetrainJob{H: r.Arms[arm].Weights[s][:r.Options.Features], Seed: r.Options.FirstSeed + uint64(s)}
+}
+
+// outcome reads a trained model: the features it represents, φ and its
+// loss on the evaluation model; norms is scratch of length Features.
+func outcome(eval *toy.TMS, w, norms []float64) (represented int, phi, loss float64) {
+	eval.FeatureNorms(norms, w)
+	return Represented(norms), sum(norms), eval.LossGrad(nil, w, nil)
 }
 
 // randomDirection returns the random control's direction for a seed: of

@@ -54,12 +54,18 @@ func (r *Record) Shift(arm, k int) susc.Estimate {
 // first-order effect of the direction, with the second-order effect,
 // the same for both, cancelled.
 func (r *Record) Contrast(a, b, k int) susc.Estimate {
+	return report.MeanEstimate(r.halfDifferences(a, b, k))
+}
+
+// halfDifferences returns, per seed, (1[arm a's model represents k] −
+// 1[arm b's does])/2.
+func (r *Record) halfDifferences(a, b, k int) []float64 {
 	x, y := r.Arms[a].Represented, r.Arms[b].Represented
 	d := make([]float64, min(len(x), len(y)))
 	for s := range d {
 		d[s] = (indicator(x[s] == k) - indicator(y[s] == k)) / 2
 	}
-	return report.MeanEstimate(d)
+	return d
 }
 
 // Oriented is Contrast with each seed's difference signed by the
@@ -69,10 +75,8 @@ func (r *Record) Contrast(a, b, k int) susc.Estimate {
 // With Options.Symmetric the prediction's sign is that of the base
 // weight's change, the one lever the design has.
 func (r *Record) Oriented(a, b, k int) susc.Estimate {
-	x, y := r.Arms[a].Represented, r.Arms[b].Represented
-	d := make([]float64, min(len(x), len(y)))
+	d := r.halfDifferences(a, b, k)
 	for s := range d {
-		d[s] = (indicator(x[s] == k) - indicator(y[s] == k)) / 2
 		if r.Predicted(a, s) < 0 {
 			d[s] = -d[s]
 		}

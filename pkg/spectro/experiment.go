@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"susclab/internal/defaults"
 
 	"susclab/internal/seeds"
 	"susclab/pkg/checkpoint"
@@ -44,36 +45,26 @@ type Options struct {
 // WithDefaults returns o with its zero fields set to the defaults of its
 // corpus.
 func (o Options) WithDefaults() Options {
-	def := func(x *int, v int) {
-		if *x == 0 {
-			*x = v
-		}
-	}
-	deff := func(x *float64, v float64) {
-		if *x == 0 {
-			*x = v
-		}
-	}
 	if o.Corpus == "" {
 		o.Corpus = CorpusPlanted
 	}
 	if o.Corpus == CorpusGoSource {
-		deff(&o.Epsilon, 1e-5)
-		deff(&o.NBeta, 1e4)
-		deff(&o.Gamma, 1000)
-		def(&o.Draws, 200)
-		def(&o.BurnIn, 500)
+		defaults.Set(&o.Epsilon, 1e-5)
+		defaults.Set(&o.NBeta, 1e4)
+		defaults.Set(&o.Gamma, 1000)
+		defaults.Set(&o.Draws, 200)
+		defaults.Set(&o.BurnIn, 500)
 	} else {
-		deff(&o.Epsilon, 1e-4)
-		deff(&o.NBeta, 1000)
-		def(&o.Draws, 300)
-		def(&o.BurnIn, 300)
-		def(&o.Windows, 512)
-		def(&o.ProbeWindows, 8)
+		defaults.Set(&o.Epsilon, 1e-4)
+		defaults.Set(&o.NBeta, 1000)
+		defaults.Set(&o.Draws, 300)
+		defaults.Set(&o.BurnIn, 300)
+		defaults.Set(&o.Windows, 512)
+		defaults.Set(&o.ProbeWindows, 8)
 	}
-	deff(&o.Gamma, 100)
-	def(&o.Chains, 4)
-	def(&o.Thin, 5)
+	defaults.Set(&o.Gamma, 100)
+	defaults.Set(&o.Chains, 4)
+	defaults.Set(&o.Thin, 5)
 	if o.Seed == 0 {
 		o.Seed = 1
 	}
