@@ -36,7 +36,9 @@ type State interface {
 
 // Info records one step.
 type Info struct {
-	// Loss is the mean batch loss L_B at the position before the step.
+	// Loss is the mean batch loss L_B at the position before the step. SGLD
+	// in the nβ = 0 control (Posterior.PriorOnly), whose step the data do not
+	// enter, does not evaluate the model and reports 0.
 	Loss float64
 	// Drift, Localization and Noise are the Euclidean norms, over the
 	// moving coordinates, of the step's terms (docs/theory.md §8.7): the
@@ -127,7 +129,9 @@ func newLangevinCore(eps float64, mask []bool, p *Posterior, w0 []float64) (lang
 // which is unadjusted Langevin with step ε/2 on U = nβ L + (γ/2)||w - w*||²
 // (plus δ w in the bracket and (δ/2)||w||² in U with Posterior.WeightDecay,
 // docs/theory.md §2.9).
-// Masked-out coordinates get no drift, no prior force and no noise. The
+// Masked-out coordinates get no drift, no prior force and no noise. In the
+// nβ = 0 control (Posterior.PriorOnly) it takes no minibatch gradient, which
+// nβ would multiply away: the same draws at a fraction of the cost. The
 // step is sgldState.Step in kernel.go (and its many-step copy, steps).
 type SGLD struct {
 	// Epsilon is ε ("lr" in devinterp). Required, > 0.
@@ -172,9 +176,20 @@ func (s *sgldState) proposal() (*Posterior, float64, []float64, []int) {
 	return s.post, s.eps, nil, s.active
 }
 
+// batchLoss returns L_B(w) and writes ∇L_B(w) into s.grad. In the nβ = 0
+// control the data do not enter the step (nβ ∇L_B = 0), so it evaluates
+// nothing and returns 0: s.grad stays zero and the control's draws are the
+// same bits, at the cost of the prior's force and the noise alone.
+func (s *sgldState) batchLoss(m Model, batch []int) float64 {
+	if s.post.PriorOnly {
+		return 0
+	}
+	return m.LossGrad(s.grad, s.w, batch)
+}
+
 // Step implements State. It allocates nothing.
 func (s *sgldState) Step(m Model, batch []int, rng *rand.Rand) Info {
-	loss := m.LossGrad(s.grad, s.w, batch)
+	loss := s.batchLoss(m, batch)
 	nb, gamma, c := s.post.NBeta, s.gamma, s.anchor
 	half, sd := 0.5*s.eps, s.sd
 	w, g := s.w, s.grad
@@ -197,7 +212,7 @@ func (s *sgldState) Step(m Model, batch []int, rng *rand.Rand) Info {
 // stepRecorded implements recorder: Step, with the norms of its terms. The
 // update is Step's, written with the terms named, bit for bit the same.
 func (s *sgldState) stepRecorded(m Model, batch []int, rng *rand.Rand) Info {
-	loss := m.LossGrad(s.grad, s.w, batch)
+	loss := s.batchLoss(m, batch)
 	nb, gamma, c := s.post.NBeta, s.gamma, s.anchor
 	half, sd := 0.5*s.eps, s.sd
 	w, g := s.w, s.grad
@@ -230,7 +245,7 @@ func (s *sgldState) stepRecorded(m Model, batch []int, rng *rand.Rand) Info {
 // TestMultiStepPathMatchesPerStep keeps the two bit-identical.
 func (s *sgldState) steps(m Model, batches *batcher, rng *rand.Rand, n int) (int, float64) {
 	loss := 0.0
-	if s.active != nil || s.sd == 0 {
+	if s.active != nil || s.sd == 0 || s.post.PriorOnly {
 		for t := range n {
 			loss = s.Step(m, batches.next(), rng).Loss
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
