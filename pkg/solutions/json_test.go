@@ -7,10 +7,10 @@ import (
 	"context"
 	"math"
 	"os"
-	"runtime"
 	"slices"
 	"testing"
 
+	"susclab/internal/fpbits"
 	"susclab/pkg/susc/pattern"
 )
 
@@ -169,18 +169,18 @@ func TestShippedRecords(t *testing.T) {
 					t.Fatalf("JDesign %v is not J %v with its patterns averaged", r.JDesign, r.J)
 				}
 			}
-			if dh, err := pattern.Steepest(r.JDesign, r.Pi, o.Norm); err != nil || !slices.Equal(dh, r.Dh) {
+			if dh, err := pattern.Steepest(r.JDesign, r.Pi, o.Norm); err != nil || !fpbits.Equal(dh, r.Dh) {
 				t.Errorf("Steepest(JDesign) = %v (%v), recorded %v", dh, err, r.Dh)
 			}
 			last := o.Seeds - 1
 			for _, s := range []int{0, last / 2, last} {
 				c, err := r.RandomDirection(s)
-				if err != nil || !slices.Equal(r.Arms[Random].Weights[s], add(r.Pi, c, 1)) || !slices.Equal(r.Arms[RandomOpposite].Weights[s], add(r.Pi, c, -1)) {
+				if err != nil || !fpbits.Equal(r.Arms[Random].Weights[s], add(r.Pi, c, 1)) || !fpbits.Equal(r.Arms[RandomOpposite].Weights[s], add(r.Pi, c, -1)) {
 					t.Errorf("seed index %d: random weights are not π ± the seed's direction (%v)", s, err)
 				}
 			}
-			if runtime.GOARCH != "amd64" || fusedMultiplyAdd || testing.Short() {
-				t.Skipf("the record was written on amd64 without fused multiply-adds; this is %s (FMA %v; or -short)", runtime.GOARCH, fusedMultiplyAdd)
+			if ok, why := fpbits.Reproducible(); !ok || testing.Short() {
+				t.Skipf("%s (or -short)", why)
 			}
 			for _, c := range [][2]int{{Baseline, 0}, {Plus, 7}, {RandomOpposite, last}} {
 				n, phi, loss, err := r.Rerun(c[0], c[1])

@@ -81,7 +81,9 @@ const (
 // model trained by cmd/lmtrain on o.Corpus, and returns the pattern labels
 // of its probe tokens. Minibatches are whole windows: 8 on the planted
 // corpus, 512 tokens' worth on Go source (8 windows at T = 64); the
-// per-draw loss is on 16 evaluation windows (Run.LossSubset).
+// per-draw loss is on 16 evaluation windows of the planted corpus, 1,024
+// tokens' worth of Go source (16 windows at T = 64, 4 at T = 256), so that
+// its cost does not grow with the context (Run.LossSubset).
 //
 // On the planted corpus the posterior is conditioned on fresh planted
 // windows (the training data were fresh windows too, so they are a sample
@@ -161,8 +163,12 @@ func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err 
 	if bw*train.WindowLen() > train.NumData() {
 		return nil, nil, fmt.Errorf("spectro: New: %d tokens to condition on, fewer than a minibatch of %d windows", train.NumData(), bw)
 	}
+	evalWindows := 16
+	if o.Corpus == CorpusGoSource {
+		evalWindows = max(1, 1024/train.WindowLen())
+	}
 	run := susc.Run{Chains: o.Chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin, BatchSize: bw * train.WindowLen(),
-		Seed: o.Seed, LossSubset: lm.EvalBatch(train, 16)}
+		Seed: o.Seed, LossSubset: lm.EvalBatch(train, evalWindows)}
 	if o.CRN {
 		run.BatchSeed = seeds.Derive(o.Seed, 0xc0ffee) | 1 // never 0, which would mean "no CRN"
 	}

@@ -2,6 +2,6 @@
 
 //go:build !(amd64.v3 || amd64.v4)
 
-package solutions
+package fpbits
 
 const fusedMultiplyAdd = false
