@@ -11,7 +11,7 @@
 // JSON.
 //
 // The shipped records of notebook 07 are regenerated, with the pure-Go
-// engine (bit-identical on any amd64 machine), by
+// engine (bit-identical on a machine where fpbits.Reproducible holds), by
 //
 //	go run ./cmd/lmspectro -out pkg/spectro/testdata/planted.json
 //	go run ./cmd/lmspectro -corpus gosrc -out pkg/spectro/testdata/gosrc.json

@@ -9,7 +9,7 @@ import (
 	"os"
 	"testing"
 
-	"susclab/internal/fpbits"
+	"susclab/pkg/fpbits"
 	"susclab/pkg/checkpoint"
 )
 

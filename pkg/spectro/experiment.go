@@ -81,9 +81,11 @@ const (
 // model trained by cmd/lmtrain on o.Corpus, and returns the pattern labels
 // of its probe tokens. Minibatches are whole windows: 8 on the planted
 // corpus, 512 tokens' worth on Go source (8 windows at T = 64); the
-// per-draw loss is on 16 evaluation windows of the planted corpus, 1,024
-// tokens' worth of Go source (16 windows at T = 64, 4 at T = 256), so that
-// its cost does not grow with the context (Run.LossSubset).
+// per-draw loss is on 16 evaluation windows of the planted corpus and on
+// ⌊1024/T⌋ windows of Go source (at least one; 16 at T = 64, 4 at T = 256),
+// so that its cost does not grow with the context (Run.LossSubset). The
+// per-draw loss enters χ̂ through L − L*, so the subset is part of the
+// estimator, not only of its cost.
 //
 // On the planted corpus the posterior is conditioned on fresh planted
 // windows (the training data were fresh windows too, so they are a sample
