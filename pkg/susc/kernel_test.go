@@ -274,9 +274,13 @@ func TestSGLDPriorOnlySkipsData(t *testing.T) {
 		mask []bool
 	}{{"all coordinates", nil}, {"masked", []bool{true, false, true}}} {
 		run := Run{Chains: 1, Draws: 7, BurnIn: 5, Thin: 3, BatchSize: 8, Seed: 11, KeepTrace: true}
+		before := base.calls.Load()
 		res, err := Sample(context.Background(), nanGradModel{base}, p, SGLD{Epsilon: eps, Mask: tc.mask}, run)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if calls := base.calls.Load() - before; calls != int64(1+run.Draws) { // L(w*) and one per draw
+			t.Errorf("%s: %d model evaluations, want %d: L(w*) and one per draw", tc.name, calls, 1+run.Draws)
 		}
 		w := append([]float64(nil), center...)
 		rng := chainRand(run.Seed, 0, 0)
