@@ -16,12 +16,12 @@
 //	go run ./cmd/lmspectro -out pkg/spectro/testdata/planted.json
 //	go run ./cmd/lmspectro -corpus gosrc -out pkg/spectro/testdata/gosrc.json
 //
-// (the first about 5 minutes on 2 cores; the second, the whole analysis
-// of the default Go-source model, 18 runs of 6,000 steps, about 50 CPU
-// minutes, half an hour on 2 busy cores, and 13 minutes with
-// OPENBLAS_NUM_THREADS=1 go run -tags openblas, whose bits differ: 772 s,
-// against 956 s the same day before restricted chains masked their
-// gradients, with byte-identical records).
+// (the first a few minutes on 2 cores; the second, the whole analysis of
+// the default Go-source model, 18 runs of 6,000 steps, 6 minutes with
+// OPENBLAS_NUM_THREADS=1 go run -tags openblas, whose bits differ: 355 s
+// on 2 cores, of which the nβ = 0 control, whose chains take no minibatch
+// gradient, 53 s; before that skip 772 s, and 956 s before restricted
+// chains masked their gradients, each change with byte-identical records).
 //
 // -crn K measures what common random numbers (the restricted and full
 // chains sharing their minibatches, spectro.Options.CRN, -share-batches)

@@ -49,6 +49,8 @@ func main() {
 	T := flag.Int("T", 0, "context (0: default)")
 	heads := flag.Int("heads", 0, "heads per layer (0: default)")
 	layers := flag.Int("layers", 0, "layers (0: default)")
+	mlp := flag.Int("mlp", 0, "hidden width of an MLP block in every layer (0: attention only)")
+	layerNorm := flag.Bool("layernorm", false, "layer norms before each block and the unembedding")
 	out := flag.String("out", "", "checkpoint file to write, every checkpoint (empty: none)")
 	final := flag.String("final", "", "checkpoint file to write with the last checkpoint only (empty: none)")
 	logEvery := flag.Int("log", 100, "print the minibatch loss every this many steps")
@@ -83,7 +85,7 @@ func main() {
 	for _, f := range []struct {
 		v   int
 		dst *int
-	}{{*d, &cfg.DModel}, {*T, &cfg.Context}, {*heads, &cfg.Heads}, {*layers, &cfg.Layers}, {*batch, &tc.BatchWindows},
+	}{{*d, &cfg.DModel}, {*T, &cfg.Context}, {*heads, &cfg.Heads}, {*layers, &cfg.Layers}, {*mlp, &cfg.MLP}, {*batch, &tc.BatchWindows},
 		{*steps, &tc.Steps}, {*every, &tc.Every}, {*warmup, &tc.Warmup}} {
 		if f.v != 0 {
 			*f.dst = f.v
@@ -91,6 +93,9 @@ func main() {
 	}
 	if *lr != 0 {
 		tc.LR = *lr
+	}
+	if *layerNorm {
+		cfg.LayerNorm = true
 	}
 	var loaded []float64
 	if *eval != "" {
