@@ -17,11 +17,13 @@
 //	go run ./cmd/lmspectro -corpus gosrc -out pkg/spectro/testdata/gosrc.json
 //
 // (the first a few minutes on 2 cores; the second, the whole analysis of
-// the default Go-source model, 18 runs of 6,000 steps, 6 minutes with
+// the default Go-source model, 18 runs of 6,000 steps, 16 minutes on 2
+// cores shared with a training run, and 6 minutes with
 // OPENBLAS_NUM_THREADS=1 go run -tags openblas, whose bits differ: 355 s
-// on 2 cores, of which the nβ = 0 control, whose chains take no minibatch
-// gradient, 53 s; before that skip 772 s, and 956 s before restricted
-// chains masked their gradients, each change with byte-identical records).
+// on 2 idle cores, of which the nβ = 0 control, whose chains take no
+// minibatch gradient, 53 s. Before that skip the control cost about as
+// much as the sampled runs; the pure-Go record after it is byte-identical
+// to the shipped one.)
 //
 // -crn K measures what common random numbers (the restricted and full
 // chains sharing their minibatches, spectro.Options.CRN, -share-batches)

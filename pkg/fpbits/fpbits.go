@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
 )
 
 // expProbe is math.Exp(-6.764) as the records' machines computed it: amd64
@@ -17,7 +20,8 @@ const expProbe = 0x3f52eabff0cfcfb5
 // bits, and if not, why not. It checks what differs in practice: the
 // architecture, the compiler, fused multiply-adds (GOAMD64=v3 or v4),
 // gonum's pure-Go kernels (the noasm and safe tags, which sum in another
-// order) and math.Exp's code path. It is necessary, not sufficient: a
+// order), another BLAS behind gonum's blas64 (package lm with -tags
+// openblas) and math.Exp's code path. It is necessary, not sufficient: a
 // different Go or gonum version may change the bits too.
 func Reproducible() (ok bool, why string) {
 	switch {
@@ -27,10 +31,17 @@ func Reproducible() (ok bool, why string) {
 		return false, "the shipped records were written with GOAMD64=v1; this build's GOAMD64 lets the compiler fuse multiply-adds"
 	case pureGoKernels:
 		return false, "the shipped records were written with gonum's assembly kernels; this build's noasm or safe tag sums in another order"
+	case !isGonum(blas64.Implementation()):
+		return false, fmt.Sprintf("the shipped records were written with gonum's own BLAS; this program uses %T (for example -tags openblas)", blas64.Implementation())
 	case math.Float64bits(math.Exp(-6.764)) != expProbe:
 		return false, "the shipped records were written on a CPU with FMA, where math.Exp takes another code path than on this one (or GODEBUG=cpu.fma=off)"
 	}
 	return true, ""
+}
+
+func isGonum(b any) bool {
+	_, ok := b.(gonum.Implementation)
+	return ok
 }
 
 // Equal reports whether a and b are equal: bit for bit where the build is

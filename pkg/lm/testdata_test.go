@@ -9,8 +9,8 @@ import (
 	"os"
 	"testing"
 
-	"susclab/pkg/fpbits"
 	"susclab/pkg/checkpoint"
+	"susclab/pkg/fpbits"
 )
 
 func loadShipped(t *testing.T, name string) (SeriesConfig, *checkpoint.Checkpoint) {
