@@ -202,11 +202,23 @@ func (r *runner) chromiumArgs(profile, size string) []string {
 }
 
 // dumpDOM loads page in Chromium, lets its scripts run for the virtual time
-// budget, and returns the serialized DOM.
+// budget, and returns the serialized DOM. Headless Chromium now and then
+// hangs on a busy machine and never writes the DOM; a second attempt with
+// a fresh profile is then made, once, and said so.
 func (r *runner) dumpDOM(page string) (string, error) {
+	dom, hung, err := r.dumpDOMOnce(page)
+	if hung {
+		fmt.Fprintf(os.Stderr, "nbrun: chromium --dump-dom %s timed out; trying once more\n", page)
+		dom, _, err = r.dumpDOMOnce(page)
+	}
+	return dom, err
+}
+
+// dumpDOMOnce is one attempt of dumpDOM; hung reports a timeout.
+func (r *runner) dumpDOMOnce(page string) (dom string, hung bool, err error) {
 	profile, err := os.MkdirTemp("", "nbrun-chromium-")
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	defer os.RemoveAll(profile)
 	var stdout, stderr bytes.Buffer
@@ -215,15 +227,15 @@ func (r *runner) dumpDOM(page string) (string, error) {
 	cmd := exec.CommandContext(ctx, r.chromium, append(r.chromiumArgs(profile, "1200,1600"), "--dump-dom", "file://"+page)...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("chromium --dump-dom %s: %v\n%s", page, err, tail(stderr.String(), 20))
+		return "", ctx.Err() == context.DeadlineExceeded, fmt.Errorf("chromium --dump-dom %s: %v\n%s", page, err, tail(stderr.String(), 20))
 	}
 	if r.verbose {
 		os.Stderr.Write(stderr.Bytes())
 	}
 	if stdout.Len() == 0 {
-		return "", fmt.Errorf("chromium --dump-dom %s: empty DOM\n%s", page, tail(stderr.String(), 20))
+		return "", false, fmt.Errorf("chromium --dump-dom %s: empty DOM\n%s", page, tail(stderr.String(), 20))
 	}
-	return stdout.String(), nil
+	return stdout.String(), false, nil
 }
 
 func (r *runner) shoot(page, png string) error {
