@@ -69,7 +69,7 @@ func TestShippedRecord(t *testing.T) {
 				t.Skip(why)
 			}
 			if testing.Short() {
-				return
+				t.Skip("re-runs a training; runs without -short")
 			}
 			rec := r.Arms[c.arm].Curves[c.seed-1]
 			if n := len(rec); n != c.checkpoints {
