@@ -69,9 +69,6 @@ func TestShippedCheckpoints(t *testing.T) {
 // block inside the warm-up, whose learning rate does not depend on the
 // total number of steps).
 func TestShippedCurves(t *testing.T) {
-	if Engine != pureGoEngine {
-		t.Skipf("the curves were made by the pure-Go engine; this build uses %s", Engine)
-	}
 	if ok, why := fpbits.Reproducible(); !ok {
 		t.Skip(why)
 	}
@@ -117,6 +114,3 @@ func TestShippedCurves(t *testing.T) {
 		})
 	}
 }
-
-// pureGoEngine is Engine in the default build, which made the shipped files.
-const pureGoEngine = "gonum, pure Go"

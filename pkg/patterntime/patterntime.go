@@ -11,11 +11,11 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"susclab/internal/defaults"
 	"sync"
 
 	"gonum.org/v1/gonum/stat"
 
+	"susclab/internal/defaults"
 	"susclab/internal/seeds"
 	"susclab/pkg/lm"
 	"susclab/pkg/susc"

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"susclab/pkg/fpbits"
-	"susclab/pkg/lm"
 )
 
 // shipped lists the shipped records, each with its shortest run.
@@ -61,9 +60,6 @@ func TestShippedRecord(t *testing.T) {
 				if h := r.Arms[Random].WeightsOf(s); err != nil || !fpbits.Equal(h, add(r.Options.Mix, c, 1)) {
 					t.Errorf("random control, seed %d: weights %v, want π + %v (%v)", s, h, c, err)
 				}
-			}
-			if lm.Engine != "gonum, pure Go" {
-				t.Skipf("the record was written by the pure-Go engine; this build uses %s", lm.Engine)
 			}
 			if ok, why := fpbits.Reproducible(); !ok {
 				t.Skip(why)
@@ -117,9 +113,6 @@ func TestShippedLoop(t *testing.T) {
 	}
 	if testing.Short() {
 		t.Skip("re-runs a training; runs without -short")
-	}
-	if lm.Engine != "gonum, pure Go" {
-		t.Skipf("the record was written by the pure-Go engine; this build uses %s", lm.Engine)
 	}
 	if ok, why := fpbits.Reproducible(); !ok {
 		t.Skip(why)

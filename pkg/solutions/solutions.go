@@ -10,11 +10,11 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"susclab/internal/defaults"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 
+	"susclab/internal/defaults"
 	"susclab/internal/seeds"
 	"susclab/pkg/susc"
 	"susclab/pkg/susc/pattern"

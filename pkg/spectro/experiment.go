@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"susclab/internal/defaults"
 
+	"susclab/internal/defaults"
 	"susclab/internal/seeds"
 	"susclab/pkg/checkpoint"
 	"susclab/pkg/lm"
