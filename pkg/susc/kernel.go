@@ -37,8 +37,8 @@ type State interface {
 // Info records one step.
 type Info struct {
 	// Loss is the mean batch loss L_B at the position before the step. SGLD
-	// in the nβ = 0 control (Posterior.PriorOnly), whose step the data do not
-	// enter, does not evaluate the model and reports 0.
+	// and SGNHT in the nβ = 0 control (Posterior.PriorOnly), whose step the
+	// data do not enter, do not evaluate the model and report 0.
 	Loss float64
 	// Drift, Localization and Noise are the Euclidean norms, over the
 	// moving coordinates, of the step's terms (docs/theory.md §8.7): the
@@ -87,6 +87,17 @@ type langevinCore struct {
 }
 
 func (c *langevinCore) Position() []float64 { return c.w }
+
+// batchLoss returns L_B(w) and writes ∇L_B(w) into c.grad. In the nβ = 0
+// control the data do not enter the step (nβ ∇L_B = 0), so it evaluates
+// nothing and returns 0: c.grad stays zero and the control's draws are the
+// same bits, at the cost of the prior's force and the noise alone.
+func (c *langevinCore) batchLoss(m Model, batch []int) float64 {
+	if c.post.PriorOnly {
+		return 0
+	}
+	return m.LossGrad(c.grad, c.w, batch)
+}
 
 func newLangevinCore(eps float64, mask []bool, p *Posterior, w0 []float64) (langevinCore, error) {
 	if !(eps > 0) || math.IsInf(eps, 0) {
@@ -174,17 +185,6 @@ var _ multiStepper = (*sgldState)(nil) // the driver's fast path; a signature ch
 
 func (s *sgldState) proposal() (*Posterior, float64, []float64, []int) {
 	return s.post, s.eps, nil, s.active
-}
-
-// batchLoss returns L_B(w) and writes ∇L_B(w) into s.grad. In the nβ = 0
-// control the data do not enter the step (nβ ∇L_B = 0), so it evaluates
-// nothing and returns 0: s.grad stays zero and the control's draws are the
-// same bits, at the cost of the prior's force and the noise alone.
-func (s *sgldState) batchLoss(m Model, batch []int) float64 {
-	if s.post.PriorOnly {
-		return 0
-	}
-	return m.LossGrad(s.grad, s.w, batch)
 }
 
 // Step implements State. It allocates nothing.

@@ -259,6 +259,70 @@ func (m nanGradModel) LossGrad(grad, w []float64, batch []int) float64 {
 	return loss
 }
 
+// TestSGNHTPriorOnlySkipsData is TestSGLDPriorOnlySkipsData for SGNHT: in
+// the nβ = 0 control a NaN gradient does not reach the chain, and the chain
+// is the thermostat's recursion with the prior's force alone, recomputed
+// here from the chain's noise stream bit for bit.
+func TestSGNHTPriorOnlySkipsData(t *testing.T) {
+	const d, eps, a, gamma = 3, 1e-3, 0.05, 50.0
+	base := newGaussModel(d, gaussData(40, []float64{0.3, -1, 2}))
+	center := []float64{0.5, -0.25, 1}
+	p := Posterior{PriorOnly: true, Gamma: gamma, Center: center}
+	for _, tc := range []struct {
+		name string
+		mask []bool
+	}{{"all coordinates", nil}, {"masked", []bool{true, false, true}}} {
+		run := Run{Chains: 1, Draws: 7, BurnIn: 5, Thin: 3, BatchSize: 8, Seed: 11, KeepTrace: true}
+		before := base.calls.Load()
+		res, err := Sample(context.Background(), nanGradModel{base}, p, SGNHT{Epsilon: eps, Diffusion: a, Mask: tc.mask}, run)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if calls := base.calls.Load() - before; calls != int64(1+run.Draws) {
+			t.Errorf("%s: %d model evaluations, want %d: L(w*) and one per draw", tc.name, calls, 1+run.Draws)
+		}
+		var moving []int
+		for i := range center {
+			if tc.mask == nil || tc.mask[i] {
+				moving = append(moving, i)
+			}
+		}
+		w := append([]float64(nil), center...)
+		v := make([]float64, d)
+		alpha, sd := a, math.Sqrt(2*a*eps)
+		rng := chainRand(run.Seed, 0, 0)
+		for _, i := range moving {
+			v[i] = math.Sqrt(eps) * rng.NormFloat64()
+		}
+		var want []float64
+		for step := 0; step < run.BurnIn+run.Draws*run.Thin; step++ {
+			var kin float64
+			for _, i := range moving {
+				v[i] = (1-alpha)*v[i] - eps*(gamma*(w[i]-center[i])) + sd*rng.NormFloat64()
+				w[i] += v[i]
+				kin += v[i] * v[i]
+			}
+			alpha += kin/float64(len(moving)) - eps
+			if (step+1-run.BurnIn)%run.Thin == 0 && step >= run.BurnIn {
+				var r2 float64
+				for i := range w {
+					r2 += (w[i] - center[i]) * (w[i] - center[i])
+				}
+				want = append(want, math.Sqrt(r2))
+			}
+		}
+		got := res.Chains[0].DistTrace
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d draws, want %d", tc.name, len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%s: draw %d: ‖w - w*‖ = %v, want %v bit for bit", tc.name, i, got[i], want[i])
+			}
+		}
+	}
+}
+
 // TestSGLDPriorOnlySkipsData checks that SGLD in the nβ = 0 control takes
 // no minibatch gradient (a NaN gradient does not reach the chain) and moves
 // exactly as w ← w - (ε/2)γ(w - w*) + √ε ξ, recomputed here from the chain's

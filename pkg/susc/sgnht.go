@@ -21,7 +21,8 @@ import (
 // differs from the posterior by a bias of order a/2 + εk/4 on variances
 // along a direction of curvature k (docs/theory.md §2.8). Masked-out
 // coordinates never move. Weight decay enters the bracket as for SGLD
-// (docs/theory.md §2.9). It has no Langevin proposal, so Run.MALA refuses it.
+// (docs/theory.md §2.9). Like SGLD it takes no minibatch gradient in the
+// nβ = 0 control (Posterior.PriorOnly), which nβ would multiply away. It has no Langevin proposal, so Run.MALA refuses it.
 type SGNHT struct {
 	// Epsilon is ε ("lr" in devinterp): the velocity's gradient kick per
 	// step is ε∇U, its stationary mean square ε per coordinate. Required, > 0.
@@ -84,7 +85,7 @@ func (s *sgnhtState) stepRecorded(m Model, batch []int, rng *rand.Rand) Info {
 }
 
 func (s *sgnhtState) step(m Model, batch []int, rng *rand.Rand, rec bool) Info {
-	loss := m.LossGrad(s.grad, s.w, batch)
+	loss := s.batchLoss(m, batch)
 	w, g, v := s.w, s.grad, s.v
 	if !s.started {
 		s.started = true
