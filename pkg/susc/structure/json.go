@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"gonum.org/v1/gonum/mat"
+
 	"susclab/internal/jsonx"
 )
 
@@ -11,12 +13,63 @@ type jsonMatrix struct {
 	NBeta float64      `json:"nbeta"`
 	Chi   jsonx.Matrix `json:"chi"` // rows: patterns, columns: components
 	SE    jsonx.Matrix `json:"se"`
+	Terms *jsonTerms   `json:"terms,omitempty"`
+}
+
+// jsonTerms is UnitTerms with its matrices transposed to patterns × units,
+// so that every matrix has a row per pattern.
+type jsonTerms struct {
+	Restricted []*jsonx.Matrix `json:"restricted"` // null: column not sampled
+	Shift      []jsonx.Float   `json:"shift"`
+	Full       jsonx.Matrix    `json:"full"`
 }
 
 // MarshalJSON writes the labelled matrix χ̂ (rows: patterns, columns:
-// components) and its standard errors.
+// components), its standard errors and the units' terms.
 func (s *Matrix) MarshalJSON() ([]byte, error) {
-	return json.Marshal(jsonMatrix{s.NBeta, jsonx.FromMatrix(s.Patterns, s.Components, s.Chi), jsonx.FromMatrix(nil, nil, s.SE)})
+	j := jsonMatrix{NBeta: s.NBeta, Chi: jsonx.FromMatrix(s.Patterns, s.Components, s.Chi), SE: jsonx.FromMatrix(nil, nil, s.SE)}
+	if t := s.Terms; t != nil && t.Full != nil {
+		j.Terms = &jsonTerms{Shift: jsonx.Floats(t.Shift), Full: jsonx.FromMatrix(nil, nil, t.Full.T())}
+		for _, r := range t.Restricted {
+			var m *jsonx.Matrix
+			if r != nil {
+				mm := jsonx.FromMatrix(nil, nil, r.T())
+				m = &mm
+			}
+			j.Terms.Restricted = append(j.Terms.Restricted, m)
+		}
+	}
+	return json.Marshal(j)
+}
+
+// terms converts the JSON terms of an r × c matrix, checking every shape.
+func (j *jsonTerms) terms(r, c int) (*UnitTerms, error) {
+	if len(j.Restricted) != c || len(j.Shift) != c {
+		return nil, fmt.Errorf("structure: terms for %d and %d columns, want %d", len(j.Restricted), len(j.Shift), c)
+	}
+	dense := func(what string, m jsonx.Matrix) (*mat.Dense, error) {
+		d, err := m.Dense()
+		if err != nil {
+			return nil, fmt.Errorf("structure: terms %s: %w", what, err)
+		}
+		if dr, _ := d.Dims(); dr != r {
+			return nil, fmt.Errorf("structure: terms %s has %d patterns, want %d", what, dr, r)
+		}
+		return mat.DenseCopyOf(d.T()), nil
+	}
+	t := &UnitTerms{Restricted: make([]*mat.Dense, c), Shift: jsonx.Plain(j.Shift)}
+	var err error
+	if t.Full, err = dense("full", j.Full); err != nil {
+		return nil, err
+	}
+	for k, m := range j.Restricted {
+		if m != nil {
+			if t.Restricted[k], err = dense(fmt.Sprintf("column %d", k), *m); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return t, nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes; χ̂ and its standard errors
@@ -41,6 +94,12 @@ func (s *Matrix) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*s = Matrix{NBeta: j.NBeta, Patterns: j.Chi.Rows, Components: j.Chi.Cols, Chi: chi, SE: se}
+	if j.Terms != nil {
+		r, c := chi.Dims()
+		if s.Terms, err = j.Terms.terms(r, c); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -64,7 +64,9 @@ func TestStandardizeMakesColumnsComparable(t *testing.T) {
 
 func TestStructuralAndModesJSON(t *testing.T) {
 	s := &Matrix{NBeta: 3, Patterns: []string{"p0", "p1"}, Components: []string{"a", "b", "c"},
-		Chi: mat.NewDense(2, 3, []float64{1, -2, 3, 0.5, math.NaN(), 6}), SE: mat.NewDense(2, 3, []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6})}
+		Chi: mat.NewDense(2, 3, []float64{1, -2, 3, 0.5, math.NaN(), 6}), SE: mat.NewDense(2, 3, []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6}),
+		Terms: &UnitTerms{Restricted: []*mat.Dense{mat.NewDense(2, 2, []float64{1, 2, 3, 4}), nil, mat.NewDense(3, 2, []float64{1, 2, 3, 4, 5, 6})},
+			Shift: []float64{0.5, math.NaN(), 2}, Full: mat.NewDense(2, 2, []float64{7, 8, 9, 10})}}
 	var buf bytes.Buffer
 	if err := susc.WriteJSON(&buf, s); err != nil {
 		t.Fatal(err)
@@ -75,6 +77,10 @@ func TestStructuralAndModesJSON(t *testing.T) {
 	}
 	if back.Chi.At(0, 2) != 3 || !math.IsNaN(back.Chi.At(1, 1)) || back.SE.At(1, 2) != 0.6 || back.Components[2] != "c" || back.Patterns[1] != "p1" {
 		t.Errorf("structural matrix after JSON: %+v", back)
+	}
+	if !reflect.DeepEqual(back.Terms.Restricted, s.Terms.Restricted) || !mat.Equal(back.Terms.Full, s.Terms.Full) ||
+		back.Terms.Shift[0] != 0.5 || !math.IsNaN(back.Terms.Shift[1]) {
+		t.Errorf("units' terms after JSON: %+v", back.Terms)
 	}
 	m, _ := SVDModes(mat.NewDense(3, 2, []float64{1, 2, 3, 4, 5, 7}))
 	buf.Reset()

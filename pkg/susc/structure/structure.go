@@ -45,6 +45,80 @@ type Matrix struct {
 	// Chi holds χ̂ and SE its standard error (restricted-chain units, plus the
 	// full chain's uncertainty in E_full[X]).
 	Chi, SE *mat.Dense
+	// Terms, set by Sample, are the units' parts of every entry, for the
+	// standard error of a combination of entries (LinearSE); nil in a
+	// matrix assembled otherwise.
+	Terms *UnitTerms
+}
+
+// UnitTerms are what each standard-error unit (docs/theory.md §8.1) gives
+// the entries of a Matrix. Entries of one column share their runs' chains,
+// and every column shares the full run, so their errors are correlated: a
+// combination of entries has the standard error that LinearSE computes from
+// these terms, not the one that treats entries as independent.
+type UnitTerms struct {
+	// Restricted[c] has a row per unit of component c's restricted run and
+	// a column per pattern: the unit's E_C[(L - L*)X] - E_C[L - L*] E_full[X]
+	// (E_full from the pooled full run); nil for a column not sampled.
+	Restricted []*mat.Dense
+	// Shift[c] is component c's pooled E_C[L - L*] (NaN if not sampled).
+	Shift []float64
+	// Full has a row per unit of the full run and a column per pattern: the
+	// unit's mean of X.
+	Full *mat.Dense
+}
+
+// LinearSE returns the standard error of Σ_pc w_pc χ̂_pc, w of Chi's shape
+// (docs/theory.md §5.2): the restricted runs are independent of each other
+// and of the full run, so
+//
+//	SE² = Σ_c SE_units(Σ_p w_pc a_c,u,p)² + SE_units(Σ_p (Σ_c w_pc Shift_c) x̄_u,p)²,
+//
+// a_c,u the restricted units' terms and x̄_u the full run's unit means; for a
+// single entry it is that entry's SE. It is NaN without Terms or where w
+// weighs a column that was not sampled, and panics if w's shape differs.
+func (s *Matrix) LinearSE(w mat.Matrix) float64 {
+	r, c := s.Chi.Dims()
+	if wr, wc := w.Dims(); wr != r || wc != c {
+		panic(fmt.Sprintf("structure: LinearSE: weights %d×%d for a %d×%d matrix", wr, wc, r, c))
+	}
+	t := s.Terms
+	if t == nil || t.Full == nil || len(t.Restricted) != c || len(t.Shift) != c {
+		return math.NaN()
+	}
+	var v float64
+	full := make([]float64, r) // Σ_c w_pc Shift_c
+	for k := range c {
+		used := false
+		for p := range r {
+			if wk := w.At(p, k); wk != 0 {
+				used = true
+				full[p] += wk * t.Shift[k]
+			}
+		}
+		if !used {
+			continue
+		}
+		if t.Restricted[k] == nil {
+			return math.NaN()
+		}
+		se := standardError(combine(t.Restricted[k], func(p int) float64 { return w.At(p, k) }))
+		v += se * se
+	}
+	se := standardError(combine(t.Full, func(p int) float64 { return full[p] }))
+	return math.Sqrt(v + se*se)
+}
+
+// combine returns Σ_p weight(p) x_up for each row u of x.
+func combine(x *mat.Dense, weight func(p int) float64) []float64 {
+	u, r := x.Dims()
+	out := make([]float64, u)
+	for i := range u {
+		for p := range r {
+			out[i] += weight(p) * x.At(i, p)
+		}
+	}
+	return out
 }
 
 // Column returns χ̂_C(X_p) for every component p of the observable x, from
@@ -52,39 +126,49 @@ type Matrix struct {
 // sample the same posterior (nβ, γ, w*) and observe x; the restricted run's
 // coordinate "loss" is L_n(w) at its draws.
 func Column(restricted, full *susc.Result, x string) (chi, se []float64, err error) {
+	chi, se, _, _, err = column(restricted, full, x)
+	return chi, se, err
+}
+
+// column is Column with the units' terms: a (units × patterns, the
+// restricted units' estimates), the pooled shift E_C[L - L*] and the full
+// run's unit means fx (units × patterns).
+func column(restricted, full *susc.Result, x string) (chi, se []float64, a *mat.Dense, shift float64, err error) {
 	if restricted.NBeta != full.NBeta || restricted.Gamma != full.Gamma || restricted.PriorOnly != full.PriorOnly {
-		return nil, nil, errors.New("structure: restricted and full runs sample different posteriors")
+		return nil, nil, nil, 0, errors.New("structure: restricted and full runs sample different posteriors")
 	}
 	if !slices.Equal(restricted.Settings.LossSubset, full.Settings.LossSubset) {
-		return nil, nil, errors.New("structure: restricted and full runs evaluate the loss on different subsets")
+		return nil, nil, nil, 0, errors.New("structure: restricted and full runs evaluate the loss on different subsets")
 	}
 	if len(restricted.Center) != len(full.Center) {
-		return nil, nil, errors.New("structure: restricted and full runs have different dimensions")
+		return nil, nil, nil, 0, errors.New("structure: restricted and full runs have different dimensions")
 	}
 	for i := range restricted.Center {
 		if restricted.Center[i] != full.Center[i] {
-			return nil, nil, errors.New("structure: restricted and full runs have different centres w*")
+			return nil, nil, nil, 0, errors.New("structure: restricted and full runs have different centres w*")
 		}
 	}
 	ro, err := restricted.Observable(x)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	fo, err := full.Observable(x)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	if ro.Dim != fo.Dim {
-		return nil, nil, fmt.Errorf("structure: observable %q has %d components in the restricted run, %d in the full run", x, ro.Dim, fo.Dim)
+		return nil, nil, nil, 0, fmt.Errorf("structure: observable %q has %d components in the restricted run, %d in the full run", x, ro.Dim, fo.Dim)
 	}
 	if restricted.NumDraws() < 2 || full.NumDraws() < 2 {
-		return nil, nil, errors.New("structure: fewer than two draws")
+		return nil, nil, nil, 0, errors.New("structure: fewer than two draws")
 	}
 	rp, fp := restricted.Pooled(), full.Pooled()
 	rus, fus := restricted.Units(), full.Units()
 	lstar := restricted.LossAtCenter
 	chi, se = make([]float64, ro.Dim), make([]float64, ro.Dim)
-	a := make([]float64, len(rus))
+	a = mat.NewDense(len(rus), ro.Dim, nil)
+	shift = rp.Mean[0] - lstar
+	au := make([]float64, len(rus))
 	fx := make([]float64, len(fus))
 	for p := range ro.Dim {
 		i, j := ro.Offset+p, fo.Offset+p
@@ -97,14 +181,32 @@ func Column(restricted, full *susc.Result, x string) (chi, se []float64, err err
 		}
 		chi[p] = -est(rp)
 		for u, m := range rus {
-			a[u] = est(m)
+			au[u] = est(m)
+			a.Set(u, p, au[u])
 		}
 		for u, m := range fus {
 			fx[u] = m.Mean[j]
 		}
-		se[p] = math.Hypot(standardError(a), (rp.Mean[0]-lstar)*standardError(fx))
+		se[p] = math.Hypot(standardError(au), shift*standardError(fx))
 	}
-	return chi, se, nil
+	return chi, se, a, shift, nil
+}
+
+// fullUnitMeans returns the full run's per-unit means of observable x
+// (units × its components).
+func fullUnitMeans(full *susc.Result, x string) *mat.Dense {
+	fo, err := full.Observable(x)
+	fus := full.Units()
+	if err != nil || len(fus) == 0 {
+		return nil
+	}
+	fx := mat.NewDense(len(fus), fo.Dim, nil)
+	for u, m := range fus {
+		for p := range fo.Dim {
+			fx.Set(u, p, m.Mean[fo.Offset+p])
+		}
+	}
+	return fx
 }
 
 // standardError returns sd(xs)/√len(xs), NaN for fewer than two values.
@@ -152,10 +254,12 @@ func Sample(ctx context.Context, m susc.Model, p susc.Posterior, k susc.Kernel, 
 	// The matrix is sized from the bound observable: PointLosses(name, nil)
 	// and the like know their dimension only once bound to the model.
 	o, _ := full.Observable(x.Name())
-	s := &Matrix{NBeta: p.NBeta, Chi: mat.NewDense(o.Dim, len(comps), nil), SE: mat.NewDense(o.Dim, len(comps), nil)}
+	s := &Matrix{NBeta: p.NBeta, Chi: mat.NewDense(o.Dim, len(comps), nil), SE: mat.NewDense(o.Dim, len(comps), nil),
+		Terms: &UnitTerms{Restricted: make([]*mat.Dense, len(comps)), Shift: make([]float64, len(comps)), Full: fullUnitMeans(full, x.Name())}}
 	s.Patterns, _ = full.Labels(x.Name())
 	for c, comp := range comps {
 		s.Components = append(s.Components, comp.Name)
+		s.Terms.Shift[c] = math.NaN()
 		for i := range o.Dim {
 			s.Chi.Set(i, c, math.NaN())
 			s.SE.Set(i, c, math.NaN())
@@ -182,12 +286,13 @@ func Sample(ctx context.Context, m susc.Model, p susc.Posterior, k susc.Kernel, 
 				return s, errors.Join(errs...)
 			}
 		}
-		chi, se, err := Column(res, full, x.Name())
+		chi, se, a, shift, err := column(res, full, x.Name())
 		if err != nil {
 			return s, errors.Join(append(errs, err)...)
 		}
 		s.Chi.SetCol(c, chi)
 		s.SE.SetCol(c, se)
+		s.Terms.Restricted[c], s.Terms.Shift[c] = a, shift
 	}
 	return s, errors.Join(errs...)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 
 	"susclab/pkg/susc"
 	"susclab/pkg/susc/structure"
@@ -65,6 +66,76 @@ func TestStructuralTwoBlockQuadratic(t *testing.T) {
 		}
 		if math.Abs(got-exact) > 4*se || se > 0.1*math.Abs(exact) {
 			t.Errorf("component %s: χ̂ = %v ± %v, exact %v", comp.Name, got, se, exact)
+		}
+	}
+}
+
+// TestLinearSECalibrated checks LinearSE against the spread of combinations
+// of entries over independent replicates, on the two-block quadratic with
+// two nearly equal perturbations X1 = ½wᵀAw and X2 = X1 + ½wᵀBw/10. The
+// entries of X1 and X2 share their chains, so the difference of a column's
+// two entries is far less noisy, and the sum of all four entries noisier,
+// than entries with independent errors would be; LinearSE must match the
+// spread of both (the ratio's sampling error over 24 replicates is about
+// 15%, so [0.6, 1.5] is three of them), where the independent-entry SE
+// √(Σ w² SE²) is off by a factor of about ten for the difference.
+func TestLinearSECalibrated(t *testing.T) {
+	h := mat.NewSymDense(4, []float64{2, 0.5, 0.3, 0, 0.5, 1, 0.2, 0.4, 0.3, 0.2, 1.5, -0.3, 0, 0.4, -0.3, 0.8})
+	a := toy.NewQuadratic(nil, mat.NewSymDense(4, []float64{1, 0.2, -0.5, 0.1, 0.2, -0.5, 0.3, 0, -0.5, 0.3, 2, 0.6, 0.1, 0, 0.6, -1}))
+	b := toy.NewQuadratic(nil, mat.NewSymDense(4, []float64{0.5, 0, 0.2, 0, 0, 1, 0, -0.3, 0.2, 0, -0.4, 0, 0, -0.3, 0, 0.7}))
+	x := susc.VecFunc("X", 2, func(dst, w []float64) {
+		dst[0] = a.Value(w)
+		dst[1] = dst[0] + 0.1*b.Value(w)
+	})
+	const tb, gamma, reps = 10.0, 5.0, 24
+	p := susc.Posterior{NBeta: tb, Gamma: gamma, Center: make([]float64, 4)}
+	eps := 0.1 / (3*tb + gamma)
+	comps := []structure.Component{{"u", []bool{true, true, false, false}}, {"c", []bool{false, false, true, true}}}
+	diff := mat.NewDense(2, 2, []float64{1, 0, -1, 0}) // column u: X1 - X2
+	sum := mat.NewDense(2, 2, []float64{1, 1, 1, 1})
+	combos := []struct {
+		name string
+		w    *mat.Dense
+	}{{"difference", diff}, {"sum", sum}}
+	vals := make([][]float64, len(combos))
+	var se2, naive2 [2]float64
+	for rep := range reps {
+		r := susc.Run{Chains: 8, Batches: 2, Draws: 400, BurnIn: 1000, Thin: 50, Seed: uint64(100 + rep)}
+		s, err := structure.Sample(context.Background(), toy.NewQuadratic(nil, h), p, susc.SGLD{Epsilon: eps}, r, comps, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep == 0 { // a single entry's LinearSE is its SE
+			for i := range 2 {
+				for k := range 2 {
+					e := mat.NewDense(2, 2, nil)
+					e.Set(i, k, 1)
+					if got, want := s.LinearSE(e), s.SE.At(i, k); math.Abs(got-want) > 1e-12*want {
+						t.Errorf("LinearSE of entry (%d, %d) = %v, its SE %v", i, k, got, want)
+					}
+				}
+			}
+		}
+		for q, c := range combos {
+			var v, n2 float64
+			for i := range 2 {
+				for k := range 2 {
+					v += c.w.At(i, k) * s.Chi.At(i, k)
+					n2 += c.w.At(i, k) * c.w.At(i, k) * s.SE.At(i, k) * s.SE.At(i, k)
+				}
+			}
+			vals[q] = append(vals[q], v)
+			se := s.LinearSE(c.w)
+			se2[q] += se * se / reps
+			naive2[q] += n2 / reps
+		}
+	}
+	for q, c := range combos {
+		spread := stat.StdDev(vals[q], nil)
+		ratio, naive := spread/math.Sqrt(se2[q]), spread/math.Sqrt(naive2[q])
+		t.Logf("%s: spread over replicates %.3g; its ratio to LinearSE %.3f, to the independent-entry SE %.3f", c.name, spread, ratio, naive)
+		if ratio < 0.6 || ratio > 1.5 {
+			t.Errorf("%s: spread / LinearSE = %.3f, want within [0.6, 1.5]", c.name, ratio)
 		}
 	}
 }
