@@ -10,71 +10,158 @@ import (
 
 	"susclab/pkg/lm"
 	"susclab/pkg/susc"
+	"susclab/pkg/susc/structure"
 )
 
-// Separation returns, for column c of z (tokens × components, usually
-// standardized), the difference between the mean over the rows with in[i]
-// and the mean over the others, with its standard error (Welch:
-// √(s²_in/n_in + s²_out/n_out), the spreads over tokens, which include each
-// entry's sampling noise). It panics if len(in) is not the number of rows;
-// with fewer than two rows on a side the SE is NaN.
-func Separation(z mat.Matrix, c int, in []bool) susc.Estimate {
-	r, _ := z.Dims()
+// Contrast returns Σ_t a_t y_t, y_t = Σ_k b_k z_tk, z the column z-scores of
+// m.Chi (structure.Standardize; rows centred too if centred): token weights
+// a (one per row) and head weights b (one per column), with a standard
+// error for the population of tokens (docs/theory.md §5.7). Its square is
+// the chains' noise in the combination, structure.Matrix.LinearSE of the
+// weights it puts on χ̂ (the entries share their runs' chains, so their
+// errors do not average out over tokens), plus the spread between tokens:
+// the tokens are grouped by their weight a_t, and each group g adds
+// n_g a_g² (s²_g - v̄_g), s²_g the variance of y over the group and v̄_g its
+// tokens' mean noise variance (floored at 0; a group of one token adds
+// nothing). The column scales are taken as fixed. The SE is NaN without
+// m.Terms; Contrast panics if a or b has the wrong length.
+func Contrast(m *structure.Matrix, centred bool, a, b []float64) susc.Estimate {
+	r, c := m.Chi.Dims()
+	if len(a) != r || len(b) != c {
+		panic(fmt.Sprintf("spectro: Contrast: %d token and %d head weights for a %d×%d matrix", len(a), len(b), r, c))
+	}
+	z := structure.Standardize(nil, m.Chi, false)
+	// y_t = Σ_k b'_k z_tk, with b' = b less its mean when rows are centred.
+	bb := append([]float64(nil), b...)
+	if centred {
+		mb := stat.Mean(b, nil)
+		for k := range bb {
+			bb[k] -= mb
+		}
+	}
+	colScale := make([]float64, c) // b'_k / sd_k: the weight on χ̂_tk per unit of token weight
+	for k := range c {
+		col := mat.Col(nil, k, m.Chi)
+		if sd := stat.StdDev(col, nil); sd > 0 {
+			colScale[k] = bb[k] / sd
+		}
+	}
+	y := make([]float64, r)
+	var value, abar float64
+	for t := range r {
+		for k := range c {
+			y[t] += bb[k] * z.At(t, k)
+		}
+		value += a[t] * y[t]
+		abar += a[t] / float64(r)
+	}
+	// The column means are estimated too: the weight on χ̂_tk is (a_t - ā) b'_k / sd_k.
+	w := mat.NewDense(r, c, nil)
+	for t := range r {
+		for k := range c {
+			w.Set(t, k, (a[t]-abar)*colScale[k])
+		}
+	}
+	noise := m.LinearSE(w)
+	// The tokens' own spread, group by group.
+	groups := map[float64][]int{}
+	for t, at := range a {
+		if at != 0 {
+			groups[at] = append(groups[at], t)
+		}
+	}
+	one := mat.NewDense(r, c, nil)
+	var het float64
+	for ag, rows := range groups {
+		if len(rows) < 2 {
+			continue
+		}
+		ys := make([]float64, len(rows))
+		var v float64
+		for i, t := range rows {
+			ys[i] = y[t]
+			for k := range c {
+				one.Set(t, k, colScale[k])
+			}
+			se := m.LinearSE(one)
+			v += se * se / float64(len(rows))
+			for k := range c {
+				one.Set(t, k, 0)
+			}
+		}
+		het += float64(len(rows)) * ag * ag * math.Max(0, stat.Variance(ys, nil)-v)
+	}
+	return susc.Estimate{Value: value, SE: math.Sqrt(het + noise*noise)}
+}
+
+// Separation returns, for column c of the column z-scores of m.Chi (rows
+// centred too if centred), the mean over the rows with in[i] minus the mean
+// over the others, with Contrast's standard error. It panics if len(in) is
+// not the number of rows; with a side empty the value is NaN.
+func Separation(m *structure.Matrix, c int, in []bool, centred bool) susc.Estimate {
+	r, nc := m.Chi.Dims()
 	if len(in) != r {
 		panic(fmt.Sprintf("spectro: Separation: %d flags for %d rows", len(in), r))
 	}
-	var a, b []float64
-	for i := range r {
-		if in[i] {
-			a = append(a, z.At(i, c))
-		} else {
-			b = append(b, z.At(i, c))
+	var nin int
+	for _, b := range in {
+		if b {
+			nin++
 		}
 	}
-	if len(a) == 0 || len(b) == 0 {
+	if nin == 0 || nin == r {
 		return susc.Estimate{Value: math.NaN(), SE: math.NaN()}
 	}
-	va, vb := math.NaN(), math.NaN()
-	if len(a) > 1 {
-		va = stat.Variance(a, nil)
+	a := make([]float64, r)
+	for i, b := range in {
+		a[i] = -1 / float64(r-nin)
+		if b {
+			a[i] = 1 / float64(nin)
+		}
 	}
-	if len(b) > 1 {
-		vb = stat.Variance(b, nil)
-	}
-	return susc.Estimate{Value: stat.Mean(a, nil) - stat.Mean(b, nil),
-		SE: math.Sqrt(va/float64(len(a)) + vb/float64(len(b)))}
+	b := make([]float64, nc)
+	b[c] = 1
+	return Contrast(m, centred, a, b)
 }
 
-// LabelMeans returns, for each label of set (rows) and each column of z,
-// the mean of z over the rows whose labels include it, with its standard
-// error sd/√count (NaN below two rows), and the count of rows per label.
-// It panics if len(labels) is not the number of rows of z.
-func LabelMeans(z mat.Matrix, labels []lm.Label, set []lm.Label) (mean, se *mat.Dense, count []int) {
-	r, c := z.Dims()
+// LabelMeans returns, for each label of set (rows) and each column of the
+// column z-scores of m.Chi (rows centred too if centred), the mean over the
+// rows whose labels include it, with Contrast's standard error (NaN below
+// two rows), and the count of rows per label. It panics if len(labels) is
+// not the number of rows.
+func LabelMeans(m *structure.Matrix, centred bool, labels []lm.Label, set []lm.Label) (mean, se *mat.Dense, count []int) {
+	r, c := m.Chi.Dims()
 	if len(labels) != r {
 		panic(fmt.Sprintf("spectro: LabelMeans: %d labels for %d rows", len(labels), r))
 	}
 	mean, se = mat.NewDense(len(set), c, nil), mat.NewDense(len(set), c, nil)
 	count = make([]int, len(set))
-	col := make([]float64, 0, r)
+	a, b := make([]float64, r), make([]float64, c)
 	for p, want := range set {
+		for i := range a {
+			a[i] = 0
+		}
+		for _, l := range labels {
+			if l&want != 0 {
+				count[p]++
+			}
+		}
+		for i, l := range labels {
+			if l&want != 0 {
+				a[i] = 1 / float64(count[p])
+			}
+		}
 		for j := range c {
-			col = col[:0]
-			for i := range r {
-				if labels[i]&want != 0 {
-					col = append(col, z.At(i, j))
-				}
+			b[j] = 1
+			e := Contrast(m, centred, a, b)
+			b[j] = 0
+			if count[p] == 0 {
+				e = susc.Estimate{Value: math.NaN(), SE: math.NaN()}
+			} else if count[p] < 2 {
+				e.SE = math.NaN()
 			}
-			count[p] = len(col)
-			m, s := math.NaN(), math.NaN()
-			if len(col) > 0 {
-				m = stat.Mean(col, nil)
-			}
-			if len(col) > 1 {
-				s = stat.StdDev(col, nil) / math.Sqrt(float64(len(col)))
-			}
-			mean.Set(p, j, m)
-			se.Set(p, j, s)
+			mean.Set(p, j, e.Value)
+			se.Set(p, j, e.SE)
 		}
 	}
 	return mean, se, count

@@ -8,7 +8,6 @@ import (
 	"susclab/pkg/lm"
 	"susclab/pkg/spectro"
 	"susclab/pkg/susc"
-	"susclab/pkg/susc/structure"
 )
 
 // Per-token susceptibilities of every attention head of a small model on
@@ -30,10 +29,9 @@ func ExampleSetup_Sample() {
 	}
 	rows, cols := m.Chi.Dims()
 	fmt.Println(rows, "tokens ×", cols, "heads:", m.Components)
-	z := structure.Standardize(nil, m.Chi, true) // column z-scores, rows centred
-	sep := spectro.Separation(z, 3, induction)
+	sep := spectro.Separation(m, 3, induction, true) // column z-scores, rows centred
 	fmt.Printf("head %s, planted-induction tokens against the others: %.2f ± %.2f\n", m.Components[3], sep.Value, sep.SE)
 	// Output:
 	// 16 tokens × 4 heads: [l0h0 l0h1 l1h0 l1h1]
-	// head l1h1, planted-induction tokens against the others: 0.07 ± 0.14
+	// head l1h1, planted-induction tokens against the others: 0.07 ± 0.15
 }

@@ -205,12 +205,10 @@ type HeadSummary struct {
 // matrices (same components), for the tokens with in[i], with the losses
 // ablated[k] of ablating column k's head.
 func Summarize(sampled, control *structure.Matrix, in []bool, ablated []float64) []HeadSummary {
-	z, zc := structure.Standardize(nil, sampled.Chi, false), structure.Standardize(nil, sampled.Chi, true)
-	y, yc := structure.Standardize(nil, control.Chi, false), structure.Standardize(nil, control.Chi, true)
 	out := make([]HeadSummary, len(sampled.Components))
 	for k, name := range sampled.Components {
-		out[k] = HeadSummary{Head: name, Separation: Separation(z, k, in), Centred: Separation(zc, k, in),
-			Control: Separation(y, k, in), ControlCentred: Separation(yc, k, in)}
+		out[k] = HeadSummary{Head: name, Separation: Separation(sampled, k, in, false), Centred: Separation(sampled, k, in, true),
+			Control: Separation(control, k, in, false), ControlCentred: Separation(control, k, in, true)}
 		if k < len(ablated) {
 			out[k].Ablated = ablated[k]
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 
 	"susclab/pkg/lm"
 	"susclab/pkg/spectro"
@@ -111,32 +112,121 @@ func TestSetupRefused(t *testing.T) {
 	}
 }
 
-// Separation is the difference of group means with the Welch standard
-// error; LabelMeans the mean per label.
+// noiseless returns a structural matrix χ̂ = x whose units all agree (no
+// sampling noise): its standard errors are zero.
+func noiseless(x *mat.Dense) *structure.Matrix {
+	r, c := x.Dims()
+	t := &structure.UnitTerms{Full: mat.NewDense(2, r, nil), Shift: make([]float64, c)}
+	for k := range c {
+		a := mat.NewDense(2, r, nil)
+		for u := range 2 {
+			for i := range r {
+				a.Set(u, i, -x.At(i, k))
+			}
+		}
+		t.Restricted = append(t.Restricted, a)
+	}
+	return &structure.Matrix{Chi: x, SE: mat.NewDense(r, c, nil), Terms: t}
+}
+
+// Without sampling noise, Separation is the difference of group means of
+// the standardized column with the Welch standard error, and LabelMeans the
+// mean per label with sd/√count.
 func TestSeparationAndLabelMeans(t *testing.T) {
-	z := mat.NewDense(5, 2, []float64{
+	x := mat.NewDense(5, 2, []float64{
 		1, 0,
 		3, 0,
 		5, 1,
 		0, 1,
 		2, 9,
 	})
+	m := noiseless(x)
+	z := structure.Standardize(nil, x, false)
+	sd := stat.StdDev(mat.Col(nil, 0, x), nil)
 	in := []bool{true, true, true, false, false}
-	s := spectro.Separation(z, 0, in)
-	// in: {1,3,5} mean 3, var 4; out: {0,2} mean 1, var 2.
-	if s.Value != 2 || math.Abs(s.SE-math.Sqrt(4.0/3+2.0/2)) > 1e-15 {
-		t.Errorf("separation %v", s)
+	s := spectro.Separation(m, 0, in, false)
+	// in: {1,3,5} mean 3, var 4; out: {0,2} mean 1, var 2; in z-units / sd.
+	if math.Abs(s.Value-2/sd) > 1e-14 || math.Abs(s.SE-math.Sqrt(4.0/3+2.0/2)/sd) > 1e-14 {
+		t.Errorf("separation %v, want %v ± %v", s, 2/sd, math.Sqrt(4.0/3+2.0/2)/sd)
+	}
+	zc := structure.Standardize(nil, x, true)
+	if c := spectro.Separation(m, 1, in, true); math.Abs(c.Value-(stat.Mean([]float64{zc.At(0, 1), zc.At(1, 1), zc.At(2, 1)}, nil)-
+		stat.Mean([]float64{zc.At(3, 1), zc.At(4, 1)}, nil))) > 1e-14 {
+		t.Errorf("centred separation %v", c)
 	}
 	labels := []lm.Label{lm.Induction, lm.Induction | lm.Digit, lm.Digit, 0, lm.Induction}
-	mean, se, count := spectro.LabelMeans(z, labels, []lm.Label{lm.Induction, lm.Digit, lm.Whitespace})
-	if count[0] != 3 || count[1] != 2 || count[2] != 0 || mean.At(0, 0) != 2 || mean.At(1, 1) != 0.5 || !math.IsNaN(mean.At(2, 0)) {
+	mean, se, count := spectro.LabelMeans(m, false, labels, []lm.Label{lm.Induction, lm.Digit, lm.Whitespace})
+	if count[0] != 3 || count[1] != 2 || count[2] != 0 || math.Abs(mean.At(0, 0)-(z.At(0, 0)+z.At(1, 0)+z.At(4, 0))/3) > 1e-14 ||
+		math.Abs(mean.At(1, 1)-(z.At(1, 1)+z.At(2, 1))/2) > 1e-14 || !math.IsNaN(mean.At(2, 0)) {
 		t.Errorf("counts %v, means %v", count, mat.Formatted(mean))
 	}
-	if math.Abs(se.At(0, 0)-1/math.Sqrt(3)*math.Sqrt(1)) > 1e-15 { // {1,3,2}: sd 1
-		t.Errorf("SE %v", se.At(0, 0))
+	if want := stat.StdDev([]float64{z.At(0, 0), z.At(1, 0), z.At(4, 0)}, nil) / math.Sqrt(3); math.Abs(se.At(0, 0)-want) > 1e-14 {
+		t.Errorf("SE %v, want %v", se.At(0, 0), want)
 	}
-	if e := spectro.Separation(z, 0, []bool{true, true, true, true, true}); !math.IsNaN(e.Value) {
+	if e := spectro.Separation(m, 0, []bool{true, true, true, true, true}, false); !math.IsNaN(e.Value) {
 		t.Errorf("one group empty: %v", e)
+	}
+}
+
+// Contrast's standard error matches the spread of a separation over
+// replicates (new tokens, new chains) when the chains' noise is shared by
+// the labelled tokens, which the Welch standard error over tokens misses.
+// Synthetic matrices: 60 tokens (20 labelled) × 3 heads, each token with its
+// own effect (sd 3) and the labelled ones 0.5 higher in head 0; 8 units per
+// column, whose noise has a part common to a unit's labelled tokens (sd 2)
+// and an independent part (sd 1). Over 400 replicates the ratio of the
+// spread to the RMS standard error has a sampling error of about 4%, so
+// [0.88, 1.12] is three of them. The Welch SE gives a ratio near 1.3, and
+// leaving out the tokens' spread 1.5.
+func TestContrastCalibrated(t *testing.T) {
+	const r, c, units, reps, nin = 60, 3, 8, 400, 20
+	rng := rand.New(rand.NewPCG(5, 6))
+	in := make([]bool, r)
+	for i := range nin {
+		in[i] = true
+	}
+	var vals []float64
+	var se2, welch2 float64
+	for range reps {
+		truth := mat.NewDense(r, c, nil)
+		for i := range r {
+			for k := range c {
+				v := 3 * rng.NormFloat64()
+				if in[i] && k == 0 {
+					v += 0.5
+				}
+				truth.Set(i, k, v)
+			}
+		}
+		terms := &structure.UnitTerms{Full: mat.NewDense(2, r, nil), Shift: make([]float64, c)}
+		chi := mat.NewDense(r, c, nil)
+		for k := range c {
+			a := mat.NewDense(units, r, nil)
+			for u := range units {
+				shared := 2 * rng.NormFloat64()
+				for i := range r {
+					e := rng.NormFloat64()
+					if in[i] {
+						e += shared
+					}
+					a.Set(u, i, -(truth.At(i, k) + e))
+					chi.Set(i, k, chi.At(i, k)+(truth.At(i, k)+e)/units)
+				}
+			}
+			terms.Restricted = append(terms.Restricted, a)
+		}
+		m := &structure.Matrix{Chi: chi, SE: mat.NewDense(r, c, nil), Terms: terms}
+		e := spectro.Separation(m, 0, in, false)
+		vals = append(vals, e.Value)
+		se2 += e.SE * e.SE / reps
+		z := mat.Col(nil, 0, structure.Standardize(nil, chi, false))
+		welch2 += (stat.Variance(z[:nin], nil)/nin + stat.Variance(z[nin:], nil)/(r-nin)) / reps
+	}
+	spread := stat.StdDev(vals, nil)
+	ratio, welch := spread/math.Sqrt(se2), spread/math.Sqrt(welch2)
+	t.Logf("spread of the separation %.4f: %.3f of the RMS Contrast SE, %.3f of the RMS Welch SE", spread, ratio, welch)
+	if ratio < 0.88 || ratio > 1.12 {
+		t.Errorf("spread / Contrast SE = %.3f, want within [0.88, 1.12]", ratio)
 	}
 }
 
