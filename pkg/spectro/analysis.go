@@ -70,9 +70,15 @@ func Contrast(m *structure.Matrix, centred bool, a, b []float64) susc.Estimate {
 			groups[at] = append(groups[at], t)
 		}
 	}
-	one := mat.NewDense(r, c, nil)
+	tokenSE := m.RowSE(nil, colScale) // each y_t's noise
+	keys := make([]float64, 0, len(groups))
+	for ag := range groups {
+		keys = append(keys, ag)
+	}
+	sort.Float64s(keys) // a fixed order of summation: the same bits every time
 	var het float64
-	for ag, rows := range groups {
+	for _, ag := range keys {
+		rows := groups[ag]
 		if len(rows) < 2 {
 			continue
 		}
@@ -80,14 +86,7 @@ func Contrast(m *structure.Matrix, centred bool, a, b []float64) susc.Estimate {
 		var v float64
 		for i, t := range rows {
 			ys[i] = y[t]
-			for k := range c {
-				one.Set(t, k, colScale[k])
-			}
-			se := m.LinearSE(one)
-			v += se * se / float64(len(rows))
-			for k := range c {
-				one.Set(t, k, 0)
-			}
+			v += tokenSE[t] * tokenSE[t] / float64(len(rows))
 		}
 		het += float64(len(rows)) * ag * ag * math.Max(0, stat.Variance(ys, nil)-v)
 	}

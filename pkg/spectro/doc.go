@@ -12,9 +12,12 @@
 // give the same standardized matrix). The reading tools:
 //
 //   - Separation: for one column, the difference of the mean over tokens
-//     carrying a label (induction, delimiter, …) and the others, with the
-//     Welch standard error over tokens;
+//     carrying a label (induction, delimiter, …) and the others;
 //   - LabelMeans: the pattern × component matrix of means per label;
+//   - Contrast: any weighted sum over tokens and heads, of which the two
+//     above are cases, with a standard error that counts the chains' noise
+//     shared by a column's entries (structure.Matrix.LinearSE) and the
+//     tokens' own spread;
 //   - Typical: the tokens nearest each cluster's centre, shown with Context
 //     (the text before a token, and the token), so that a person can read
 //     what a cluster is;

@@ -7,6 +7,8 @@ import (
 	"os"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"susclab/pkg/checkpoint"
 	"susclab/pkg/fpbits"
 	"susclab/pkg/lm"
@@ -86,8 +88,8 @@ func TestShippedSlices(t *testing.T) {
 	}
 }
 
-// sameFirstColumn checks that m's first column of χ and its standard errors
-// equal want's bit for bit.
+// sameFirstColumn checks that m's first column of χ, its standard errors
+// and its units' terms, and the full run's terms, equal want's bit for bit.
 func sameFirstColumn(t *testing.T, name string, m, want *structure.Matrix) {
 	t.Helper()
 	r, _ := m.Chi.Dims()
@@ -100,6 +102,28 @@ func sameFirstColumn(t *testing.T, name string, m, want *structure.Matrix) {
 				t.Fatalf("%s: token %d: re-sampled %v, recorded %v", name, i, p[0], p[1])
 			}
 		}
+	}
+	if want.Terms == nil || m.Terms == nil {
+		t.Fatalf("%s: no units' terms (recorded %v, re-sampled %v)", name, want.Terms != nil, m.Terms != nil)
+	}
+	same := func(a, b *mat.Dense) bool {
+		ra, ca := a.Dims()
+		rb, cb := b.Dims()
+		if ra != rb || ca != cb {
+			return false
+		}
+		for i := range ra {
+			for j := range ca {
+				if math.Float64bits(a.At(i, j)) != math.Float64bits(b.At(i, j)) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if !same(m.Terms.Restricted[0], want.Terms.Restricted[0]) || !same(m.Terms.Full, want.Terms.Full) ||
+		math.Float64bits(m.Terms.Shift[0]) != math.Float64bits(want.Terms.Shift[0]) {
+		t.Fatalf("%s: the units' terms differ from the record's", name)
 	}
 }
 

@@ -109,6 +109,60 @@ func (s *Matrix) LinearSE(w mat.Matrix) float64 {
 	return math.Sqrt(v + se*se)
 }
 
+// RowSE writes into dst (nil allocates) the standard error of Σ_c b_c χ̂_pc
+// for every pattern p: LinearSE of weights b on row p alone, for all rows
+// at once. Entries are NaN without Terms or where b weighs a column that
+// was not sampled; it panics if len(b) is not the number of columns.
+func (s *Matrix) RowSE(dst, b []float64) []float64 {
+	r, c := s.Chi.Dims()
+	if len(b) != c {
+		panic(fmt.Sprintf("structure: RowSE: %d weights for %d columns", len(b), c))
+	}
+	if dst == nil {
+		dst = make([]float64, r)
+	}
+	if len(dst) != r {
+		panic(fmt.Sprintf("structure: RowSE: dst has length %d, want %d", len(dst), r))
+	}
+	t := s.Terms
+	if t == nil || t.Full == nil || len(t.Restricted) != c || len(t.Shift) != c {
+		for p := range dst {
+			dst[p] = math.NaN()
+		}
+		return dst
+	}
+	for p := range dst {
+		dst[p] = 0
+	}
+	var fullW float64
+	for k := range c {
+		if b[k] == 0 {
+			continue
+		}
+		fullW += b[k] * t.Shift[k]
+		a := t.Restricted[k]
+		if a == nil {
+			for p := range dst {
+				dst[p] = math.NaN()
+			}
+			return dst
+		}
+		units, _ := a.Dims()
+		col := make([]float64, units)
+		for p := range r {
+			se := b[k] * standardError(mat.Col(col, p, a))
+			dst[p] += se * se
+		}
+	}
+	units, _ := t.Full.Dims()
+	col := make([]float64, units)
+	for p := range r {
+		se := fullW * standardError(mat.Col(col, p, t.Full))
+		dst[p] = math.Sqrt(dst[p] + se*se)
+	}
+	return dst
+}
+
 // combine returns Σ_p weight(p) x_up for each row u of x.
 func combine(x *mat.Dense, weight func(p int) float64) []float64 {
 	u, r := x.Dims()

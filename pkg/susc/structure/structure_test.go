@@ -105,7 +105,7 @@ func TestLinearSECalibrated(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep == 0 { // a single entry's LinearSE is its SE
+		if rep == 0 { // a single entry's LinearSE is its SE, and RowSE is LinearSE on one row
 			for i := range 2 {
 				for k := range 2 {
 					e := mat.NewDense(2, 2, nil)
@@ -113,6 +113,15 @@ func TestLinearSECalibrated(t *testing.T) {
 					if got, want := s.LinearSE(e), s.SE.At(i, k); math.Abs(got-want) > 1e-12*want {
 						t.Errorf("LinearSE of entry (%d, %d) = %v, its SE %v", i, k, got, want)
 					}
+				}
+			}
+			b := []float64{0.7, -1.3}
+			rows := s.RowSE(nil, b)
+			for i := range 2 {
+				w := mat.NewDense(2, 2, nil)
+				w.SetRow(i, b)
+				if want := s.LinearSE(w); math.Abs(rows[i]-want) > 1e-12*want {
+					t.Errorf("RowSE of row %d = %v, LinearSE %v", i, rows[i], want)
 				}
 			}
 		}
