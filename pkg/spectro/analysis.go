@@ -96,7 +96,8 @@ func Contrast(m *structure.Matrix, centred bool, a, b []float64) susc.Estimate {
 // Separation returns, for column c of the column z-scores of m.Chi (rows
 // centred too if centred), the mean over the rows with in[i] minus the mean
 // over the others, with Contrast's standard error. It panics if len(in) is
-// not the number of rows; with a side empty the value is NaN.
+// not the number of rows; with a side empty the value is NaN, and with a
+// side of one row the SE.
 func Separation(m *structure.Matrix, c int, in []bool, centred bool) susc.Estimate {
 	r, nc := m.Chi.Dims()
 	if len(in) != r {
@@ -120,7 +121,11 @@ func Separation(m *structure.Matrix, c int, in []bool, centred bool) susc.Estima
 	}
 	b := make([]float64, nc)
 	b[c] = 1
-	return Contrast(m, centred, a, b)
+	e := Contrast(m, centred, a, b)
+	if nin < 2 || r-nin < 2 { // a side's spread is unknown
+		e.SE = math.NaN()
+	}
+	return e
 }
 
 // LabelMeans returns, for each label of set (rows) and each column of the

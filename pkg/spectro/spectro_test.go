@@ -166,6 +166,9 @@ func TestSeparationAndLabelMeans(t *testing.T) {
 	if e := spectro.Separation(m, 0, []bool{true, true, true, true, true}, false); !math.IsNaN(e.Value) {
 		t.Errorf("one group empty: %v", e)
 	}
+	if e := spectro.Separation(m, 0, []bool{true, false, false, false, false}, false); math.IsNaN(e.Value) || !math.IsNaN(e.SE) {
+		t.Errorf("a group of one: %v, want a value and a NaN SE", e)
+	}
 }
 
 // Contrast's standard error matches the spread of a separation over
