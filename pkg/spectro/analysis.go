@@ -23,8 +23,9 @@ import (
 // the tokens are grouped by their weight a_t, and each group g adds
 // n_g a_g² (s²_g - v̄_g), s²_g the variance of y over the group and v̄_g its
 // tokens' mean noise variance (floored at 0; a group of one token adds
-// nothing). The column scales are taken as fixed. The SE is NaN without
-// m.Terms; Contrast panics if a or b has the wrong length.
+// nothing). The noise is propagated to first order through the column
+// means and sds, which are estimated from the same entries. The SE is NaN
+// without m.Terms; Contrast panics if a or b has the wrong length.
 func Contrast(m *structure.Matrix, centred bool, a, b []float64) susc.Estimate {
 	r, c := m.Chi.Dims()
 	if len(a) != r || len(b) != c {
@@ -55,11 +56,23 @@ func Contrast(m *structure.Matrix, centred bool, a, b []float64) susc.Estimate {
 		value += a[t] * y[t]
 		abar += a[t] / float64(r)
 	}
-	// The column means are estimated too: the weight on χ̂_tk is (a_t - ā) b'_k / sd_k.
+	// The weight on χ̂_tk: the derivative of Σ_t a_t b'_k z_tk, with the
+	// column's mean and sd estimated from the same entries,
+	// (b'_k / sd_k) [(a_t - ā) - S_k z_tk / (r - 1)], S_k = Σ_t a_t z_tk. The
+	// sd's term cancels noise that scales a whole column, which the z-score
+	// removes.
+	sk := make([]float64, c)
+	for k := range c {
+		for t := range r {
+			sk[k] += a[t] * z.At(t, k)
+		}
+	}
 	w := mat.NewDense(r, c, nil)
 	for t := range r {
 		for k := range c {
-			w.Set(t, k, (a[t]-abar)*colScale[k])
+			if colScale[k] != 0 {
+				w.Set(t, k, colScale[k]*((a[t]-abar)-sk[k]*z.At(t, k)/float64(r-1)))
+			}
 		}
 	}
 	noise := m.LinearSE(w)

@@ -33,5 +33,5 @@ func ExampleSetup_Sample() {
 	fmt.Printf("head %s, planted-induction tokens against the others: %.2f ± %.2f\n", m.Components[3], sep.Value, sep.SE)
 	// Output:
 	// 16 tokens × 4 heads: [l0h0 l0h1 l1h0 l1h1]
-	// head l1h1, planted-induction tokens against the others: 0.07 ± 0.15
+	// head l1h1, planted-induction tokens against the others: 0.07 ± 0.14
 }

@@ -173,14 +173,16 @@ func TestSeparationAndLabelMeans(t *testing.T) {
 
 // Contrast's standard error matches the spread of a separation over
 // replicates (new tokens, new chains) when the chains' noise is shared by
-// the labelled tokens, which the Welch standard error over tokens misses.
-// Synthetic matrices: 60 tokens (20 labelled) × 3 heads, each token with its
-// own effect (sd 3) and the labelled ones 0.5 higher in head 0; 8 units per
-// column, whose noise has a part common to a unit's labelled tokens (sd 2)
-// and an independent part (sd 1). Over 400 replicates the ratio of the
-// spread to the RMS standard error has a sampling error of about 4%, so
-// [0.88, 1.12] is three of them. The Welch SE gives a ratio near 1.3, and
-// leaving out the tokens' spread 1.5.
+// the labelled tokens, which the Welch standard error over tokens misses,
+// and when it scales whole columns, which the z-score removes. Synthetic
+// matrices: 60 tokens (20 labelled) × 3 heads, each token with its own
+// effect (sd 3) and the labelled ones 3 higher in head 0; 8 units per
+// column, each scaling the column by 1 + 0.7ξ and adding noise with a part
+// common to the unit's labelled tokens (sd 2) and an independent part (sd
+// 1). Over 400 replicates the ratio of the spread to the RMS standard error
+// has a sampling error of about 4%, so [0.88, 1.12] is three of them. The
+// Welch SE gives a ratio near 1.22, leaving out the tokens' spread 1.49,
+// and taking the column sds as fixed 0.75.
 func TestContrastCalibrated(t *testing.T) {
 	const r, c, units, reps, nin = 60, 3, 8, 400, 20
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -196,7 +198,7 @@ func TestContrastCalibrated(t *testing.T) {
 			for k := range c {
 				v := 3 * rng.NormFloat64()
 				if in[i] && k == 0 {
-					v += 0.5
+					v += 3
 				}
 				truth.Set(i, k, v)
 			}
@@ -206,14 +208,15 @@ func TestContrastCalibrated(t *testing.T) {
 		for k := range c {
 			a := mat.NewDense(units, r, nil)
 			for u := range units {
-				shared := 2 * rng.NormFloat64()
+				shared, scale := 2*rng.NormFloat64(), 1+0.7*rng.NormFloat64()
 				for i := range r {
 					e := rng.NormFloat64()
 					if in[i] {
 						e += shared
 					}
-					a.Set(u, i, -(truth.At(i, k) + e))
-					chi.Set(i, k, chi.At(i, k)+(truth.At(i, k)+e)/units)
+					v := scale*truth.At(i, k) + e
+					a.Set(u, i, -v)
+					chi.Set(i, k, chi.At(i, k)+v/units)
 				}
 			}
 			terms.Restricted = append(terms.Restricted, a)
