@@ -21,11 +21,12 @@ import (
 // weights it puts on χ̂ (the entries share their runs' chains, so their
 // errors do not average out over tokens), plus the spread between tokens:
 // the tokens are grouped by their weight a_t, and each group g adds
-// n_g a_g² (s²_g - v̄_g), s²_g the variance of y over the group and v̄_g its
-// tokens' mean noise variance (floored at 0; a group of one token adds
-// nothing). The noise is propagated to first order through the column
-// means and sds, which are estimated from the same entries. The SE is NaN
-// without m.Terms; Contrast panics if a or b has the wrong length.
+// n_g (a_g - ā)² (s²_g - v̄_g), s²_g the variance of y over the group and v̄_g
+// its tokens' mean noise variance (floored at 0; a group of one token adds
+// nothing, so with distinct weights the SE is the chains' noise alone).
+// The noise is propagated to first order through the column means and sds,
+// which are estimated from the same entries. The SE is NaN without m.Terms;
+// Contrast panics if a or b has the wrong length.
 func Contrast(m *structure.Matrix, centred bool, a, b []float64) susc.Estimate {
 	r, c := m.Chi.Dims()
 	if len(a) != r || len(b) != c {
@@ -42,8 +43,10 @@ func Contrast(m *structure.Matrix, centred bool, a, b []float64) susc.Estimate {
 	}
 	colScale := make([]float64, c) // b'_k / sd_k: the weight on χ̂_tk per unit of token weight
 	for k := range c {
-		col := mat.Col(nil, k, m.Chi)
-		if sd := stat.StdDev(col, nil); sd > 0 {
+		if bb[k] == 0 {
+			continue
+		}
+		if sd := stat.StdDev(mat.Col(nil, k, m.Chi), nil); sd > 0 {
 			colScale[k] = bb[k] / sd
 		}
 	}
@@ -51,7 +54,9 @@ func Contrast(m *structure.Matrix, centred bool, a, b []float64) susc.Estimate {
 	var value, abar float64
 	for t := range r {
 		for k := range c {
-			y[t] += bb[k] * z.At(t, k)
+			if bb[k] != 0 { // columns with no weight stay out, even when NaN
+				y[t] += bb[k] * z.At(t, k)
+			}
 		}
 		value += a[t] * y[t]
 		abar += a[t] / float64(r)
@@ -61,49 +66,136 @@ func Contrast(m *structure.Matrix, centred bool, a, b []float64) susc.Estimate {
 	// (b'_k / sd_k) [(a_t - ā) - S_k z_tk / (r - 1)], S_k = Σ_t a_t z_tk. The
 	// sd's term cancels noise that scales a whole column, which the z-score
 	// removes.
-	sk := make([]float64, c)
-	for k := range c {
-		for t := range r {
-			sk[k] += a[t] * z.At(t, k)
-		}
-	}
 	w := mat.NewDense(r, c, nil)
-	for t := range r {
-		for k := range c {
-			if colScale[k] != 0 {
-				w.Set(t, k, colScale[k]*((a[t]-abar)-sk[k]*z.At(t, k)/float64(r-1)))
-			}
+	for k := range c {
+		if colScale[k] == 0 {
+			continue
+		}
+		var sk float64
+		for t := range r {
+			sk += a[t] * z.At(t, k)
+		}
+		for t := range r {
+			w.Set(t, k, colScale[k]*((a[t]-abar)-sk*z.At(t, k)/float64(r-1)))
 		}
 	}
 	noise := m.LinearSE(w)
 	// The tokens' own spread, group by group.
 	groups := map[float64][]int{}
 	for t, at := range a {
-		if at != 0 {
-			groups[at] = append(groups[at], t)
-		}
+		groups[at] = append(groups[at], t)
 	}
-	tokenSE := m.RowSE(nil, colScale) // each y_t's noise
 	keys := make([]float64, 0, len(groups))
 	for ag := range groups {
 		keys = append(keys, ag)
 	}
 	sort.Float64s(keys) // a fixed order of summation: the same bits every time
+	v := tokenNoise(m, z, colScale)
 	var het float64
 	for _, ag := range keys {
 		rows := groups[ag]
-		if len(rows) < 2 {
+		if len(rows) < 2 || ag == abar {
 			continue
 		}
 		ys := make([]float64, len(rows))
-		var v float64
+		var vbar float64
 		for i, t := range rows {
 			ys[i] = y[t]
-			v += tokenSE[t] * tokenSE[t] / float64(len(rows))
+			vbar += v[t] / float64(len(rows))
 		}
-		het += float64(len(rows)) * ag * ag * math.Max(0, stat.Variance(ys, nil)-v)
+		het += float64(len(rows)) * (ag - abar) * (ag - abar) * math.Max(0, stat.Variance(ys, nil)-vbar)
 	}
 	return susc.Estimate{Value: value, SE: math.Sqrt(het + noise*noise)}
+}
+
+// tokenNoise returns the noise variance of each y_t = Σ_k colScale_k sd_k z_tk
+// from m's units' terms, propagated through the column means and sds as in
+// Contrast: per unit, a column's terms d_t enter as
+// d_t - mean_s d_s - z_tk Σ_s z_sk d_s / (r - 1). NaN without usable terms.
+func tokenNoise(m *structure.Matrix, z *mat.Dense, colScale []float64) []float64 {
+	r, c := z.Dims()
+	v := make([]float64, r)
+	t := m.Terms
+	if !t.Fits(r, c) {
+		for i := range v {
+			v[i] = math.NaN()
+		}
+		return v
+	}
+	// residual writes into e the terms of one unit d (length r) of column k,
+	// less what the column's mean and sd absorb.
+	residual := func(e, d []float64, k int) {
+		mean := stat.Mean(d, nil)
+		var zd float64
+		for s := range r {
+			zd += z.At(s, k) * d[s]
+		}
+		for s := range r {
+			e[s] = d[s] - mean - z.At(s, k)*zd/float64(r-1)
+		}
+	}
+	// add adds to v the squared standard error over the units of the rows
+	// of x (units × r), each unit's row given by row.
+	add := func(units int, row func(u int, e []float64)) {
+		if units < 2 {
+			for i := range v {
+				v[i] = math.NaN()
+			}
+			return
+		}
+		es := make([][]float64, units)
+		for u := range es {
+			es[u] = make([]float64, r)
+			row(u, es[u])
+		}
+		col := make([]float64, units)
+		for s := range r {
+			for u := range units {
+				col[u] = es[u][s]
+			}
+			v[s] += stat.Variance(col, nil) / float64(units)
+		}
+	}
+	d := make([]float64, r)
+	e := make([]float64, r)
+	var fullW []float64 // colScale_k Shift_k
+	for k := range c {
+		if colScale[k] == 0 {
+			continue
+		}
+		fullW = append(fullW, colScale[k]*t.Shift[k])
+		rk := t.Restricted[k]
+		if rk == nil {
+			for i := range v {
+				v[i] = math.NaN()
+			}
+			return v
+		}
+		units, _ := rk.Dims()
+		add(units, func(u int, out []float64) {
+			mat.Row(d, u, rk)
+			residual(e, d, k)
+			for s := range out {
+				out[s] = colScale[k] * e[s]
+			}
+		})
+	}
+	units, _ := t.Full.Dims()
+	add(units, func(u int, out []float64) {
+		mat.Row(d, u, t.Full)
+		j := 0
+		for k := range c {
+			if colScale[k] == 0 {
+				continue
+			}
+			residual(e, d, k)
+			for s := range out {
+				out[s] += fullW[j] * e[s]
+			}
+			j++
+		}
+	})
+	return v
 }
 
 // Separation returns, for column c of the column z-scores of m.Chi (rows
@@ -111,7 +203,7 @@ func Contrast(m *structure.Matrix, centred bool, a, b []float64) susc.Estimate {
 // over the others, with Contrast's standard error. It panics if len(in) is
 // not the number of rows; with a side empty the value is NaN, and with a
 // side of one row the SE.
-func Separation(m *structure.Matrix, c int, in []bool, centred bool) susc.Estimate {
+func Separation(m *structure.Matrix, centred bool, c int, in []bool) susc.Estimate {
 	r, nc := m.Chi.Dims()
 	if len(in) != r {
 		panic(fmt.Sprintf("spectro: Separation: %d flags for %d rows", len(in), r))

@@ -29,9 +29,9 @@ func ExampleSetup_Sample() {
 	}
 	rows, cols := m.Chi.Dims()
 	fmt.Println(rows, "tokens ×", cols, "heads:", m.Components)
-	sep := spectro.Separation(m, 3, induction, true) // column z-scores, rows centred
+	sep := spectro.Separation(m, true, 3, induction) // column z-scores, rows centred
 	fmt.Printf("head %s, planted-induction tokens against the others: %.2f ± %.2f\n", m.Components[3], sep.Value, sep.SE)
 	// Output:
 	// 16 tokens × 4 heads: [l0h0 l0h1 l1h0 l1h1]
-	// head l1h1, planted-induction tokens against the others: 0.07 ± 0.14
+	// head l1h1, planted-induction tokens against the others: 0.07 ± 0.16
 }

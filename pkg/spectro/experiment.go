@@ -207,8 +207,8 @@ type HeadSummary struct {
 func Summarize(sampled, control *structure.Matrix, in []bool, ablated []float64) []HeadSummary {
 	out := make([]HeadSummary, len(sampled.Components))
 	for k, name := range sampled.Components {
-		out[k] = HeadSummary{Head: name, Separation: Separation(sampled, k, in, false), Centred: Separation(sampled, k, in, true),
-			Control: Separation(control, k, in, false), ControlCentred: Separation(control, k, in, true)}
+		out[k] = HeadSummary{Head: name, Separation: Separation(sampled, false, k, in), Centred: Separation(sampled, true, k, in),
+			Control: Separation(control, false, k, in), ControlCentred: Separation(control, true, k, in)}
 		if k < len(ablated) {
 			out[k].Ablated = ablated[k]
 		}

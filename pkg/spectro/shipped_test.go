@@ -76,8 +76,8 @@ func TestShippedSlices(t *testing.T) {
 			sameFirstColumn(t, "sampled", m, want)
 			if rec.Slice == nil && !testing.Short() {
 				// The control's chains skip the minibatch gradient, which
-				// nβ = 0 multiplies away; the record was made before they
-				// did, so this also checks that the skip changes no bit.
+				// nβ = 0 multiplies away; its first column is re-sampled
+				// as well.
 				c, err := setup.Control(context.Background())
 				if err != nil {
 					t.Fatal(err)

@@ -131,7 +131,8 @@ func noiseless(x *mat.Dense) *structure.Matrix {
 
 // Without sampling noise, Separation is the difference of group means of
 // the standardized column with the Welch standard error, and LabelMeans the
-// mean per label with sd/√count.
+// mean per label, whose standard error counts the unlabelled tokens too
+// (they set the column's mean).
 func TestSeparationAndLabelMeans(t *testing.T) {
 	x := mat.NewDense(5, 2, []float64{
 		1, 0,
@@ -144,13 +145,13 @@ func TestSeparationAndLabelMeans(t *testing.T) {
 	z := structure.Standardize(nil, x, false)
 	sd := stat.StdDev(mat.Col(nil, 0, x), nil)
 	in := []bool{true, true, true, false, false}
-	s := spectro.Separation(m, 0, in, false)
+	s := spectro.Separation(m, false, 0, in)
 	// in: {1,3,5} mean 3, var 4; out: {0,2} mean 1, var 2; in z-units / sd.
 	if math.Abs(s.Value-2/sd) > 1e-14 || math.Abs(s.SE-math.Sqrt(4.0/3+2.0/2)/sd) > 1e-14 {
 		t.Errorf("separation %v, want %v ± %v", s, 2/sd, math.Sqrt(4.0/3+2.0/2)/sd)
 	}
 	zc := structure.Standardize(nil, x, true)
-	if c := spectro.Separation(m, 1, in, true); math.Abs(c.Value-(stat.Mean([]float64{zc.At(0, 1), zc.At(1, 1), zc.At(2, 1)}, nil)-
+	if c := spectro.Separation(m, true, 1, in); math.Abs(c.Value-(stat.Mean([]float64{zc.At(0, 1), zc.At(1, 1), zc.At(2, 1)}, nil)-
 		stat.Mean([]float64{zc.At(3, 1), zc.At(4, 1)}, nil))) > 1e-14 {
 		t.Errorf("centred separation %v", c)
 	}
@@ -160,13 +161,28 @@ func TestSeparationAndLabelMeans(t *testing.T) {
 		math.Abs(mean.At(1, 1)-(z.At(1, 1)+z.At(2, 1))/2) > 1e-14 || !math.IsNaN(mean.At(2, 0)) {
 		t.Errorf("counts %v, means %v", count, mat.Formatted(mean))
 	}
-	if want := stat.StdDev([]float64{z.At(0, 0), z.At(1, 0), z.At(4, 0)}, nil) / math.Sqrt(3); math.Abs(se.At(0, 0)-want) > 1e-14 {
+	// The mean over rows {0, 1, 4} is Σ a_t z_t with a = 1/3 there and 0 on
+	// {2, 3}; the z-scores' column mean (ā = 1/5) is estimated from all five,
+	// so each group weighs (a_g - ā)² n_g times its variance.
+	v1, v0 := stat.Variance([]float64{z.At(0, 0), z.At(1, 0), z.At(4, 0)}, nil), stat.Variance([]float64{z.At(2, 0), z.At(3, 0)}, nil)
+	if want := math.Sqrt(3*math.Pow(1.0/3-1.0/5, 2)*v1 + 2*math.Pow(1.0/5, 2)*v0); math.Abs(se.At(0, 0)-want) > 1e-14 {
 		t.Errorf("SE %v, want %v", se.At(0, 0), want)
 	}
-	if e := spectro.Separation(m, 0, []bool{true, true, true, true, true}, false); !math.IsNaN(e.Value) {
+	// A column that was not sampled (NaN) leaves the others' plain z-scores alone.
+	nan := noiseless(mat.NewDense(5, 2, []float64{1, math.NaN(), 3, math.NaN(), 5, math.NaN(), 0, math.NaN(), 2, math.NaN()}))
+	nan.Terms.Restricted[1] = nil
+	if e := spectro.Separation(nan, false, 0, in); math.Abs(e.Value-s.Value) > 1e-14 || math.Abs(e.SE-s.SE) > 1e-14 {
+		t.Errorf("with a NaN column beside it: %v, want %v", e, s)
+	}
+	// A label on every token has mean 0 by construction, and SE 0.
+	all := []lm.Label{lm.Digit, lm.Digit, lm.Digit, lm.Digit, lm.Digit}
+	if mean, se, _ := spectro.LabelMeans(m, false, all, []lm.Label{lm.Digit}); math.Abs(mean.At(0, 0)) > 1e-15 || se.At(0, 0) != 0 {
+		t.Errorf("every token labelled: %v ± %v, want 0 ± 0", mean.At(0, 0), se.At(0, 0))
+	}
+	if e := spectro.Separation(m, false, 0, []bool{true, true, true, true, true}); !math.IsNaN(e.Value) {
 		t.Errorf("one group empty: %v", e)
 	}
-	if e := spectro.Separation(m, 0, []bool{true, false, false, false, false}, false); math.IsNaN(e.Value) || !math.IsNaN(e.SE) {
+	if e := spectro.Separation(m, false, 0, []bool{true, false, false, false, false}); math.IsNaN(e.Value) || !math.IsNaN(e.SE) {
 		t.Errorf("a group of one: %v, want a value and a NaN SE", e)
 	}
 }
@@ -182,7 +198,7 @@ func TestSeparationAndLabelMeans(t *testing.T) {
 // 1). Over 400 replicates the ratio of the spread to the RMS standard error
 // has a sampling error of about 4%, so [0.88, 1.12] is three of them. The
 // Welch SE gives a ratio near 1.22, leaving out the tokens' spread 1.49,
-// and taking the column sds as fixed 0.75.
+// and taking the column sds as fixed 0.73.
 func TestContrastCalibrated(t *testing.T) {
 	const r, c, units, reps, nin = 60, 3, 8, 400, 20
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -222,7 +238,7 @@ func TestContrastCalibrated(t *testing.T) {
 			terms.Restricted = append(terms.Restricted, a)
 		}
 		m := &structure.Matrix{Chi: chi, SE: mat.NewDense(r, c, nil), Terms: terms}
-		e := spectro.Separation(m, 0, in, false)
+		e := spectro.Separation(m, false, 0, in)
 		vals = append(vals, e.Value)
 		se2 += e.SE * e.SE / reps
 		z := mat.Col(nil, 0, structure.Standardize(nil, chi, false))

@@ -22,7 +22,8 @@ import (
 // along a direction of curvature k (docs/theory.md §2.8). Masked-out
 // coordinates never move. Weight decay enters the bracket as for SGLD
 // (docs/theory.md §2.9). Like SGLD it takes no minibatch gradient in the
-// nβ = 0 control (Posterior.PriorOnly), which nβ would multiply away. It has no Langevin proposal, so Run.MALA refuses it.
+// nβ = 0 control (Posterior.PriorOnly), which nβ would multiply away. It
+// has no Langevin proposal, so Run.MALA refuses it.
 type SGNHT struct {
 	// Epsilon is ε ("lr" in devinterp): the velocity's gradient kick per
 	// step is ε∇U, its stationary mean square ε per coordinate. Required, > 0.

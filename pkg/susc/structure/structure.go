@@ -59,7 +59,8 @@ type Matrix struct {
 type UnitTerms struct {
 	// Restricted[c] has a row per unit of component c's restricted run and
 	// a column per pattern: the unit's E_C[(L - L*)X] - E_C[L - L*] E_full[X]
-	// (E_full from the pooled full run); nil for a column not sampled.
+	// (E_full from the pooled full run); nil for a column not sampled or
+	// without a unit of two draws.
 	Restricted []*mat.Dense
 	// Shift[c] is component c's pooled E_C[L - L*] (NaN if not sampled).
 	Shift []float64
@@ -68,22 +69,41 @@ type UnitTerms struct {
 	Full *mat.Dense
 }
 
+// Fits reports whether t holds terms for an r × c matrix: a Full matrix
+// and a Shift per column, every matrix with r pattern columns and at least
+// one unit (a column not sampled may have none).
+func (t *UnitTerms) Fits(r, c int) bool {
+	if t == nil || t.Full == nil || len(t.Restricted) != c || len(t.Shift) != c {
+		return false
+	}
+	for _, m := range append([]*mat.Dense{t.Full}, t.Restricted...) {
+		if m == nil {
+			continue
+		}
+		if _, mc := m.Dims(); mc != r {
+			return false
+		}
+	}
+	return true
+}
+
 // LinearSE returns the standard error of Σ_pc w_pc χ̂_pc, w of Chi's shape
-// (docs/theory.md §5.2): the restricted runs are independent of each other
+// (docs/theory.md §5.2, §5.7): the restricted runs are independent of each other
 // and of the full run, so
 //
 //	SE² = Σ_c SE_units(Σ_p w_pc a_c,u,p)² + SE_units(Σ_p (Σ_c w_pc Shift_c) x̄_u,p)²,
 //
 // a_c,u the restricted units' terms and x̄_u the full run's unit means; for a
-// single entry it is that entry's SE. It is NaN without Terms or where w
-// weighs a column that was not sampled, and panics if w's shape differs.
+// single entry it is that entry's SE. It is NaN without Terms (or with terms
+// of another shape), where w weighs a column that was not sampled, and with
+// fewer than two units; it panics if w's shape differs from Chi's.
 func (s *Matrix) LinearSE(w mat.Matrix) float64 {
 	r, c := s.Chi.Dims()
 	if wr, wc := w.Dims(); wr != r || wc != c {
 		panic(fmt.Sprintf("structure: LinearSE: weights %d×%d for a %d×%d matrix", wr, wc, r, c))
 	}
 	t := s.Terms
-	if t == nil || t.Full == nil || len(t.Restricted) != c || len(t.Shift) != c {
+	if !t.Fits(r, c) {
 		return math.NaN()
 	}
 	var v float64
@@ -107,60 +127,6 @@ func (s *Matrix) LinearSE(w mat.Matrix) float64 {
 	}
 	se := standardError(combine(t.Full, func(p int) float64 { return full[p] }))
 	return math.Sqrt(v + se*se)
-}
-
-// RowSE writes into dst (nil allocates) the standard error of Σ_c b_c χ̂_pc
-// for every pattern p: LinearSE of weights b on row p alone, for all rows
-// at once. Entries are NaN without Terms or where b weighs a column that
-// was not sampled; it panics if len(b) is not the number of columns.
-func (s *Matrix) RowSE(dst, b []float64) []float64 {
-	r, c := s.Chi.Dims()
-	if len(b) != c {
-		panic(fmt.Sprintf("structure: RowSE: %d weights for %d columns", len(b), c))
-	}
-	if dst == nil {
-		dst = make([]float64, r)
-	}
-	if len(dst) != r {
-		panic(fmt.Sprintf("structure: RowSE: dst has length %d, want %d", len(dst), r))
-	}
-	t := s.Terms
-	if t == nil || t.Full == nil || len(t.Restricted) != c || len(t.Shift) != c {
-		for p := range dst {
-			dst[p] = math.NaN()
-		}
-		return dst
-	}
-	for p := range dst {
-		dst[p] = 0
-	}
-	var fullW float64
-	for k := range c {
-		if b[k] == 0 {
-			continue
-		}
-		fullW += b[k] * t.Shift[k]
-		a := t.Restricted[k]
-		if a == nil {
-			for p := range dst {
-				dst[p] = math.NaN()
-			}
-			return dst
-		}
-		units, _ := a.Dims()
-		col := make([]float64, units)
-		for p := range r {
-			se := b[k] * standardError(mat.Col(col, p, a))
-			dst[p] += se * se
-		}
-	}
-	units, _ := t.Full.Dims()
-	col := make([]float64, units)
-	for p := range r {
-		se := fullW * standardError(mat.Col(col, p, t.Full))
-		dst[p] = math.Sqrt(dst[p] + se*se)
-	}
-	return dst
 }
 
 // combine returns Σ_p weight(p) x_up for each row u of x.
@@ -220,7 +186,9 @@ func column(restricted, full *susc.Result, x string) (chi, se []float64, a *mat.
 	rus, fus := restricted.Units(), full.Units()
 	lstar := restricted.LossAtCenter
 	chi, se = make([]float64, ro.Dim), make([]float64, ro.Dim)
-	a = mat.NewDense(len(rus), ro.Dim, nil)
+	if len(rus) > 0 { // no unit with two draws: no terms, and NaN standard errors
+		a = mat.NewDense(len(rus), ro.Dim, nil)
+	}
 	shift = rp.Mean[0] - lstar
 	au := make([]float64, len(rus))
 	fx := make([]float64, len(fus))

@@ -105,7 +105,7 @@ func TestLinearSECalibrated(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep == 0 { // a single entry's LinearSE is its SE, and RowSE is LinearSE on one row
+		if rep == 0 { // a single entry's LinearSE is its SE
 			for i := range 2 {
 				for k := range 2 {
 					e := mat.NewDense(2, 2, nil)
@@ -113,15 +113,6 @@ func TestLinearSECalibrated(t *testing.T) {
 					if got, want := s.LinearSE(e), s.SE.At(i, k); math.Abs(got-want) > 1e-12*want {
 						t.Errorf("LinearSE of entry (%d, %d) = %v, its SE %v", i, k, got, want)
 					}
-				}
-			}
-			b := []float64{0.7, -1.3}
-			rows := s.RowSE(nil, b)
-			for i := range 2 {
-				w := mat.NewDense(2, 2, nil)
-				w.SetRow(i, b)
-				if want := s.LinearSE(w); math.Abs(rows[i]-want) > 1e-12*want {
-					t.Errorf("RowSE of row %d = %v, LinearSE %v", i, rows[i], want)
 				}
 			}
 		}
@@ -146,5 +137,66 @@ func TestLinearSECalibrated(t *testing.T) {
 		if ratio < 0.6 || ratio > 1.5 {
 			t.Errorf("%s: spread / LinearSE = %.3f, want within [0.6, 1.5]", c.name, ratio)
 		}
+	}
+}
+
+// LinearSE on hand-made terms: the restricted runs add in quadrature, and
+// the full run enters once, through Σ_c w_pc Shift_c, so shifts of opposite
+// sign cancel its part (which an independent full term per column would
+// not); wrong shapes and a column without units give NaN.
+func TestLinearSETerms(t *testing.T) {
+	m := &structure.Matrix{Chi: mat.NewDense(2, 2, nil), SE: mat.NewDense(2, 2, nil), Terms: &structure.UnitTerms{
+		Restricted: []*mat.Dense{
+			mat.NewDense(3, 2, []float64{1, 0, 2, 1, 6, 2}), // units × patterns
+			mat.NewDense(2, 2, []float64{0, 4, 2, 0}),
+		},
+		Shift: []float64{2, -2},
+		Full:  mat.NewDense(2, 2, []float64{1, 1, 3, 2}),
+	}}
+	se := func(xs ...float64) float64 { return stat.StdDev(xs, nil) / math.Sqrt(float64(len(xs))) }
+	// w = [[1, 1], [1, 1]]: column 0 gives units 1, 3, 8; column 1 gives 4, 2;
+	// the full run's weights are 2 - 2 = 0 for each pattern.
+	w := mat.NewDense(2, 2, []float64{1, 1, 1, 1})
+	want := math.Hypot(se(1, 3, 8), se(4, 2))
+	if got := m.LinearSE(w); math.Abs(got-want) > 1e-14 {
+		t.Errorf("LinearSE(ones) = %v, want %v", got, want)
+	}
+	// w = [[1, 0], [0, 0]]: column 0 pattern 0 (units 1, 2, 6) and the full
+	// run's pattern 0 times Shift_0 = 2 (units 1, 3).
+	w = mat.NewDense(2, 2, []float64{1, 0, 0, 0})
+	want = math.Hypot(se(1, 2, 6), 2*se(1, 3))
+	if got := m.LinearSE(w); math.Abs(got-want) > 1e-14 {
+		t.Errorf("LinearSE(entry) = %v, want %v", got, want)
+	}
+	// The same pattern in both columns: restricted parts add, the full run's
+	// weight is 2 + (-2)·3 = -4 on pattern 0.
+	w = mat.NewDense(2, 2, []float64{1, 3, 0, 0})
+	want = math.Sqrt(math.Pow(se(1, 2, 6), 2) + math.Pow(3*se(0, 2), 2) + math.Pow(4*se(1, 3), 2))
+	if got := m.LinearSE(w); math.Abs(got-want) > 1e-14 {
+		t.Errorf("LinearSE(row) = %v, want %v", got, want)
+	}
+	m.Terms.Restricted[1] = nil
+	if got := m.LinearSE(w); !math.IsNaN(got) {
+		t.Errorf("a column without units: %v, want NaN", got)
+	}
+	m.Terms.Restricted[1] = mat.NewDense(2, 3, nil)
+	if got := m.LinearSE(w); !math.IsNaN(got) {
+		t.Errorf("terms of the wrong shape: %v, want NaN", got)
+	}
+}
+
+// A run whose units all have fewer than two draws leaves no terms (and NaN
+// standard errors); it used to panic allocating an empty matrix.
+func TestSampleNoUnits(t *testing.T) {
+	h := mat.NewSymDense(2, []float64{1, 0, 0, 2})
+	p := susc.Posterior{NBeta: 10, Gamma: 1, Center: make([]float64, 2)}
+	x := susc.Func("x", func(w []float64) float64 { return w[0] * w[1] })
+	s, err := structure.Sample(context.Background(), toy.NewQuadratic(nil, h), p, susc.SGLD{Epsilon: 1e-3},
+		susc.Run{Chains: 1, Draws: 2, Batches: 2, Seed: 1}, []structure.Component{{"a", []bool{true, false}}}, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(s.SE.At(0, 0)) || !math.IsNaN(s.LinearSE(mat.NewDense(1, 1, []float64{1}))) {
+		t.Errorf("SE %v, LinearSE %v: want NaN without units", s.SE.At(0, 0), s.LinearSE(mat.NewDense(1, 1, []float64{1})))
 	}
 }
