@@ -115,12 +115,15 @@ func Contrast(m *structure.Matrix, centred bool, a, b []float64) susc.Estimate {
 func tokenNoise(m *structure.Matrix, z *mat.Dense, colScale []float64) []float64 {
 	r, c := z.Dims()
 	v := make([]float64, r)
-	t := m.Terms
-	if !t.Fits(r, c) {
+	unknown := func() []float64 {
 		for i := range v {
 			v[i] = math.NaN()
 		}
 		return v
+	}
+	t := m.Terms
+	if !t.Fits(r, c) {
+		return unknown()
 	}
 	// residual writes into e the terms of one unit d (length r) of column k,
 	// less what the column's mean and sd absorb.
@@ -138,9 +141,7 @@ func tokenNoise(m *structure.Matrix, z *mat.Dense, colScale []float64) []float64
 	// of x (units × r), each unit's row given by row.
 	add := func(units int, row func(u int, e []float64)) {
 		if units < 2 {
-			for i := range v {
-				v[i] = math.NaN()
-			}
+			unknown()
 			return
 		}
 		es := make([][]float64, units)
@@ -166,10 +167,7 @@ func tokenNoise(m *structure.Matrix, z *mat.Dense, colScale []float64) []float64
 		fullW = append(fullW, colScale[k]*t.Shift[k])
 		rk := t.Restricted[k]
 		if rk == nil {
-			for i := range v {
-				v[i] = math.NaN()
-			}
-			return v
+			return unknown()
 		}
 		units, _ := rk.Dims()
 		add(units, func(u int, out []float64) {
@@ -247,18 +245,16 @@ func LabelMeans(m *structure.Matrix, centred bool, labels []lm.Label, set []lm.L
 	count = make([]int, len(set))
 	a, b := make([]float64, r), make([]float64, c)
 	for p, want := range set {
-		for i := range a {
-			a[i] = 0
-		}
-		for _, l := range labels {
-			if l&want != 0 {
-				count[p]++
-			}
-		}
+		var rows []int
 		for i, l := range labels {
+			a[i] = 0
 			if l&want != 0 {
-				a[i] = 1 / float64(count[p])
+				rows = append(rows, i)
 			}
+		}
+		count[p] = len(rows)
+		for _, i := range rows {
+			a[i] = 1 / float64(len(rows))
 		}
 		for j := range c {
 			b[j] = 1

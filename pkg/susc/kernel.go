@@ -280,7 +280,8 @@ func (s *sgldState) steps(m Model, batches *batcher, rng *rand.Rand, n int) (int
 // elementwise, V starting at 0. The preconditioner adapts during sampling, so
 // the chain is only approximately stationary for the posterior. G is built
 // from the data's gradient even in the nβ = 0 control (Posterior.PriorOnly),
-// so a control with this kernel still depends on the data; use SGLD or SGNHT there.
+// so a control with this kernel still depends on the data; use SGLD or SGNHT
+// there.
 type RMSPropSGLD struct {
 	// Epsilon is ε. Required, > 0.
 	Epsilon float64

@@ -259,43 +259,74 @@ func (m nanGradModel) LossGrad(grad, w []float64, batch []int) float64 {
 	return loss
 }
 
-// TestSGNHTPriorOnlySkipsData is TestSGLDPriorOnlySkipsData for SGNHT: in
-// the nβ = 0 control a NaN gradient does not reach the chain, and the chain
-// is the thermostat's recursion with the prior's force alone, recomputed
-// here from the chain's noise stream bit for bit.
+// checkPriorOnlyReplay samples the nβ = 0 control with kernel k on a model
+// whose gradient is NaN (a chain that used it would diverge), checks that
+// the model is evaluated only at w* and at the draws, and that the chain's
+// distances from w* at the draws equal, bit for bit, those of move replayed
+// from w* on the chain's noise stream (move advances w by one step).
+func checkPriorOnlyReplay(t *testing.T, name string, k Kernel, run Run, center []float64, gamma float64, move func(w []float64, rng *rand.Rand)) {
+	t.Helper()
+	base := newGaussModel(len(center), gaussData(40, []float64{0.3, -1, 2}))
+	res, err := Sample(context.Background(), nanGradModel{base}, Posterior{PriorOnly: true, Gamma: gamma, Center: center}, k, run)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if calls := base.calls.Load(); calls != int64(1+run.Draws) {
+		t.Errorf("%s: %d model evaluations, want %d: L(w*) and one per draw", name, calls, 1+run.Draws)
+	}
+	w := append([]float64(nil), center...)
+	rng := chainRand(run.Seed, 0, 0)
+	var want []float64
+	for step := 0; step < run.BurnIn+run.Draws*run.Thin; step++ {
+		move(w, rng)
+		if (step+1-run.BurnIn)%run.Thin == 0 && step >= run.BurnIn {
+			var r2 float64
+			for i := range w {
+				r2 += (w[i] - center[i]) * (w[i] - center[i])
+			}
+			want = append(want, math.Sqrt(r2))
+		}
+	}
+	got := res.Chains[0].DistTrace
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d draws, want %d", name, len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("%s: draw %d: ‖w - w*‖ = %v, want %v bit for bit", name, i, got[i], want[i])
+		}
+	}
+}
+
+// priorOnlyMasks are the masks the control tests run under: none, and one
+// that leaves the middle coordinate still.
+var priorOnlyMasks = []struct {
+	name string
+	mask []bool
+}{{"all coordinates", nil}, {"masked", []bool{true, false, true}}}
+
+// TestSGNHTPriorOnlySkipsData is TestSGLDPriorOnlySkipsData for SGNHT: the
+// chain is the thermostat's recursion with the prior's force alone.
 func TestSGNHTPriorOnlySkipsData(t *testing.T) {
-	const d, eps, a, gamma = 3, 1e-3, 0.05, 50.0
-	base := newGaussModel(d, gaussData(40, []float64{0.3, -1, 2}))
+	const eps, a, gamma = 1e-3, 0.05, 50.0
 	center := []float64{0.5, -0.25, 1}
-	p := Posterior{PriorOnly: true, Gamma: gamma, Center: center}
-	for _, tc := range []struct {
-		name string
-		mask []bool
-	}{{"all coordinates", nil}, {"masked", []bool{true, false, true}}} {
-		run := Run{Chains: 1, Draws: 7, BurnIn: 5, Thin: 3, BatchSize: 8, Seed: 11, KeepTrace: true}
-		before := base.calls.Load()
-		res, err := Sample(context.Background(), nanGradModel{base}, p, SGNHT{Epsilon: eps, Diffusion: a, Mask: tc.mask}, run)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		if calls := base.calls.Load() - before; calls != int64(1+run.Draws) {
-			t.Errorf("%s: %d model evaluations, want %d: L(w*) and one per draw", tc.name, calls, 1+run.Draws)
-		}
+	for _, tc := range priorOnlyMasks {
 		var moving []int
 		for i := range center {
 			if tc.mask == nil || tc.mask[i] {
 				moving = append(moving, i)
 			}
 		}
-		w := append([]float64(nil), center...)
-		v := make([]float64, d)
-		alpha, sd := a, math.Sqrt(2*a*eps)
-		rng := chainRand(run.Seed, 0, 0)
-		for _, i := range moving {
-			v[i] = math.Sqrt(eps) * rng.NormFloat64()
-		}
-		var want []float64
-		for step := 0; step < run.BurnIn+run.Draws*run.Thin; step++ {
+		v := make([]float64, len(center))
+		alpha, sd, started := a, math.Sqrt(2*a*eps), false
+		run := Run{Chains: 1, Draws: 7, BurnIn: 5, Thin: 3, BatchSize: 8, Seed: 11, KeepTrace: true}
+		checkPriorOnlyReplay(t, tc.name, SGNHT{Epsilon: eps, Diffusion: a, Mask: tc.mask}, run, center, gamma, func(w []float64, rng *rand.Rand) {
+			if !started { // the velocity is drawn at the first step
+				started = true
+				for _, i := range moving {
+					v[i] = math.Sqrt(eps) * rng.NormFloat64()
+				}
+			}
 			var kin float64
 			for _, i := range moving {
 				v[i] = (1-alpha)*v[i] - eps*(gamma*(w[i]-center[i])) + sd*rng.NormFloat64()
@@ -303,23 +334,7 @@ func TestSGNHTPriorOnlySkipsData(t *testing.T) {
 				kin += v[i] * v[i]
 			}
 			alpha += kin/float64(len(moving)) - eps
-			if (step+1-run.BurnIn)%run.Thin == 0 && step >= run.BurnIn {
-				var r2 float64
-				for i := range w {
-					r2 += (w[i] - center[i]) * (w[i] - center[i])
-				}
-				want = append(want, math.Sqrt(r2))
-			}
-		}
-		got := res.Chains[0].DistTrace
-		if len(got) != len(want) {
-			t.Fatalf("%s: %d draws, want %d", tc.name, len(got), len(want))
-		}
-		for i := range want {
-			if got[i] != want[i] {
-				t.Fatalf("%s: draw %d: ‖w - w*‖ = %v, want %v bit for bit", tc.name, i, got[i], want[i])
-			}
-		}
+		})
 	}
 }
 
@@ -329,27 +344,11 @@ func TestSGNHTPriorOnlySkipsData(t *testing.T) {
 // noise stream, bit for bit, on every step path (many steps at once, one at
 // a time under a mask, and the recorded step at draws).
 func TestSGLDPriorOnlySkipsData(t *testing.T) {
-	const d, eps, gamma = 3, 1e-2, 50.0
-	base := newGaussModel(d, gaussData(40, []float64{0.3, -1, 2}))
+	const eps, gamma = 1e-2, 50.0
 	center := []float64{0.5, -0.25, 1}
-	p := Posterior{PriorOnly: true, Gamma: gamma, Center: center}
-	for _, tc := range []struct {
-		name string
-		mask []bool
-	}{{"all coordinates", nil}, {"masked", []bool{true, false, true}}} {
+	for _, tc := range priorOnlyMasks {
 		run := Run{Chains: 1, Draws: 7, BurnIn: 5, Thin: 3, BatchSize: 8, Seed: 11, KeepTrace: true}
-		before := base.calls.Load()
-		res, err := Sample(context.Background(), nanGradModel{base}, p, SGLD{Epsilon: eps, Mask: tc.mask}, run)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		if calls := base.calls.Load() - before; calls != int64(1+run.Draws) { // L(w*) and one per draw
-			t.Errorf("%s: %d model evaluations, want %d: L(w*) and one per draw", tc.name, calls, 1+run.Draws)
-		}
-		w := append([]float64(nil), center...)
-		rng := chainRand(run.Seed, 0, 0)
-		var want []float64
-		for step := 0; step < run.BurnIn+run.Draws*run.Thin; step++ {
+		checkPriorOnlyReplay(t, tc.name, SGLD{Epsilon: eps, Mask: tc.mask}, run, center, gamma, func(w []float64, rng *rand.Rand) {
 			for i := range w {
 				if tc.mask != nil && !tc.mask[i] {
 					continue
@@ -357,22 +356,6 @@ func TestSGLDPriorOnlySkipsData(t *testing.T) {
 				drift := gamma * (w[i] - center[i])
 				w[i] += -0.5*eps*drift + math.Sqrt(eps)*rng.NormFloat64()
 			}
-			if (step+1-run.BurnIn)%run.Thin == 0 && step >= run.BurnIn {
-				var r2 float64
-				for i := range w {
-					r2 += (w[i] - center[i]) * (w[i] - center[i])
-				}
-				want = append(want, math.Sqrt(r2))
-			}
-		}
-		got := res.Chains[0].DistTrace
-		if len(got) != len(want) {
-			t.Fatalf("%s: %d draws, want %d", tc.name, len(got), len(want))
-		}
-		for i := range want {
-			if got[i] != want[i] {
-				t.Fatalf("%s: draw %d: ‖w - w*‖ = %v, want %v bit for bit", tc.name, i, got[i], want[i])
-			}
-		}
+		})
 	}
 }
