@@ -4,7 +4,7 @@
 // its checkpoints (package checkpoint), then reports what the model learned
 // about induction.
 //
-//	go run ./cmd/lmtrain -corpus gosrc -final pkg/lm/testdata/gosrc.ckpt -curve pkg/lm/testdata/gosrc.curve.json -log 100
+//	go run ./cmd/lmtrain -corpus gosrc -doubled 0.5 -steps 30000 -final pkg/lm/testdata/gosrc.ckpt -curve pkg/lm/testdata/gosrc.curve.json -log 100
 //	go run ./cmd/lmtrain -corpus planted -final pkg/lm/testdata/planted.ckpt -curve pkg/lm/testdata/planted.curve.json -log 50
 //	go run ./cmd/lmtrain -eval pkg/lm/testdata/gosrc.ckpt
 //
@@ -12,7 +12,10 @@
 // the embedded Go-source corpus (lm.GoSplit: all windows but 8 held-out
 // probe windows); defaults 20,000 steps of 8 windows, LR 3e-3 after 200
 // warm-up steps with cosine decay, a checkpoint every 5,000 steps (about
-// 14 minutes on one core of a busy 2-core machine). -corpus planted trains
+// 14 minutes on one core of a busy 2-core machine). -doubled f makes a
+// fraction f of the training windows doubled (lm.GoSplitDoubled): with
+// none the model forms no induction head; the shipped one (first command)
+// has half its windows doubled and forms one. -corpus planted trains
 // with lm.PlantedDefaults on fresh planted windows (about 20 s). Flags
 // override each setting. -out writes every checkpoint, -final only the
 // last. -eval reports on a checkpoint file instead of training.
@@ -57,6 +60,7 @@ func main() {
 	curveFile := flag.String("curve", "", "JSON file for the training curve (lm.Curve: mean minibatch loss per -log steps, checkpoint losses)")
 	eval := flag.String("eval", "", "instead of training, report on this checkpoint file (its model config); with -final, copy that checkpoint alone there")
 	evalStep := flag.Int("step", -1, "with -eval: the checkpoint's step (-1: the last)")
+	doubled := flag.Float64("doubled", 0, "gosrc: the fraction of training windows that are doubled (lm.GoSplitDoubled; 0: none)")
 	flag.Parse()
 
 	var (
@@ -141,11 +145,20 @@ func main() {
 	case "gosrc":
 		c := lm.GoCorpus()
 		train, probe = lm.GoSplit(c, cfg)
+		if *doubled > 0 {
+			train, probe = lm.GoSplitDoubled(c, cfg, *doubled, *seed)
+			tc.Data, tc.Doubled = "gosrc: lm.GoSplitDoubled training windows", *doubled
+		}
 		labels = c.Labels(probe, lm.NewBigram(train))
 		pool, text = c.Tokens, c.Tokens
 		// Attention scores on 64 evenly spaced training windows as well as
 		// the 8 probe windows: more positions, less noise.
-		all := train.Windows()
+		var all []int // the corpus's windows, not the doubled ones
+		for _, k := range train.Windows() {
+			if k < (len(c.Tokens)-1)/cfg.Context {
+				all = append(all, k)
+			}
+		}
 		for j := 0; j < 64; j++ {
 			scoreWins = append(scoreWins, all[(2*j+1)*len(all)/128])
 		}

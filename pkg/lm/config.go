@@ -38,10 +38,18 @@ func (c Config) WithDefaults() Config {
 	return c
 }
 
+// check returns an error unless c (with defaults) describes a model.
+func (c Config) check() error {
+	if c.Context < 1 || c.DModel < 1 || c.Heads < 1 || c.Layers < 1 || c.DModel%c.Heads != 0 || c.MLP < 0 {
+		return fmt.Errorf("lm: invalid config %+v (sizes must be >= 1 and d_model a multiple of heads)", c)
+	}
+	return nil
+}
+
 // validate panics unless c (with defaults) describes a model.
 func (c Config) validate() {
-	if c.Context < 1 || c.DModel < 1 || c.Heads < 1 || c.Layers < 1 || c.DModel%c.Heads != 0 || c.MLP < 0 {
-		panic(fmt.Sprintf("lm: invalid config %+v (sizes must be >= 1 and d_model a multiple of heads)", c))
+	if err := c.check(); err != nil {
+		panic(err.Error())
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	_ "embed"
 	"go/scanner"
 	"go/token"
+	"math"
+	"math/rand/v2"
 )
 
 //go:embed corpus/gosrc.txt
@@ -124,4 +126,52 @@ func (c *Corpus) KindSamples(m *Model, comment bool) []int {
 		}
 	}
 	return idx
+}
+
+// GoSplitDoubled is GoSplit with doubled windows added to the training set:
+// extra windows whose second half repeats their first, the first half a span
+// of T/2 bytes drawn uniformly from the training windows (never from the
+// probe windows) by a stream fixed by seed. A fraction frac of the training
+// windows are doubled (0 <= frac < 1; 0 gives GoSplit's models). Go source
+// rarely repeats a span right after itself, and the models trained on it alone
+// form no induction head in tens of millions of tokens (docs/theory.md §5.7);
+// the doubled windows teach copying, which the probe's induction tokens (a
+// bigram completed from earlier in the window) can then use. A doubled
+// window's last sample predicts the first byte of the next one, which
+// copying does not give. The probe is GoSplit's. The stream holds the corpus's windows, one spacer window that
+// neither set uses (its first token ends the corpus's last window) and then
+// the doubled windows, so sample indices of the corpus's windows are
+// GoSplit's.
+func GoSplitDoubled(c *Corpus, cfg Config, frac float64, seed uint64) (train, probe *Model) {
+	if !(frac >= 0 && frac < 1) {
+		panic("lm: GoSplitDoubled: need 0 <= frac < 1")
+	}
+	cfg = cfg.WithDefaults()
+	T := cfg.Context
+	if T%2 != 0 {
+		panic("lm: GoSplitDoubled: need an even context")
+	}
+	nwin := (len(c.Tokens) - 1) / T
+	tr, pr := SplitWindows(nwin, 8)
+	extra := int(math.Round(frac / (1 - frac) * float64(len(tr))))
+	half := T / 2
+	toks := make([]int, (nwin+1+extra)*T+1)
+	copy(toks, c.Tokens[:nwin*T+1])
+	for i := nwin*T + 1; i < (nwin+1)*T; i++ { // the spacer: its first token again
+		toks[i] = toks[nwin*T]
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x646f75626c6564)) // "doubled"
+	// Spans come from the corpus's training windows only.
+	src := len(tr)
+	for j := 0; j < extra; j++ {
+		k, p := tr[rng.IntN(src)], rng.IntN(T-half+1)
+		span := c.Tokens[k*T+p : k*T+p+half]
+		at := (nwin + 1 + j) * T
+		copy(toks[at:], span)
+		copy(toks[at+half:], span)
+		tr = append(tr, nwin+1+j)
+	}
+	toks[len(toks)-1] = toks[len(toks)-1-T] // the last doubled window's last target: its first token
+	full := New(cfg, c.Vocab.Size(), toks)
+	return full.Subset(tr), full.Subset(pr)
 }

@@ -5,9 +5,11 @@ package lm
 import (
 	"crypto/sha256"
 	"fmt"
+	"math"
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -117,4 +119,88 @@ func bytesIndex(b []byte, s string) int {
 		}
 	}
 	return -1
+}
+
+// TestGoSplitDoubled checks the doubled training windows: GoSplit's windows
+// with their targets unchanged, then the doubled ones, each a span of a
+// training window (not of a probe window) repeated once, in the fraction
+// asked for; and the probe is GoSplit's.
+func TestGoSplitDoubled(t *testing.T) {
+	c := GoCorpus()
+	plainTrain, plainProbe := GoSplit(c, Config{})
+	const T, half = 64, 32
+	for _, frac := range []float64{0, 0.25} {
+		train, probe := GoSplitDoubled(c, Config{}, frac, 3)
+		for i := 0; i < plainProbe.NumData(); i++ {
+			if probe.Target(i) != plainProbe.Target(i) {
+				t.Fatalf("frac %g: probe sample %d differs from GoSplit's", frac, i)
+			}
+		}
+		for i := 0; i < plainTrain.NumData(); i++ {
+			if train.Target(i) != plainTrain.Target(i) {
+				t.Fatalf("frac %g: training sample %d differs from GoSplit's", frac, i)
+			}
+		}
+		ks := train.Windows()
+		extra := ks[len(plainTrain.Windows()):]
+		if got, want := float64(len(extra))/float64(len(ks)), frac; math.Abs(got-want) > 1e-4 {
+			t.Errorf("frac %g: %d of %d windows doubled (%.5f)", frac, len(extra), len(ks), got)
+		}
+		text := string(c.Vocab.Decode(c.Tokens))
+		var probeText []string
+		for _, k := range plainProbe.Windows() {
+			probeText = append(probeText, string(c.Vocab.Decode(c.Tokens[k*T:(k+1)*T+1])))
+		}
+		for j, k := range extra {
+			w := train.Window(k)
+			first, second := w[:half], w[half:T]
+			if fmt.Sprint(first) != fmt.Sprint(second) {
+				t.Fatalf("frac %g: doubled window %d: halves differ", frac, j)
+			}
+			span := string(c.Vocab.Decode(first))
+			if !strings.Contains(text, span) {
+				t.Fatalf("frac %g: doubled window %d: span %q not in the corpus", frac, j, span)
+			}
+			if j < 200 {
+				for _, p := range probeText {
+					if strings.Contains(p, span) && !strings.Contains(strings.Replace(text, p, "", 1), span) {
+						t.Fatalf("frac %g: doubled window %d: span %q only in a probe window", frac, j, span)
+					}
+				}
+			}
+		}
+	}
+}
+
+// GoSplitOf refuses configs that GoSplitDoubled would panic on and otherwise
+// gives its split.
+func TestGoSplitOf(t *testing.T) {
+	c := GoCorpus()
+	ok := SeriesConfig{Model: Config{}, VocabSize: c.Vocab.Size(), Train: TrainConfig{Seed: 5, Doubled: 0.2}}
+	for name, sc := range map[string]SeriesConfig{
+		"doubled 1":    {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: 1}},
+		"negative":     {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: -0.1}},
+		"NaN":          {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: math.NaN()}},
+		"odd context":  {Model: Config{Context: 63}, VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: 0.2}},
+		"vocabulary":   {VocabSize: ok.VocabSize + 1},
+		"bad model":    {Model: Config{DModel: 10, Heads: 4}, VocabSize: ok.VocabSize},
+		"huge context": {Model: Config{Context: 1 << 20}, VocabSize: ok.VocabSize},
+	} {
+		if _, _, err := GoSplitOf(c, sc); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	train, probe, err := GoSplitOf(c, ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, wantProbe := GoSplitDoubled(c, Config{}, 0.2, 5)
+	if train.NumData() != want.NumData() || probe.NumData() != wantProbe.NumData() {
+		t.Fatalf("sizes %d, %d; want %d, %d", train.NumData(), probe.NumData(), want.NumData(), wantProbe.NumData())
+	}
+	for i := 0; i < train.NumData(); i += 97 {
+		if train.Target(i) != want.Target(i) {
+			t.Fatalf("sample %d differs", i)
+		}
+	}
 }

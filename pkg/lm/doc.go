@@ -124,6 +124,9 @@
 // in corpus/). GoCorpus classifies each byte as comment or code and marks
 // Go keywords (by go/scanner); GoSplit gives the training model (all
 // windows but 8) and the held-out probe model (8 windows, 512 tokens);
+// GoSplitDoubled adds doubled training windows (a span of the training text
+// repeated once), which teach the model to copy, and GoSplitOf rebuilds the
+// split that a checkpoint was trained on;
 // Corpus.KindSamples gives the code and comment probe distributions.
 // Corpus.Labels labels each predicted token with token patterns;
 // Label.Primary picks one by priority for colouring. For the sample at

@@ -33,6 +33,11 @@ type TrainConfig struct {
 	EvalWindows int `json:"eval_windows"`
 	// Data describes the training data in the checkpoint config (free text).
 	Data string `json:"data,omitempty"`
+	// Doubled is the fraction of doubled windows in Go-source training data
+	// (GoSplitDoubled, seeded with Seed; 0: GoSplit's windows alone). Train
+	// does not read it: it is recorded so that an analysis of the
+	// checkpoint can condition on the same data (GoSplitOf).
+	Doubled float64 `json:"doubled,omitempty"`
 	// Progress, if not nil, is called after every step (and once for step
 	// 0): see Progress.
 	Progress func(Progress) `json:"-"`
@@ -58,6 +63,27 @@ type SeriesConfig struct {
 	Model     Config      `json:"model"`
 	VocabSize int         `json:"vocab_size"`
 	Train     TrainConfig `json:"train"` // with defaults filled in
+}
+
+// GoSplitOf returns the Go-source split that the checkpoints of sc were
+// trained on: GoSplitDoubled with sc.Train's Doubled and Seed. It returns an
+// error, not a panic, for a config that GoSplitDoubled does not accept.
+func GoSplitOf(c *Corpus, sc SeriesConfig) (train, probe *Model, err error) {
+	cfg, d := sc.Model.WithDefaults(), sc.Train.Doubled
+	if sc.VocabSize != c.Vocab.Size() {
+		return nil, nil, fmt.Errorf("lm: GoSplitOf: a vocabulary of %d tokens, the corpus has %d", sc.VocabSize, c.Vocab.Size())
+	}
+	if !(d >= 0 && d < 1) || d > 0 && cfg.Context%2 != 0 {
+		return nil, nil, fmt.Errorf("lm: GoSplitOf: doubled fraction %v with context %d (want 0 <= fraction < 1, and an even context if > 0)", d, cfg.Context)
+	}
+	if err := cfg.check(); err != nil {
+		return nil, nil, err
+	}
+	if (len(c.Tokens)-1)/cfg.Context <= 2*8 {
+		return nil, nil, fmt.Errorf("lm: GoSplitOf: a context of %d leaves too few windows of the corpus to hold 8 out", cfg.Context)
+	}
+	train, probe = GoSplitDoubled(c, cfg, d, sc.Train.Seed)
+	return train, probe, nil
 }
 
 // EvalBatch returns the samples of `windows` evenly spaced windows of the

@@ -28,10 +28,11 @@ type Options struct {
 	BurnIn  int     // burn-in steps [300; 500]
 	// Windows are the windows the posterior is conditioned on: fresh
 	// planted windows [512], or the first Windows of the Go-source
-	// training windows [0, resolved by New: all of lm.GoSplit's].
+	// training windows [0, resolved by New: all of the checkpoint's
+	// lm.GoSplitOf, the corpus's windows first and any doubled ones last].
 	Windows int
 	// ProbeWindows are the held-out probe windows: fresh planted windows
-	// [8], or the first ProbeWindows of lm.GoSplit's 8 held-out windows
+	// [8], or the first ProbeWindows of lm.GoSplitOf's 8 held-out windows
 	// [0, resolved by New: 512/T of them, at most 8, so about 512 probe
 	// tokens].
 	ProbeWindows int
@@ -93,7 +94,8 @@ const (
 // label is lm.Induction exactly for the planted-induction tokens.
 //
 // On the Go-source corpus the posterior is conditioned on the training
-// windows of lm.GoSplit, the probe tokens are held-out windows of it, and
+// windows of lm.GoSplitOf (the data the checkpoint was trained on, doubled
+// windows included), the probe tokens are held-out windows of it, and
 // the labels are lm.Corpus.Labels with the training stream's bigrams.
 // Its nβ is 10⁴ rather than n/log n ≈ 4·10⁴ (n = 554,432 tokens): at n/log n
 // a step small enough for the step-bias check (ε = 2·10⁻⁶) leaves the
@@ -135,15 +137,12 @@ func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err 
 		}
 	case CorpusGoSource:
 		corpus := lm.GoCorpus()
-		if corpus.Vocab.Size() != cfg.VocabSize {
-			return nil, nil, fmt.Errorf("spectro: New: the checkpoint's vocabulary has %d tokens, the Go-source corpus %d", cfg.VocabSize, corpus.Vocab.Size())
+		trainAll, heldAll, err := lm.GoSplitOf(corpus, cfg)
+		if err != nil {
+			return nil, nil, fmt.Errorf("spectro: New: %w", err)
 		}
-		T := cfg.Model.WithDefaults().Context
-		full := corpus.Model(cfg.Model)
-		if full.NumWindows() <= 2*8 {
-			return nil, nil, fmt.Errorf("spectro: New: a context of %d leaves %d windows of Go source, too few to hold 8 out", T, full.NumWindows())
-		}
-		tr, held := lm.SplitWindows(full.NumWindows(), 8)
+		T := trainAll.WindowLen()
+		tr, held := trainAll.Windows(), heldAll.Windows()
 		if o.ProbeWindows == 0 {
 			o.ProbeWindows = min(len(held), max(1, 512/T))
 		}
@@ -153,7 +152,7 @@ func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err 
 		if o.Windows > 0 {
 			tr = tr[:o.Windows]
 		}
-		train, probe = full.Subset(tr), full.Subset(held[:o.ProbeWindows])
+		train, probe = trainAll.Subset(tr), trainAll.Subset(held[:o.ProbeWindows])
 		labels = corpus.Labels(probe, lm.NewBigram(train))
 	default:
 		return nil, nil, fmt.Errorf("spectro: New: unknown corpus %q (want %q or %q)", o.Corpus, CorpusPlanted, CorpusGoSource)

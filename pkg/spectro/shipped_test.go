@@ -2,6 +2,7 @@ package spectro_test
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -161,10 +162,20 @@ func TestNewOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var sc lm.SeriesConfig
+	if err := json.Unmarshal(gosrc.Config, &sc); err != nil {
+		t.Fatal(err)
+	}
+	sc.Train.Doubled = 1 // every window doubled: no corpus windows
+	doubledAll := *gosrc
+	if doubledAll.Config, err = json.Marshal(sc); err != nil {
+		t.Fatal(err)
+	}
 	for name, c := range map[string]struct {
 		s *checkpoint.Series
 		o spectro.Options
 	}{
+		"all doubled":        {&doubledAll, spectro.Options{Corpus: spectro.CorpusGoSource}},
 		"unknown corpus":     {gosrc, spectro.Options{Corpus: "poetry"}},
 		"negative windows":   {planted, spectro.Options{Windows: -1}},
 		"too many probes":    {gosrc, spectro.Options{Corpus: spectro.CorpusGoSource, ProbeWindows: 9}},
