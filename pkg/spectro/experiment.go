@@ -97,12 +97,13 @@ const (
 // windows of lm.GoSplitOf (the data the checkpoint was trained on, doubled
 // windows included), the probe tokens are held-out windows of it, and
 // the labels are lm.Corpus.Labels with the training stream's bigrams.
-// Its nβ is 10⁴ rather than n/log n ≈ 4·10⁴ (n = 554,432 tokens): at n/log n
-// a step small enough for the step-bias check (ε = 2·10⁻⁶) leaves the
-// chains unlocalized within the budget (E‖w − w*‖² still growing 1.5-fold
-// over the run); at 10⁴ with γ = 1000 and ε = 10⁻⁵ they are localized, the
-// step bias is 0.02 and the loss 0.19 nats above L(w*)
-// (docs/theory.md §5.7).
+// Its nβ is 10⁴ rather than n/log n: on the model trained on Go source
+// alone (n = 554,432 tokens, n/log n ≈ 4·10⁴) a step small enough for the
+// step-bias check (ε = 2·10⁻⁶) left the chains unlocalized within the
+// budget (E‖w − w*‖² still growing 1.5-fold over the run); at 10⁴ with
+// γ = 1000 and ε = 10⁻⁵ they were localized, the step bias 0.02 and the
+// loss 0.19 nats above L(w*) (docs/theory.md §5.7). The shipped model,
+// with doubled windows, keeps these settings.
 func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err error) {
 	o = o.WithDefaults()
 	cfg, err := lm.ParseSeriesConfig(s)
