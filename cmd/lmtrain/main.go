@@ -63,6 +63,10 @@ func main() {
 	doubled := flag.Float64("doubled", 0, "gosrc: the fraction of training windows that are doubled (lm.GoSplitDoubled; 0: none)")
 	flag.Parse()
 
+	if !(*doubled >= 0 && *doubled < 1) || *doubled > 0 && *corpus != "gosrc" {
+		fmt.Fprintln(os.Stderr, "lmtrain: -doubled must be in [0, 1), with -corpus gosrc")
+		os.Exit(2)
+	}
 	var (
 		train, probe *lm.Model
 		labels       []lm.Label // of probe
@@ -108,6 +112,9 @@ func main() {
 			var sc lm.SeriesConfig
 			if sc, err = lm.ParseSeriesConfig(s); err == nil {
 				cfg = sc.Model
+				if *doubled == 0 && sc.Train.Doubled > 0 { // the split it was trained on (lm.GoSplitOf)
+					*doubled, *seed = sc.Train.Doubled, sc.Train.Seed
+				}
 				c, ok := s.Last()
 				if *evalStep >= 0 {
 					c, ok = s.Find(*evalStep)
@@ -131,6 +138,10 @@ func main() {
 		}
 	}
 	cfg = cfg.WithDefaults()
+	if *doubled > 0 && cfg.Context%2 != 0 {
+		fmt.Fprintln(os.Stderr, "lmtrain: -doubled needs an even context")
+		os.Exit(2)
+	}
 	tc.Seed = *seed
 	switch *schedule {
 	case "":
