@@ -18,8 +18,8 @@
 //
 // (the first a few minutes on 2 cores; the second, the whole analysis of
 // the shipped Go-source model, 18 runs of 6,000 steps, 23 minutes on 2
-// cores, and about 6 minutes with
-// OPENBLAS_NUM_THREADS=1 go run -tags openblas, whose bits differ (on the
+// cores, and 17 minutes with OPENBLAS_NUM_THREADS=1 go run -tags
+// openblas on cores shared with a training run, whose bits differ (on the
 // model trained on Go source alone, 355 s on 2 idle cores, of which the
 // nβ = 0 control, whose chains take no minibatch gradient, 53 s). Before
 // that skip the control cost about as

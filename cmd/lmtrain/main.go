@@ -24,11 +24,13 @@
 // tokens with each head ablated and each head's attention scores
 // (lm.HeadScores), then lm.RepeatScores: the loss and the attention of
 // each head on 64 windows of random tokens repeated once (the standard
-// induction-head test).
+// induction-head test) and, on Go source, on the probe windows with their
+// first halves repeated.
 package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -63,15 +65,15 @@ func main() {
 	doubled := flag.Float64("doubled", 0, "gosrc: the fraction of training windows that are doubled (lm.GoSplitDoubled; 0: none)")
 	flag.Parse()
 
-	if !(*doubled >= 0 && *doubled < 1) || *doubled > 0 && *corpus != "gosrc" {
-		fmt.Fprintln(os.Stderr, "lmtrain: -doubled must be in [0, 1), with -corpus gosrc")
+	if !(*doubled >= 0 && *doubled <= lm.MaxDoubled) || *doubled > 0 && *corpus != "gosrc" {
+		fmt.Fprintf(os.Stderr, "lmtrain: -doubled must be in [0, %v], with -corpus gosrc\n", lm.MaxDoubled)
 		os.Exit(2)
 	}
 	var (
 		train, probe *lm.Model
 		labels       []lm.Label // of probe
 		pool         []int      // tokens for RepeatScores
-		text         []int      // real text for RepeatScoresOf (nil: none)
+		heldOut      bool       // repeat the probe windows too (real text)
 		scoreWins    []int      // windows for the attention scores
 		cfg          lm.Config
 		pc           lm.PlantedConfig
@@ -112,9 +114,9 @@ func main() {
 			var sc lm.SeriesConfig
 			if sc, err = lm.ParseSeriesConfig(s); err == nil {
 				cfg = sc.Model
-				if *doubled == 0 && sc.Train.Doubled > 0 { // the split it was trained on (lm.GoSplitOf)
-					*doubled, *seed = sc.Train.Doubled, sc.Train.Seed
-				}
+				err = evalSplit(sc, *corpus, doubled, seed)
+			}
+			if err == nil {
 				c, ok := s.Last()
 				if *evalStep >= 0 {
 					c, ok = s.Find(*evalStep)
@@ -161,7 +163,7 @@ func main() {
 			tc.Data, tc.Doubled = "gosrc: lm.GoSplitDoubled training windows", *doubled
 		}
 		labels = c.Labels(probe, lm.NewBigram(train))
-		pool, text = c.Tokens, c.Tokens
+		pool, heldOut = c.Tokens, true
 		// Attention scores on 64 evenly spaced training windows as well as
 		// the 8 probe windows: more positions, less noise.
 		var all []int // the corpus's windows, not the doubled ones
@@ -193,7 +195,7 @@ func main() {
 	fmt.Printf("model %+v, V %d, %d parameters; %d training tokens, %d probe tokens\n", cfg, train.VocabSize(), train.Dim(), train.NumData(), probe.NumData())
 	if loaded != nil {
 		lm.PrintInductionReport(os.Stdout, probe, loaded, labels, scoreWins)
-		repeatReport(probe, loaded, pool, text)
+		repeatReport(probe, loaded, pool, heldOut)
 		return
 	}
 	fmt.Printf("Adam: %d steps of %d windows, lr %g (cosine decay: %v), warm-up %d, seed %d\n", tc.Steps, tc.BatchWindows, tc.LR, tc.Cosine, tc.Warmup, tc.Seed)
@@ -252,15 +254,37 @@ func main() {
 		fmt.Printf("wrote %s: the last checkpoint, %d bytes\n", *final, st.Size())
 	}
 	lm.PrintInductionReport(os.Stdout, probe, w, labels, scoreWins)
-	repeatReport(probe, w, pool, text)
+	repeatReport(probe, w, pool, heldOut)
+}
+
+// evalSplit sets doubled and seed to the split a checkpoint of config sc
+// was trained on (lm.GoSplitOf), refusing a -doubled that contradicts it
+// and a config that GoSplitOf cannot rebuild.
+func evalSplit(sc lm.SeriesConfig, corpus string, doubled *float64, seed *uint64) error {
+	if *doubled != 0 && *doubled != sc.Train.Doubled {
+		return fmt.Errorf("-doubled %v, but the checkpoint was trained with %v", *doubled, sc.Train.Doubled)
+	}
+	if corpus != "gosrc" {
+		if sc.Train.Doubled != 0 {
+			return errors.New("the checkpoint was trained on Go source with doubled windows: use -corpus gosrc")
+		}
+		return nil
+	}
+	if _, _, err := lm.GoSplitOf(lm.GoCorpus(), sc); err != nil {
+		return err
+	}
+	*doubled, *seed = sc.Train.Doubled, sc.Train.Seed
+	return nil
 }
 
 // repeatReport prints lm's RepeatScores on 64 windows of repeated random
-// tokens from pool and, if text is not nil, on 64 windows whose first
-// halves are taken from it (real text repeated once).
-func repeatReport(m *lm.Model, w []float64, pool []int, text []int) {
+// tokens from pool and, if heldOut, on m's own windows with their first
+// halves followed by themselves (held-out real text repeated once; the
+// training text would not do, since a model trained on doubled windows has
+// seen its spans repeated).
+func repeatReport(m *lm.Model, w []float64, pool []int, heldOut bool) {
 	show := func(what string, prev, ind []float64, first, second float64) {
-		fmt.Printf("%s (64 windows): loss %.4f nats on the first half, %.4f on the repeat\n", what, first, second)
+		fmt.Printf("%s: loss %.4f nats on the first half, %.4f on the repeat\n", what, first, second)
 		fmt.Printf("%-6s %11s %11s\n", "head", "prev-token", "induction")
 		H := m.Config().Heads
 		for q := range prev {
@@ -268,16 +292,14 @@ func repeatReport(m *lm.Model, w []float64, pool []int, text []int) {
 		}
 	}
 	prev, ind, first, second := m.RepeatScores(w, rand.New(rand.NewPCG(99, 1)), pool, 64)
-	show("repeated random tokens", prev, ind, first, second)
-	if text == nil {
+	show("repeated random tokens (64 windows)", prev, ind, first, second)
+	if !heldOut {
 		return
 	}
-	half := m.Config().Context / 2
-	halves := make([][]int, 64)
-	for k := range halves {
-		off := (2*k + 1) * (len(text) - half) / 128
-		halves[k] = text[off : off+half]
+	var halves [][]int
+	for _, k := range m.Windows() {
+		halves = append(halves, m.Window(k)[:m.Config().Context/2])
 	}
 	prev, ind, first, second = m.RepeatScoresOf(w, halves)
-	show("repeated real text", prev, ind, first, second)
+	show(fmt.Sprintf("repeated held-out text (%d probe windows)", len(halves)), prev, ind, first, second)
 }

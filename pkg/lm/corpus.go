@@ -128,26 +128,35 @@ func (c *Corpus) KindSamples(m *Model, comment bool) []int {
 	return idx
 }
 
+// MaxDoubled is the largest fraction of doubled windows GoSplitDoubled
+// accepts (nine doubled windows for every window of the corpus).
+const MaxDoubled = 0.9
+
 // GoSplitDoubled is GoSplit with doubled windows added to the training set:
 // extra windows whose second half repeats their first, the first half a span
 // of T/2 bytes drawn uniformly from the training windows (never from the
 // probe windows) by a stream fixed by seed. A fraction frac of the training
-// windows are doubled (0 <= frac < 1; 0 gives GoSplit's models). Go source
+// windows are doubled (0 <= frac <= MaxDoubled; 0 gives GoSplit's models;
+// frac > 0 needs an even context). Go source
 // rarely repeats a span right after itself, and the models trained on it alone
 // form no induction head in tens of millions of tokens (docs/theory.md §5.7);
-// the doubled windows teach copying, which the probe's induction tokens (a
-// bigram completed from earlier in the window) can then use. A doubled
+// the doubled windows teach copying (the probe's induction-labelled tokens,
+// bigrams completed from earlier in the window, turn out to need the
+// resulting induction head little: docs/theory.md §5.7). A doubled
 // window's last sample predicts the first byte of the next one, which
-// copying does not give. The probe is GoSplit's. The stream holds the corpus's windows, one spacer window that
-// neither set uses (its first token ends the corpus's last window) and then
-// the doubled windows, so sample indices of the corpus's windows are
-// GoSplit's.
+// copying does not give. The probe is GoSplit's. The stream holds the
+// corpus's windows, one spacer window that neither set uses (its first
+// token ends the corpus's last window) and then the doubled windows, so
+// sample indices of the corpus's windows are GoSplit's.
 func GoSplitDoubled(c *Corpus, cfg Config, frac float64, seed uint64) (train, probe *Model) {
-	if !(frac >= 0 && frac < 1) {
-		panic("lm: GoSplitDoubled: need 0 <= frac < 1")
+	if !(frac >= 0 && frac <= MaxDoubled) {
+		panic("lm: GoSplitDoubled: need 0 <= frac <= MaxDoubled")
 	}
 	cfg = cfg.WithDefaults()
 	T := cfg.Context
+	if frac == 0 {
+		return GoSplit(c, cfg)
+	}
 	if T%2 != 0 {
 		panic("lm: GoSplitDoubled: need an even context")
 	}

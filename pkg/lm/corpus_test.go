@@ -179,6 +179,7 @@ func TestGoSplitOf(t *testing.T) {
 	ok := SeriesConfig{Model: Config{}, VocabSize: c.Vocab.Size(), Train: TrainConfig{Seed: 5, Doubled: 0.2}}
 	for name, sc := range map[string]SeriesConfig{
 		"doubled 1":    {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: 1}},
+		"doubled 0.95": {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: 0.95}},
 		"negative":     {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: -0.1}},
 		"NaN":          {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: math.NaN()}},
 		"odd context":  {Model: Config{Context: 63}, VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: 0.2}},
@@ -189,6 +190,13 @@ func TestGoSplitOf(t *testing.T) {
 		if _, _, err := GoSplitOf(c, sc); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+	// An odd context is fine without doubled windows: GoSplit's split.
+	odd := SeriesConfig{Model: Config{Context: 63}, VocabSize: ok.VocabSize}
+	if tr, _, err := GoSplitOf(c, odd); err != nil {
+		t.Errorf("odd context without doubling: %v", err)
+	} else if want, _ := GoSplit(c, odd.Model); tr.NumData() != want.NumData() {
+		t.Errorf("odd context without doubling: %d training samples, GoSplit %d", tr.NumData(), want.NumData())
 	}
 	train, probe, err := GoSplitOf(c, ok)
 	if err != nil {

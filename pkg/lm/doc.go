@@ -193,7 +193,10 @@
 // weights of the step whose minibatch holds it, WindowSteps). cmd/lmtrain trains on either corpus
 // and reports head ablations and attention scores (HeadScores,
 // RepeatScores). testdata/ holds the last checkpoint of one run on each
-// corpus. The default model trained on the Go corpus for 20,000 steps of 8
+// corpus; the Go-source one has half its training windows doubled
+// (GoSplitDoubled, 30,000 steps) and an induction head (l1h1), which the
+// model trained on Go source alone lacks (docs/theory.md §5.7): the
+// default model trained on the Go corpus alone for 20,000 steps of 8
 // windows (10 million tokens, 18 passes; cosine learning rate from 3e-3)
 // reaches 1.40 nats per byte on its evaluation windows and 1.59 on the
 // held-out probe, but forms no induction head: on repeated random tokens

@@ -73,8 +73,8 @@ func GoSplitOf(c *Corpus, sc SeriesConfig) (train, probe *Model, err error) {
 	if sc.VocabSize != c.Vocab.Size() {
 		return nil, nil, fmt.Errorf("lm: GoSplitOf: a vocabulary of %d tokens, the corpus has %d", sc.VocabSize, c.Vocab.Size())
 	}
-	if !(d >= 0 && d < 1) || d > 0 && cfg.Context%2 != 0 {
-		return nil, nil, fmt.Errorf("lm: GoSplitOf: doubled fraction %v with context %d (want 0 <= fraction < 1, and an even context if > 0)", d, cfg.Context)
+	if !(d >= 0 && d <= MaxDoubled) || d > 0 && cfg.Context%2 != 0 {
+		return nil, nil, fmt.Errorf("lm: GoSplitOf: doubled fraction %v with context %d (want 0 <= fraction <= %v, and an even context if > 0)", d, cfg.Context, MaxDoubled)
 	}
 	if err := cfg.check(); err != nil {
 		return nil, nil, err
