@@ -143,6 +143,12 @@ func TestGoSplitDoubled(t *testing.T) {
 		}
 		ks := train.Windows()
 		extra := ks[len(plainTrain.Windows()):]
+		spacer := (len(c.Tokens) - 1) / T
+		for j, k := range extra {
+			if k != spacer+1+j {
+				t.Fatalf("frac %g: doubled window %d is window %d, want %d (after the spacer %d)", frac, j, k, spacer+1+j, spacer)
+			}
+		}
 		if got, want := float64(len(extra))/float64(len(ks)), frac; math.Abs(got-want) > 1e-4 {
 			t.Errorf("frac %g: %d of %d windows doubled (%.5f)", frac, len(extra), len(ks), got)
 		}
