@@ -157,9 +157,8 @@ func main() {
 	switch *corpus {
 	case "gosrc":
 		c := lm.GoCorpus()
-		train, probe = lm.GoSplit(c, cfg)
+		train, probe = lm.GoSplitDoubled(c, cfg, *doubled, *seed) // GoSplit's when 0
 		if *doubled > 0 {
-			train, probe = lm.GoSplitDoubled(c, cfg, *doubled, *seed)
 			tc.Data, tc.Doubled = "gosrc: lm.GoSplitDoubled training windows", *doubled
 		}
 		labels = c.Labels(probe, lm.NewBigram(train))

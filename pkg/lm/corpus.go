@@ -137,9 +137,9 @@ const MaxDoubled = 0.9
 // of T/2 bytes drawn uniformly from the training windows (never from the
 // probe windows) by a stream fixed by seed. A fraction frac of the training
 // windows are doubled (0 <= frac <= MaxDoubled; 0 gives GoSplit's models;
-// frac > 0 needs an even context). Go source
-// rarely repeats a span right after itself, and the models trained on it alone
-// form no induction head in tens of millions of tokens (docs/theory.md §5.7);
+// frac > 0 needs an even context). Go source rarely repeats a span right
+// after itself, and the models trained on it alone form no induction head
+// in tens of millions of tokens (docs/theory.md §5.7);
 // the doubled windows teach copying (the probe's induction-labelled tokens,
 // bigrams completed from earlier in the window, turn out to need the
 // resulting induction head little: docs/theory.md §5.7). A doubled

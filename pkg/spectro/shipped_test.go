@@ -166,7 +166,7 @@ func TestNewOptions(t *testing.T) {
 	if err := json.Unmarshal(gosrc.Config, &sc); err != nil {
 		t.Fatal(err)
 	}
-	sc.Train.Doubled = 1 // every window doubled: no corpus windows
+	sc.Train.Doubled = 1 // above lm.MaxDoubled: GoSplitOf refuses it
 	doubledAll := *gosrc
 	if doubledAll.Config, err = json.Marshal(sc); err != nil {
 		t.Fatal(err)
