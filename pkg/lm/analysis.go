@@ -3,6 +3,7 @@
 package lm
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -141,31 +142,12 @@ func (m *Model) RepeatScores(w []float64, rng *rand.Rand, pool []int, windows in
 // RepeatScoresOf is RepeatScores on given first halves (each of T/2
 // tokens), e.g. real text: the second half of each window repeats its first.
 func (m *Model) RepeatScoresOf(w []float64, halves [][]int) (prev, induction []float64, first, second float64) {
-	lay := m.lay
-	T, half := lay.T, lay.T/2
-	windows := len(halves)
-	if T%2 != 0 || T < 4 || windows < 1 {
-		panic("lm: RepeatScoresOf: need an even T >= 4 and a window")
+	rm, idx1, idx2, err := m.Repeated(halves)
+	if err != nil {
+		panic("lm: RepeatScoresOf: " + err.Error())
 	}
-	toks := make([]int, windows*T+1)
-	for k, h := range halves {
-		if len(h) != half {
-			panic("lm: RepeatScoresOf: a half of other than T/2 tokens")
-		}
-		copy(toks[k*T:], h)
-		copy(toks[k*T+half:], h)
-	}
-	toks[windows*T] = toks[0]
-	rm := New(m.cfg, lay.V, toks)
-	var idx1, idx2 []int
-	for k := 0; k < windows; k++ {
-		for t := 0; t <= half-2; t++ {
-			idx1 = append(idx1, k*T+t)
-		}
-		for t := half; t <= T-2; t++ {
-			idx2 = append(idx2, k*T+t)
-		}
-	}
+	lay, toks := m.lay, rm.tokens
+	T, half, windows := lay.T, lay.T/2, len(halves)
 	first, second = rm.LossGrad(nil, w, idx1), rm.LossGrad(nil, w, idx2)
 	nh := lay.L * lay.H
 	prev, induction = make([]float64, nh), make([]float64, nh)
@@ -184,4 +166,50 @@ func (m *Model) RepeatScoresOf(w []float64, halves [][]int) (prev, induction []f
 		induction[q] /= float64(windows * half)
 	}
 	return prev, induction, first, second
+}
+
+// Repeated returns a model with m's architecture and vocabulary on windows
+// whose first T/2 tokens are halves[k] and whose last T/2 repeat them (the
+// standard induction test; window k's last target is the first token of
+// window k+1, and the last window's that of window 0), with the samples
+// t = 0..T/2-2 of each window's first copy (first) and t = T/2..T-2 of its
+// second (second), whose targets only copying from the first copy
+// predicts. Samples T/2-1 and T-1 of each window, whose targets start a
+// copy or the next window, are in neither. It needs an even T >= 4 and at
+// least one half, each of T/2 tokens of the vocabulary.
+func (m *Model) Repeated(halves [][]int) (rm *Model, first, second []int, err error) {
+	lay := m.lay
+	T, half := lay.T, lay.T/2
+	if T%2 != 0 || T < 4 {
+		return nil, nil, nil, fmt.Errorf("repeated windows need an even context of at least 4, not %d", T)
+	}
+	if len(halves) == 0 {
+		return nil, nil, nil, errors.New("repeated windows need at least one half")
+	}
+	for k, h := range halves {
+		if len(h) != half {
+			return nil, nil, nil, fmt.Errorf("half %d has %d tokens, not T/2 = %d", k, len(h), half)
+		}
+		for _, v := range h {
+			if v < 0 || v >= lay.V {
+				return nil, nil, nil, fmt.Errorf("half %d: token %d outside the vocabulary of %d", k, v, lay.V)
+			}
+		}
+	}
+	toks := make([]int, len(halves)*T+1)
+	for k, h := range halves {
+		copy(toks[k*T:], h)
+		copy(toks[k*T+half:], h)
+	}
+	toks[len(halves)*T] = toks[0]
+	rm = New(m.cfg, lay.V, toks)
+	for k := range halves {
+		for t := 0; t <= half-2; t++ {
+			first = append(first, k*T+t)
+		}
+		for t := half; t <= T-2; t++ {
+			second = append(second, k*T+t)
+		}
+	}
+	return rm, first, second, nil
 }

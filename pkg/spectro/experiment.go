@@ -36,6 +36,12 @@ type Options struct {
 	// [0, resolved by New: 512/T of them, at most 8, so about 512 probe
 	// tokens].
 	ProbeWindows int
+	// RepeatedProbe (Go source only) replaces each probe window by its
+	// first T/2 tokens followed by themselves (lm.Model.Repeated), the
+	// standard induction test on held-out text, and labels lm.Induction
+	// exactly the tokens of the second copies that copying predicts
+	// (docs/theory.md §5.7).
+	RepeatedProbe bool
 	// CRN gives the restricted and full chains the same minibatches
 	// (common random numbers, Run.BatchSeed).
 	CRN bool
@@ -96,7 +102,9 @@ const (
 // On the Go-source corpus the posterior is conditioned on the training
 // windows of lm.GoSplitOf (the data the checkpoint was trained on, doubled
 // windows included), the probe tokens are held-out windows of it, and
-// the labels are lm.Corpus.Labels with the training stream's bigrams.
+// the labels are lm.Corpus.Labels with the training stream's bigrams
+// (with RepeatedProbe, the probe windows repeated and their repeat tokens
+// labelled lm.Induction).
 // Its nβ is 10⁴ rather than n/log n: on the model trained on Go source
 // alone (n = 554,432 tokens, n/log n ≈ 4·10⁴) a step small enough for the
 // step-bias check (ε = 2·10⁻⁶) left the chains unlocalized within the
@@ -120,6 +128,9 @@ func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err 
 	var train, probe *lm.Model
 	switch o.Corpus {
 	case CorpusPlanted:
+		if o.RepeatedProbe {
+			return nil, nil, errors.New("spectro: New: a repeated probe is for Go source (the planted probe has its own induction tokens)")
+		}
 		_, pc, _ := lm.PlantedDefaults()
 		pc.Context = cfg.Model.Context
 		if pc.VocabSize() != cfg.VocabSize {
@@ -154,7 +165,22 @@ func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err 
 			tr = tr[:o.Windows]
 		}
 		train, probe = trainAll.Subset(tr), trainAll.Subset(held[:o.ProbeWindows])
-		labels = corpus.Labels(probe, lm.NewBigram(train))
+		if !o.RepeatedProbe {
+			labels = corpus.Labels(probe, lm.NewBigram(train))
+			break
+		}
+		var halves [][]int
+		for _, k := range probe.Windows() {
+			halves = append(halves, probe.Window(k)[:T/2])
+		}
+		rep, _, second, err := probe.Repeated(halves)
+		if err != nil {
+			return nil, nil, fmt.Errorf("spectro: New: %w", err)
+		}
+		probe, labels = rep, make([]lm.Label, rep.NumData())
+		for _, i := range second {
+			labels[i] = lm.Induction
+		}
 	default:
 		return nil, nil, fmt.Errorf("spectro: New: unknown corpus %q (want %q or %q)", o.Corpus, CorpusPlanted, CorpusGoSource)
 	}
