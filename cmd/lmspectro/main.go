@@ -15,6 +15,7 @@
 //
 //	go run ./cmd/lmspectro -out pkg/spectro/testdata/planted.json
 //	go run ./cmd/lmspectro -corpus gosrc -out pkg/spectro/testdata/gosrc.json
+//	go run ./cmd/lmspectro -corpus gosrc -repeated-probe -out pkg/spectro/testdata/gosrc_repeated.json
 //
 // (the first a few minutes on 2 cores; the second, the whole analysis of
 // the shipped Go-source model, 18 runs of 6,000 steps, 23 minutes on 2
@@ -65,6 +66,7 @@ func main() {
 	flag.IntVar(&o.BurnIn, "burnin", 0, "burn-in steps (0: the corpus default)")
 	flag.IntVar(&o.Windows, "windows", 0, "windows the posterior is conditioned on (0: the corpus default)")
 	flag.IntVar(&o.ProbeWindows, "probe", 0, "held-out probe windows (0: the corpus default)")
+	flag.BoolVar(&o.RepeatedProbe, "repeated-probe", false, "gosrc: probe windows' first halves followed by themselves, the repeats labelled induction")
 	flag.BoolVar(&o.CRN, "share-batches", false, "common random numbers: restricted and full chains share minibatches")
 	flag.Uint64Var(&o.Seed, "seed", 0, "seed of the data and the chains (0: 1)")
 	heads := flag.Int("heads", 0, "sample only the first this many heads (0: all)")
