@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"time"
 
 	"susclab/pkg/checkpoint"
@@ -63,10 +64,16 @@ func main() {
 	eval := flag.String("eval", "", "instead of training, report on this checkpoint file (its model config); with -final, copy that checkpoint alone there")
 	evalStep := flag.Int("step", -1, "with -eval: the checkpoint's step (-1: the last)")
 	doubled := flag.Float64("doubled", 0, "gosrc: the fraction of training windows that are doubled (lm.GoSplitDoubled; 0: none)")
+	mix := flag.String("mix", "", "gosrc: train on Steps×batch windows drawn from the code, comment and doubled windows with these comma-separated weights (lm.MixWindows; needs -doubled for doubled windows)")
+	formation := flag.Bool("formation", false, "gosrc: after training, print at every checkpoint the loss on the repeated probe windows (repeat / first copy) and the largest attention on the induction target")
 	flag.Parse()
 
 	if !(*doubled >= 0 && *doubled <= lm.MaxDoubled) || *doubled > 0 && *corpus != "gosrc" {
 		fmt.Fprintf(os.Stderr, "lmtrain: -doubled must be in [0, %v], with -corpus gosrc\n", lm.MaxDoubled)
+		os.Exit(2)
+	}
+	if (*mix != "" || *formation) && (*corpus != "gosrc" || *eval != "") {
+		fmt.Fprintln(os.Stderr, "lmtrain: -mix and -formation train on -corpus gosrc (and do not go with -eval)")
 		os.Exit(2)
 	}
 	var (
@@ -162,11 +169,25 @@ func main() {
 			tc.Data, tc.Doubled = "gosrc: lm.GoSplitDoubled training windows", *doubled
 		}
 		labels = c.Labels(probe, lm.NewBigram(train))
+		if *mix != "" {
+			weights, err := lm.ParseWeights(*mix, len(lm.GoKindNames))
+			var chosen []int
+			if err == nil {
+				chosen, _, err = lm.MixWindows(*seed, lm.GoKindPools(c, train), weights, tc.Steps*tc.BatchWindows)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "lmtrain: -mix:", err)
+				os.Exit(2)
+			}
+			// The bigram labels above count the whole training set.
+			train = train.Subset(chosen)
+			tc.Data = fmt.Sprintf("gosrc: lm.MixWindows(%v weights %v) of lm.GoKindPools of lm.GoSplitDoubled(%v)", lm.GoKindNames, weights, *doubled)
+		}
 		pool, heldOut = c.Tokens, true
 		// Attention scores on 64 evenly spaced training windows as well as
 		// the 8 probe windows: more positions, less noise.
 		var all []int // the corpus's windows, not the doubled ones
-		for _, k := range train.Windows() {
+		for _, k := range slices.Compact(slices.Sorted(slices.Values(train.Windows()))) {
 			if k < (len(c.Tokens)-1)/cfg.Context {
 				all = append(all, k)
 			}
@@ -254,6 +275,25 @@ func main() {
 	}
 	lm.PrintInductionReport(os.Stdout, probe, w, labels, scoreWins)
 	repeatReport(probe, w, pool, heldOut)
+	if *formation {
+		formationReport(probe, series)
+	}
+}
+
+// formationReport prints, at every checkpoint of series, the loss on the
+// probe windows with their first halves repeated (repeat / first copy: far
+// below 1 once an induction head has formed) and the largest attention of
+// any head on the induction target.
+func formationReport(probe *lm.Model, series *checkpoint.Series) {
+	var halves [][]int
+	for _, k := range probe.Windows() {
+		halves = append(halves, probe.Window(k)[:probe.Config().Context/2])
+	}
+	fmt.Println("formation: the repeated probe windows at every checkpoint")
+	for _, c := range series.Checkpoints {
+		_, ind, first, second := probe.RepeatScoresOf(c.Params, halves)
+		fmt.Printf("step %6d  repeat %.3f / first copy %.3f = %.3f  largest induction attention %.3f\n", c.Step, second, first, second/first, slices.Max(ind))
+	}
 }
 
 // evalSplit sets doubled and seed to the split a checkpoint of config sc

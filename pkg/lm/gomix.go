@@ -1,0 +1,94 @@
+// Copyright ©2026 The susclab Authors.
+
+package lm
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"susclab/internal/seeds"
+)
+
+// GoKindNames names the window kinds of GoKindPools, in order.
+var GoKindNames = []string{"code", "comment", "doubled"}
+
+// GoKindPools sorts the training windows of train, a training model of
+// GoSplitDoubled (or GoSplitOf, GoSplit) on c, into the pools of
+// GoKindNames by global window index (Model.Subset takes them): windows of
+// the corpus most of whose targets are code, those at least half of whose
+// targets lie in comments, and doubled windows. These are the data kinds
+// a reweighting of the Go-source training data mixes (MixWindows).
+func GoKindPools(c *Corpus, train *Model) (pools [][]int) {
+	T := train.WindowLen()
+	nwin := (len(c.Tokens) - 1) / T
+	pools = make([][]int, len(GoKindNames))
+	for _, k := range train.Windows() {
+		if k >= nwin { // doubled windows follow the corpus's and the spacer (in neither set)
+			pools[2] = append(pools[2], k)
+			continue
+		}
+		comment := 0
+		for p := 1; p <= T; p++ {
+			if c.Comment[k*T+p] {
+				comment++
+			}
+		}
+		if 2*comment >= T {
+			pools[1] = append(pools[1], k)
+		} else {
+			pools[0] = append(pools[0], k)
+		}
+	}
+	return pools
+}
+
+// MixWindows draws `windows` windows from pools of global window indices,
+// pool k with probability weights[k]/Σ weights, and returns them in draw
+// order (for Model.Subset) with the pool each came from. The draws are
+// coupled across weights as PlantedMixture's are: window w's pool comes
+// from one uniform draw of a stream fixed by seed, by the inverse of the
+// weights' cumulative distribution, and its pick within the pool from a
+// stream fixed by (seed, w, k). Two mixtures with the same seed and
+// nearby weights share every window whose pool did not change, which is
+// what pairs the arms of a reweighting experiment (Train's permutation
+// depends only on its seed and the number of windows). Weights must be
+// finite and non-negative with one positive, one per pool, and a pool
+// with a positive weight must not be empty.
+func MixWindows(seed uint64, pools [][]int, weights []float64, windows int) (chosen, kind []int, err error) {
+	if windows < 1 {
+		return nil, nil, errors.New("lm: MixWindows: need windows >= 1")
+	}
+	if len(weights) != len(pools) || len(pools) == 0 {
+		return nil, nil, fmt.Errorf("lm: MixWindows: %d weights for %d pools", len(weights), len(pools))
+	}
+	if err := CheckWeights(weights); err != nil {
+		return nil, nil, fmt.Errorf("lm: MixWindows: %w", err)
+	}
+	var total float64
+	for k, w := range weights {
+		if w > 0 && len(pools[k]) == 0 {
+			return nil, nil, fmt.Errorf("lm: MixWindows: pool %d is empty but weighted %v", k, w)
+		}
+		total += w
+	}
+	nk := uint64(len(pools))
+	choose := rand.New(seeds.PCG(seed, streamKind))
+	src := rand.NewPCG(0, 0)
+	pick := rand.New(src)
+	chosen, kind = make([]int, windows), make([]int, windows)
+	for w := range chosen {
+		u, k := choose.Float64()*total, 0
+		for k < len(weights)-1 && u >= weights[k] {
+			u -= weights[k]
+			k++
+		}
+		for weights[k] == 0 { // u landed on the boundary of a zero weight
+			k--
+		}
+		a := seeds.Derive(seed, uint64(w)*nk+uint64(k))
+		src.Seed(a, seeds.SplitMix(a))
+		chosen[w], kind[w] = pools[k][pick.IntN(len(pools[k]))], k
+	}
+	return chosen, kind, nil
+}

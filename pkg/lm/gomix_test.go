@@ -1,0 +1,122 @@
+// Copyright ©2026 The susclab Authors.
+
+package lm
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+// GoKindPools partitions the training windows: the doubled ones exactly,
+// the corpus's by the share of their targets inside comments.
+func TestGoKindPools(t *testing.T) {
+	c := GoCorpus()
+	train, _ := GoSplitDoubled(c, Config{}, 0.25, 3)
+	plain, _ := GoSplit(c, Config{})
+	pools := GoKindPools(c, train)
+	if len(pools) != len(GoKindNames) {
+		t.Fatalf("%d pools for %d kinds", len(pools), len(GoKindNames))
+	}
+	all := slices.Concat(pools...)
+	slices.Sort(all)
+	if !slices.Equal(all, train.Windows()) {
+		t.Fatal("the pools are not a partition of the training windows")
+	}
+	corpus := plain.Windows()
+	if !slices.Equal(pools[2], train.Windows()[len(corpus):]) {
+		t.Error("the doubled pool is not the doubled windows")
+	}
+	const T = 64
+	for k, pool := range pools[:2] {
+		for _, w := range pool {
+			comment := 0
+			for p := 1; p <= T; p++ {
+				if c.Comment[w*T+p] {
+					comment++
+				}
+			}
+			if (2*comment >= T) != (k == 1) {
+				t.Fatalf("window %d with %d comment targets of %d is in pool %s", w, comment, T, GoKindNames[k])
+			}
+		}
+	}
+	// Both kinds are well represented in Go's own source.
+	if f := float64(len(pools[1])) / float64(len(corpus)); f < 0.05 || f > 0.5 {
+		t.Errorf("%.3f of the corpus's windows are comment windows", f)
+	}
+}
+
+// MixWindows draws each pool with its weight's share, couples draws across
+// weights and refuses what it cannot draw.
+func TestMixWindows(t *testing.T) {
+	pools := [][]int{{0, 1, 2}, {10, 11}, {20, 21, 22, 23}}
+	const n = 40000
+	a := []float64{5, 2, 3} // shares 0.5, 0.2, 0.3: weights need not sum to 1
+	chosen, kind, err := MixWindows(7, pools, a, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := make([]float64, len(pools))
+	for w, k := range kind {
+		count[k]++
+		if !slices.Contains(pools[k], chosen[w]) {
+			t.Fatalf("window %d: %d is not in pool %d", w, chosen[w], k)
+		}
+	}
+	for k, w := range a {
+		p := w / 10
+		// A binomial share: 5 standard errors (about 0.012 at these shares).
+		if se := math.Sqrt(p * (1 - p) / n); math.Abs(count[k]/n-p) > 5*se {
+			t.Errorf("pool %d: share %.4f, want %.2f ± %.4f", k, count[k]/n, p, se)
+		}
+	}
+	again, _, _ := MixWindows(7, pools, a, n)
+	if !slices.Equal(again, chosen) {
+		t.Error("the same seed drew other windows")
+	}
+	// Nearby weights: windows whose pool did not change are the same
+	// windows, and the pool changes for about the weights' total
+	// variation distance (0.1) of them.
+	b := []float64{4, 3, 3}
+	other, kindB, _ := MixWindows(7, pools, b, n)
+	changed := 0
+	for w := range kind {
+		if kind[w] == kindB[w] {
+			if other[w] != chosen[w] {
+				t.Fatalf("window %d: same pool %d, different window", w, kind[w])
+			}
+		} else {
+			changed++
+		}
+	}
+	if f := float64(changed) / n; math.Abs(f-0.1) > 0.01 {
+		t.Errorf("%.4f of the windows changed pool, want 0.1", f)
+	}
+	// A zero weight is never drawn.
+	_, kz, _ := MixWindows(8, pools, []float64{0, 1, 0}, 1000)
+	for _, k := range kz {
+		if k != 1 {
+			t.Fatalf("drew pool %d with weight 0", k)
+		}
+	}
+	for name, c := range map[string]struct {
+		pools   [][]int
+		weights []float64
+		windows int
+	}{
+		"no windows":     {pools, a, 0},
+		"weights count":  {pools, []float64{1, 1}, 10},
+		"negative":       {pools, []float64{1, -1, 1}, 10},
+		"all zero":       {pools, []float64{0, 0, 0}, 10},
+		"empty weighted": {[][]int{{1}, nil}, []float64{1, 1}, 10},
+		"no pools":       {nil, nil, 10},
+	} {
+		if _, _, err := MixWindows(1, c.pools, c.weights, c.windows); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if _, _, err := MixWindows(1, [][]int{{1}, nil}, []float64{1, 0}, 10); err != nil {
+		t.Errorf("an empty pool of weight 0: %v", err)
+	}
+}
