@@ -127,7 +127,11 @@
 // GoSplitDoubled adds doubled training windows (a span of the training text
 // repeated once), which teach the model to copy, and GoSplitOf rebuilds the
 // split that a checkpoint was trained on;
-// Corpus.KindSamples gives the code and comment probe distributions.
+// Corpus.KindSamples gives the code and comment probe distributions, and
+// GoKindPools sorts training windows into code, comment and doubled ones,
+// which MixWindows draws with mixture weights coupled across weights (the
+// data kinds of a reweighting). Model.Repeated builds the induction test's
+// windows (each half followed by itself) from given halves, e.g. held-out text.
 // Corpus.Labels labels each predicted token with token patterns;
 // Label.Primary picks one by priority for colouring. For the sample at
 // position t of a window x_0..x_T, predicting y = x_{t+1} after x = x_t
