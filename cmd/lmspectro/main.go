@@ -25,7 +25,9 @@
 // nβ = 0 control, whose chains take no minibatch gradient, 53 s). Before
 // that skip the control cost about as
 // much as the sampled runs; the pure-Go record after it is byte-identical
-// to the shipped one.)
+// to the shipped one. The third, the same chains with the probe windows'
+// first halves repeated and their repeats labelled induction, took 32
+// minutes on 2 busy cores.)
 //
 // -crn K measures what common random numbers (the restricted and full
 // chains sharing their minibatches, spectro.Options.CRN, -share-batches)

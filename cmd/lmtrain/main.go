@@ -18,7 +18,14 @@
 // has half its windows doubled and forms one. -corpus planted trains
 // with lm.PlantedDefaults on fresh planted windows (about 20 s). Flags
 // override each setting. -out writes every checkpoint, -final only the
-// last. -eval reports on a checkpoint file instead of training.
+// last. -eval reports on a checkpoint file instead of training. -mix
+// w1,w2,w3 trains on Steps×batch windows drawn from the code, comment and
+// doubled training windows with those weights (lm.GoKindPools,
+// lm.MixWindows: the data kinds of a reweighting; recorded in the
+// checkpoint, so lm.GoSplitOf re-draws them), and -formation prints the
+// induction test on the repeated probe windows at every checkpoint:
+//
+//	go run ./cmd/lmtrain -doubled 0.6 -mix 0.2,0.2,0.6 -steps 3000 -schedule constant -every 100 -formation
 //
 // The report gives, on the probe windows, the loss on induction-labelled
 // tokens with each head ablated and each head's attention scores
@@ -169,25 +176,11 @@ func main() {
 			tc.Data, tc.Doubled = "gosrc: lm.GoSplitDoubled training windows", *doubled
 		}
 		labels = c.Labels(probe, lm.NewBigram(train))
-		if *mix != "" {
-			weights, err := lm.ParseWeights(*mix, len(lm.GoKindNames))
-			var chosen []int
-			if err == nil {
-				chosen, _, err = lm.MixWindows(*seed, lm.GoKindPools(c, train), weights, tc.Steps*tc.BatchWindows)
-			}
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "lmtrain: -mix:", err)
-				os.Exit(2)
-			}
-			// The bigram labels above count the whole training set.
-			train = train.Subset(chosen)
-			tc.Data = fmt.Sprintf("gosrc: lm.MixWindows(%v weights %v) of lm.GoKindPools of lm.GoSplitDoubled(%v)", lm.GoKindNames, weights, *doubled)
-		}
 		pool, heldOut = c.Tokens, true
 		// Attention scores on 64 evenly spaced training windows as well as
 		// the 8 probe windows: more positions, less noise.
 		var all []int // the corpus's windows, not the doubled ones
-		for _, k := range slices.Compact(slices.Sorted(slices.Values(train.Windows()))) {
+		for _, k := range train.Windows() {
 			if k < (len(c.Tokens)-1)/cfg.Context {
 				all = append(all, k)
 			}
@@ -196,6 +189,21 @@ func main() {
 			scoreWins = append(scoreWins, all[(2*j+1)*len(all)/128])
 		}
 		scoreWins = append(scoreWins, probe.Windows()...)
+		if *mix != "" {
+			weights, err := lm.ParseWeights(*mix, len(lm.GoKindNames()))
+			var chosen []int
+			if err == nil {
+				chosen, _, err = lm.MixWindows(*seed, lm.GoKindPools(c, train), weights, tc.Steps*tc.BatchWindows)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "lmtrain: -mix:", err)
+				os.Exit(2)
+			}
+			// The bigram labels and the attention-score windows above come
+			// from the whole training set.
+			train, tc.Mix = train.Subset(chosen), weights
+			tc.Data = fmt.Sprintf("gosrc: lm.MixWindows(%v weights %v) of lm.GoKindPools of lm.GoSplitDoubled(%v)", lm.GoKindNames(), weights, *doubled)
+		}
 	case "planted":
 		pc.Context = cfg.Context
 		tok, _, _ := lm.Planted(rng, pc, tc.Steps*tc.BatchWindows)
@@ -285,6 +293,10 @@ func main() {
 // below 1 once an induction head has formed) and the largest attention of
 // any head on the induction target.
 func formationReport(probe *lm.Model, series *checkpoint.Series) {
+	if T := probe.Config().Context; T%2 != 0 || T < 4 {
+		fmt.Printf("no formation report: the context %d is not even and at least 4\n", T)
+		return
+	}
 	var halves [][]int
 	for _, k := range probe.Windows() {
 		halves = append(halves, probe.Window(k)[:probe.Config().Context/2])
@@ -322,6 +334,10 @@ func evalSplit(sc lm.SeriesConfig, corpus string, doubled *float64, seed *uint64
 // training text would not do, since a model trained on doubled windows has
 // seen its spans repeated).
 func repeatReport(m *lm.Model, w []float64, pool []int, heldOut bool) {
+	if T := m.Config().Context; T%2 != 0 || T < 4 {
+		fmt.Printf("no repeat report: the context %d is not even and at least 4\n", T)
+		return
+	}
 	show := func(what string, prev, ind []float64, first, second float64) {
 		fmt.Printf("%s: loss %.4f nats on the first half, %.4f on the repeat\n", what, first, second)
 		fmt.Printf("%-6s %11s %11s\n", "head", "prev-token", "induction")

@@ -144,7 +144,7 @@ func (m *Model) RepeatScores(w []float64, rng *rand.Rand, pool []int, windows in
 func (m *Model) RepeatScoresOf(w []float64, halves [][]int) (prev, induction []float64, first, second float64) {
 	rm, idx1, idx2, err := m.Repeated(halves)
 	if err != nil {
-		panic("lm: RepeatScoresOf: " + err.Error())
+		panic(err.Error())
 	}
 	lay, toks := m.lay, rm.tokens
 	T, half, windows := lay.T, lay.T/2, len(halves)
@@ -181,18 +181,18 @@ func (m *Model) Repeated(halves [][]int) (rm *Model, first, second []int, err er
 	lay := m.lay
 	T, half := lay.T, lay.T/2
 	if T%2 != 0 || T < 4 {
-		return nil, nil, nil, fmt.Errorf("repeated windows need an even context of at least 4, not %d", T)
+		return nil, nil, nil, fmt.Errorf("lm: Repeated: need an even context of at least 4, not %d", T)
 	}
 	if len(halves) == 0 {
-		return nil, nil, nil, errors.New("repeated windows need at least one half")
+		return nil, nil, nil, errors.New("lm: Repeated: need at least one half")
 	}
 	for k, h := range halves {
 		if len(h) != half {
-			return nil, nil, nil, fmt.Errorf("half %d has %d tokens, not T/2 = %d", k, len(h), half)
+			return nil, nil, nil, fmt.Errorf("lm: Repeated: half %d has %d tokens, not T/2 = %d", k, len(h), half)
 		}
 		for _, v := range h {
 			if v < 0 || v >= lay.V {
-				return nil, nil, nil, fmt.Errorf("half %d: token %d outside the vocabulary of %d", k, v, lay.V)
+				return nil, nil, nil, fmt.Errorf("lm: Repeated: half %d: token %d outside the vocabulary of %d", k, v, lay.V)
 			}
 		}
 	}

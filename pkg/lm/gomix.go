@@ -5,27 +5,36 @@ package lm
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"susclab/internal/seeds"
 )
 
-// GoKindNames names the window kinds of GoKindPools, in order.
-var GoKindNames = []string{"code", "comment", "doubled"}
+// The window kinds of GoKindPools, in order.
+const (
+	GoCode    = iota // corpus windows most of whose targets are code
+	GoComment        // corpus windows at least half of whose targets lie in comments
+	GoDoubled        // doubled windows (GoSplitDoubled)
+	numGoKinds
+)
+
+// GoKindNames returns the names of the kinds of GoKindPools, in order.
+func GoKindNames() []string { return []string{"code", "comment", "doubled"} }
 
 // GoKindPools sorts the training windows of train, a training model of
-// GoSplitDoubled (or GoSplitOf, GoSplit) on c, into the pools of
-// GoKindNames by global window index (Model.Subset takes them): windows of
+// GoSplitDoubled (or GoSplit) on c, into the pools GoCode, GoComment and
+// GoDoubled by global window index (Model.Subset takes them): windows of
 // the corpus most of whose targets are code, those at least half of whose
 // targets lie in comments, and doubled windows. These are the data kinds
 // a reweighting of the Go-source training data mixes (MixWindows).
 func GoKindPools(c *Corpus, train *Model) (pools [][]int) {
 	T := train.WindowLen()
 	nwin := (len(c.Tokens) - 1) / T
-	pools = make([][]int, len(GoKindNames))
+	pools = make([][]int, numGoKinds)
 	for _, k := range train.Windows() {
 		if k >= nwin { // doubled windows follow the corpus's and the spacer (in neither set)
-			pools[2] = append(pools[2], k)
+			pools[GoDoubled] = append(pools[GoDoubled], k)
 			continue
 		}
 		comment := 0
@@ -35,9 +44,9 @@ func GoKindPools(c *Corpus, train *Model) (pools [][]int) {
 			}
 		}
 		if 2*comment >= T {
-			pools[1] = append(pools[1], k)
+			pools[GoComment] = append(pools[GoComment], k)
 		} else {
-			pools[0] = append(pools[0], k)
+			pools[GoCode] = append(pools[GoCode], k)
 		}
 	}
 	return pools
@@ -65,12 +74,15 @@ func MixWindows(seed uint64, pools [][]int, weights []float64, windows int) (cho
 	if err := CheckWeights(weights); err != nil {
 		return nil, nil, fmt.Errorf("lm: MixWindows: %w", err)
 	}
-	var total float64
+	total := 0.0
 	for k, w := range weights {
 		if w > 0 && len(pools[k]) == 0 {
 			return nil, nil, fmt.Errorf("lm: MixWindows: pool %d is empty but weighted %v", k, w)
 		}
 		total += w
+	}
+	if math.IsInf(total, 0) {
+		return nil, nil, errors.New("lm: MixWindows: the weights' sum overflows")
 	}
 	nk := uint64(len(pools))
 	choose := rand.New(seeds.PCG(seed, streamKind))
@@ -78,17 +90,26 @@ func MixWindows(seed uint64, pools [][]int, weights []float64, windows int) (cho
 	pick := rand.New(src)
 	chosen, kind = make([]int, windows), make([]int, windows)
 	for w := range chosen {
-		u, k := choose.Float64()*total, 0
-		for k < len(weights)-1 && u >= weights[k] {
-			u -= weights[k]
-			k++
-		}
-		for weights[k] == 0 { // u landed on the boundary of a zero weight
-			k--
-		}
+		k := drawKind(choose.Float64()*total, weights)
 		a := seeds.Derive(seed, uint64(w)*nk+uint64(k))
 		src.Seed(a, seeds.SplitMix(a))
 		chosen[w], kind[w] = pools[k][pick.IntN(len(pools[k]))], k
 	}
 	return chosen, kind, nil
+}
+
+// drawKind returns the k with Σ_{j<k} weights[j] <= u < Σ_{j<=k} weights[j]
+// for u in [0, Σ weights): the inverse of the weights' cumulative
+// distribution. Rounding can leave u past the last positive weight; then
+// it returns that weight's kind, never one of weight 0.
+func drawKind(u float64, weights []float64) int {
+	k := 0
+	for k < len(weights)-1 && u >= weights[k] {
+		u -= weights[k]
+		k++
+	}
+	for weights[k] == 0 {
+		k--
+	}
+	return k
 }

@@ -15,8 +15,8 @@ func TestGoKindPools(t *testing.T) {
 	train, _ := GoSplitDoubled(c, Config{}, 0.25, 3)
 	plain, _ := GoSplit(c, Config{})
 	pools := GoKindPools(c, train)
-	if len(pools) != len(GoKindNames) {
-		t.Fatalf("%d pools for %d kinds", len(pools), len(GoKindNames))
+	if len(pools) != len(GoKindNames()) {
+		t.Fatalf("%d pools for %d kinds", len(pools), len(GoKindNames()))
 	}
 	all := slices.Concat(pools...)
 	slices.Sort(all)
@@ -24,11 +24,11 @@ func TestGoKindPools(t *testing.T) {
 		t.Fatal("the pools are not a partition of the training windows")
 	}
 	corpus := plain.Windows()
-	if !slices.Equal(pools[2], train.Windows()[len(corpus):]) {
+	if !slices.Equal(pools[GoDoubled], train.Windows()[len(corpus):]) {
 		t.Error("the doubled pool is not the doubled windows")
 	}
-	const T = 64
-	for k, pool := range pools[:2] {
+	T := train.WindowLen()
+	for k, pool := range pools[:GoDoubled] {
 		for _, w := range pool {
 			comment := 0
 			for p := 1; p <= T; p++ {
@@ -36,13 +36,13 @@ func TestGoKindPools(t *testing.T) {
 					comment++
 				}
 			}
-			if (2*comment >= T) != (k == 1) {
-				t.Fatalf("window %d with %d comment targets of %d is in pool %s", w, comment, T, GoKindNames[k])
+			if (2*comment >= T) != (k == GoComment) {
+				t.Fatalf("window %d with %d comment targets of %d is in pool %s", w, comment, T, GoKindNames()[k])
 			}
 		}
 	}
 	// Both kinds are well represented in Go's own source.
-	if f := float64(len(pools[1])) / float64(len(corpus)); f < 0.05 || f > 0.5 {
+	if f := float64(len(pools[GoComment])) / float64(len(corpus)); f < 0.05 || f > 0.6 {
 		t.Errorf("%.3f of the corpus's windows are comment windows", f)
 	}
 }
@@ -111,6 +111,7 @@ func TestMixWindows(t *testing.T) {
 		"all zero":       {pools, []float64{0, 0, 0}, 10},
 		"empty weighted": {[][]int{{1}, nil}, []float64{1, 1}, 10},
 		"no pools":       {nil, nil, 10},
+		"overflow":       {pools, []float64{1e308, 1e308, 0}, 10},
 	} {
 		if _, _, err := MixWindows(1, c.pools, c.weights, c.windows); err == nil {
 			t.Errorf("%s: no error", name)

@@ -214,14 +214,7 @@ func PlantedPhases(seed uint64, cfgs []PlantedConfig, weights [][]float64, phase
 	induction, skip, kind = make([]bool, 0, windows*T), make([]bool, 0, windows*T), make([]int, windows)
 	for w := range kind {
 		weights := weights[phase[w]]
-		u, k := choose.Float64()*total[phase[w]], 0
-		for k < len(weights)-1 && u >= weights[k] {
-			u -= weights[k]
-			k++
-		}
-		for weights[k] == 0 { // u landed on the boundary of a zero weight
-			k--
-		}
+		k := drawKind(choose.Float64()*total[phase[w]], weights)
 		kind[w] = k
 		a := seeds.Derive(seed, uint64(w)*nk+uint64(k))
 		src.Seed(a, seeds.SplitMix(a))

@@ -38,6 +38,11 @@ type TrainConfig struct {
 	// does not read it: it is recorded so that an analysis of the
 	// checkpoint can condition on the same data (GoSplitOf).
 	Doubled float64 `json:"doubled,omitempty"`
+	// Mix, if not empty, records that the Go-source training windows were
+	// Steps×BatchWindows windows drawn by MixWindows (seeded with Seed) from
+	// GoKindPools with these weights; like Doubled, Train does not read it,
+	// and GoSplitOf re-draws them.
+	Mix []float64 `json:"mix,omitempty"`
 	// Progress, if not nil, is called after every step (and once for step
 	// 0): see Progress.
 	Progress func(Progress) `json:"-"`
@@ -66,8 +71,10 @@ type SeriesConfig struct {
 }
 
 // GoSplitOf returns the Go-source split that the checkpoints of sc were
-// trained on: GoSplitDoubled with sc.Train's Doubled and Seed. It returns an
-// error, not a panic, for a config that GoSplitDoubled does not accept.
+// trained on: GoSplitDoubled with sc.Train's Doubled and Seed, and, if
+// sc.Train.Mix is set, the training windows MixWindows drew from its
+// GoKindPools (in draw order, repeats included). It returns an error, not
+// a panic, for a config that GoSplitDoubled or MixWindows does not accept.
 func GoSplitOf(c *Corpus, sc SeriesConfig) (train, probe *Model, err error) {
 	cfg, d := sc.Model.WithDefaults(), sc.Train.Doubled
 	if sc.VocabSize != c.Vocab.Size() {
@@ -83,6 +90,16 @@ func GoSplitOf(c *Corpus, sc SeriesConfig) (train, probe *Model, err error) {
 		return nil, nil, fmt.Errorf("lm: GoSplitOf: a context of %d leaves too few windows of the corpus to hold 8 out", cfg.Context)
 	}
 	train, probe = GoSplitDoubled(c, cfg, d, sc.Train.Seed)
+	if mix := sc.Train.Mix; len(mix) > 0 {
+		if sc.Train.Steps < 1 || sc.Train.BatchWindows < 1 || sc.Train.Steps > 1<<20/sc.Train.BatchWindows {
+			return nil, nil, fmt.Errorf("lm: GoSplitOf: a mixture of %d steps of %d windows", sc.Train.Steps, sc.Train.BatchWindows)
+		}
+		chosen, _, err := MixWindows(sc.Train.Seed, GoKindPools(c, train), mix, sc.Train.Steps*sc.Train.BatchWindows)
+		if err != nil {
+			return nil, nil, fmt.Errorf("lm: GoSplitOf: %w", err)
+		}
+		train = train.Subset(chosen)
+	}
 	return train, probe, nil
 }
 

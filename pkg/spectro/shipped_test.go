@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -208,12 +209,16 @@ func TestNewOptions(t *testing.T) {
 	// The repeated probe: each held-out window's first half twice, the
 	// repeat tokens (and only they) labelled induction; the posterior is
 	// the plain probe's.
-	rep, repLabels, err := spectro.New(gosrc, spectro.Options{Corpus: spectro.CorpusGoSource, RepeatedProbe: true, Seed: 7})
+	rep, repLabels, err := spectro.New(gosrc, spectro.Options{Corpus: spectro.CorpusGoSource, RepeatedProbe: true, CRN: true, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Train.NumData() != setup.Train.NumData() || rep.Probe.NumData() != 512 || len(repLabels) != 512 {
 		t.Fatalf("repeated probe: %d training tokens (plain %d), %d probe tokens, %d labels", rep.Train.NumData(), setup.Train.NumData(), rep.Probe.NumData(), len(repLabels))
+	}
+	if !slices.Equal(rep.Train.Windows(), setup.Train.Windows()) || !slices.Equal(rep.Run.LossSubset, setup.Run.LossSubset) ||
+		rep.Run.Seed != setup.Run.Seed || rep.Run.BatchSeed != setup.Run.BatchSeed || !slices.Equal(rep.Center, setup.Center) {
+		t.Error("repeated probe: the posterior or the chains differ from the plain probe's")
 	}
 	T := rep.Probe.WindowLen()
 	for j, k := range setup.Probe.Windows() {
