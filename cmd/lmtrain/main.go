@@ -201,7 +201,7 @@ func main() {
 			}
 			// The bigram labels and the attention-score windows above come
 			// from the whole training set.
-			train, tc.Mix = train.Subset(chosen), weights
+			train, tc.Mix = train.Subset(chosen), &lm.GoMix{Weights: weights, Seed: *seed}
 			tc.Data = fmt.Sprintf("gosrc: lm.MixWindows(%v weights %v) of lm.GoKindPools of lm.GoSplitDoubled(%v)", lm.GoKindNames(), weights, *doubled)
 		}
 	case "planted":

@@ -193,10 +193,10 @@ func TestGoSplitOf(t *testing.T) {
 		"vocabulary":   {VocabSize: ok.VocabSize + 1},
 		"bad model":    {Model: Config{DModel: 10, Heads: 4}, VocabSize: ok.VocabSize},
 		"huge context": {Model: Config{Context: 1 << 20}, VocabSize: ok.VocabSize},
-		"mix count":    {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: 0.2, Mix: []float64{1, 1}, Steps: 2, BatchWindows: 2}},
-		"mix no steps": {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: 0.2, Mix: []float64{1, 1, 1}, BatchWindows: 2}},
-		"mix huge":     {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: 0.2, Mix: []float64{1, 1, 1}, Steps: 1 << 30, BatchWindows: 8}},
-		"mix doubled":  {VocabSize: ok.VocabSize, Train: TrainConfig{Mix: []float64{1, 1, 1}, Steps: 2, BatchWindows: 2}}, // no doubled windows to draw
+		"mix count":    {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: 0.2, Mix: &GoMix{Weights: []float64{1, 1}}, Steps: 2, BatchWindows: 2}},
+		"mix no steps": {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: 0.2, Mix: &GoMix{Weights: []float64{1, 1, 1}}, BatchWindows: 2}},
+		"mix huge":     {VocabSize: ok.VocabSize, Train: TrainConfig{Doubled: 0.2, Mix: &GoMix{Weights: []float64{1, 1, 1}}, Steps: 1 << 30, BatchWindows: 8}},
+		"mix doubled":  {VocabSize: ok.VocabSize, Train: TrainConfig{Mix: &GoMix{Weights: []float64{1, 1, 1}}, Steps: 2, BatchWindows: 2}}, // no doubled windows to draw
 	} {
 		if _, _, err := GoSplitOf(c, sc); err == nil {
 			t.Errorf("%s: no error", name)
@@ -224,12 +224,12 @@ func TestGoSplitOf(t *testing.T) {
 	}
 	// A mixture: the windows MixWindows draws from the split's pools.
 	mixed := ok
-	mixed.Train.Mix, mixed.Train.Steps, mixed.Train.BatchWindows = []float64{0.2, 0.2, 0.6}, 5, 8
+	mixed.Train.Mix, mixed.Train.Steps, mixed.Train.BatchWindows = &GoMix{Weights: []float64{0.2, 0.2, 0.6}, Seed: 9}, 5, 8
 	mtrain, mprobe, err := GoSplitOf(c, mixed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	chosen, _, _ := MixWindows(5, GoKindPools(c, want), mixed.Train.Mix, 40)
+	chosen, _, _ := MixWindows(9, GoKindPools(c, want), mixed.Train.Mix.Weights, 40)
 	if !slices.Equal(mtrain.Windows(), slices.Compact(slices.Clone(chosen))) || mtrain.NumData() != 40*64 || mprobe.NumData() != wantProbe.NumData() {
 		t.Errorf("mixture: %d training samples on windows %v, want 40 windows %v", mtrain.NumData(), mtrain.Windows(), chosen)
 	}

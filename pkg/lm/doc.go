@@ -194,7 +194,10 @@
 // TrainPlantedUntilFormed ends such a run a margin after its induction
 // circuit forms (FormationStep); TrainPlantedPhases changes the mixture's
 // weights during a run (each window drawn, by PlantedPhases, with the
-// weights of the step whose minibatch holds it, WindowSteps). cmd/lmtrain trains on either corpus
+// weights of the step whose minibatch holds it, WindowSteps). TrainGoMixture is the
+// same on Go source: windows drawn by MixWindows from GoKindPools, paired
+// across weights, with formation dated by the induction test on the
+// repeated probe windows (GoFormationRatio). cmd/lmtrain trains on either corpus
 // and reports head ablations and attention scores (HeadScores,
 // RepeatScores). testdata/ holds the last checkpoint of one run on each
 // corpus; the Go-source one has half its training windows doubled

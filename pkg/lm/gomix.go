@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 
 	"susclab/internal/seeds"
+	"susclab/pkg/checkpoint"
 )
 
 // The window kinds of GoKindPools, in order.
@@ -112,4 +113,75 @@ func drawKind(u float64, weights []float64) int {
 		k--
 	}
 	return k
+}
+
+// GoFormationRatio dates the formation of an induction head on Go source:
+// the first checkpoint (interpolated, FormationStep) at which the loss on
+// the repeats of the repeated probe windows falls below this fraction of
+// the loss on their first copies (TrainGoMixture).
+const GoFormationRatio = 0.5
+
+// GoMixtureResult is the outcome of TrainGoMixture.
+type GoMixtureResult struct {
+	W       []float64 // trained parameters
+	Windows []int     // the training windows (global indices of train's stream), in draw order
+	Kind    []int     // the kind (pool) of each of them
+	// CurveRatio is the repeated probe windows' loss on the repeats over
+	// their loss on the first copies at each checkpoint (CurveSteps), and
+	// Formation the step at which it first falls below GoFormationRatio
+	// (NaN if it never does).
+	CurveSteps  []int
+	CurveRatio  []float64
+	Formation   float64
+	Checkpoints *checkpoint.Series
+}
+
+// TrainGoMixture trains a model with train's architecture on
+// tc.Steps×tc.BatchWindows windows that MixWindows(seed, pools, weights)
+// draws from pools of train's stream (GoKindPools), from an initialization
+// drawn from seed's own stream and in the minibatch order of tc.Seed. At
+// every checkpoint (tc.Every > 0 is required) it runs the induction test on
+// probe's windows with their first halves repeated (Model.Repeated) and,
+// with margin ≥ 0, stops at the first checkpoint at least margin steps
+// after formation (the run up to there is the full run's). Runs with the
+// same seed and tc.Seed and different weights are paired: the same
+// initialization, and the same window wherever its kind did not change, in
+// the same minibatch position. tc.Mix is set to the mixture, so GoSplitOf
+// re-draws the windows when train is GoSplitOf's training model and
+// tc.Doubled and tc.Seed are the split's (tc.Stop, if set, is still called).
+func TrainGoMixture(train, probe *Model, pools [][]int, weights []float64, tc TrainConfig, seed uint64, margin int) (*GoMixtureResult, error) {
+	if tc.Steps < 1 || tc.BatchWindows < 1 || tc.Every < 1 || tc.Steps > 1<<20/tc.BatchWindows {
+		return nil, fmt.Errorf("lm: TrainGoMixture: need checkpoints and a positive, bounded number of steps and windows (steps %d, batch %d, every %d)", tc.Steps, tc.BatchWindows, tc.Every)
+	}
+	if probe.cfg != train.cfg || probe.lay.V != train.lay.V {
+		return nil, errors.New("lm: TrainGoMixture: the probe's model differs from the training model's")
+	}
+	var halves [][]int
+	T := probe.WindowLen()
+	for _, k := range probe.Windows() {
+		halves = append(halves, probe.Window(k)[:T/2])
+	}
+	rep, first, second, err := probe.Repeated(halves)
+	if err != nil {
+		return nil, fmt.Errorf("lm: TrainGoMixture: %w", err)
+	}
+	chosen, kind, err := MixWindows(seed, pools, weights, tc.Steps*tc.BatchWindows)
+	if err != nil {
+		return nil, fmt.Errorf("lm: TrainGoMixture: %w", err)
+	}
+	tc.Mix = &GoMix{Weights: append([]float64(nil), weights...), Seed: seed}
+	r := &GoMixtureResult{Windows: chosen, Kind: kind, Formation: math.NaN()}
+	user := tc.Stop
+	tc.Stop = func(step int, w []float64) bool {
+		r.CurveSteps = append(r.CurveSteps, step)
+		r.CurveRatio = append(r.CurveRatio, rep.LossGrad(nil, w, second)/rep.LossGrad(nil, w, first))
+		if margin >= 0 && formedBefore(r.CurveSteps, r.CurveRatio, GoFormationRatio, margin) {
+			return true
+		}
+		return user != nil && user(step, w)
+	}
+	w0 := train.Init(rand.New(seeds.PCG(seed, streamInit)))
+	r.W, r.Checkpoints = Train(train.Subset(chosen), w0, tc)
+	r.Formation = FormationStep(r.CurveSteps, r.CurveRatio, GoFormationRatio)
+	return r, nil
 }

@@ -121,3 +121,89 @@ func TestMixWindows(t *testing.T) {
 		t.Errorf("an empty pool of weight 0: %v", err)
 	}
 }
+
+// TrainGoMixture pairs runs across weights, records a mixture GoSplitOf
+// re-draws, tracks the repeated probe at every checkpoint and refuses what
+// it cannot run.
+func TestTrainGoMixture(t *testing.T) {
+	c := GoCorpus()
+	cfg := Config{Context: 16, DModel: 8, Heads: 2, Layers: 2}
+	train, probe := GoSplitDoubled(c, cfg, 0.5, 3)
+	pools := GoKindPools(c, train)
+	tc := TrainConfig{Steps: 6, Every: 2, BatchWindows: 4, LR: 1e-3, Seed: 3, Doubled: 0.5}
+	a, err := TrainGoMixture(train, probe, pools, []float64{0.2, 0.2, 0.6}, tc, 11, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := TrainGoMixture(train, probe, pools, []float64{0.3, 0.1, 0.6}, tc, 11, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a.Checkpoints.Checkpoints[0].Params, b.Checkpoints.Checkpoints[0].Params) {
+		t.Error("paired runs start from different initializations")
+	}
+	for w := range a.Windows {
+		if a.Kind[w] == b.Kind[w] && a.Windows[w] != b.Windows[w] {
+			t.Fatalf("window %d: same kind, different windows", w)
+		}
+	}
+	// The curve is the induction test at each checkpoint, bit for bit.
+	var halves [][]int
+	for _, k := range probe.Windows() {
+		halves = append(halves, probe.Window(k)[:8])
+	}
+	if !slices.Equal(a.CurveSteps, []int{0, 2, 4, 6}) {
+		t.Fatalf("checkpoint steps %v", a.CurveSteps)
+	}
+	for i, ck := range a.Checkpoints.Checkpoints {
+		_, _, first, second := probe.RepeatScoresOf(ck.Params, halves)
+		if math.Float64bits(second/first) != math.Float64bits(a.CurveRatio[i]) {
+			t.Errorf("step %d: ratio %v, recomputed %v", ck.Step, a.CurveRatio[i], second/first)
+		}
+	}
+	if !math.IsNaN(a.Formation) {
+		t.Errorf("formed at %v in 6 steps", a.Formation)
+	}
+	// GoSplitOf rebuilds the training windows from the checkpoint's config.
+	sc, err := ParseSeriesConfig(a.Checkpoints)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := GoSplitOf(c, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < again.NumData(); i++ {
+		k, p := again.Sample(i)
+		if w := a.Windows[i/16]; k != w || p != i%16 {
+			t.Fatalf("GoSplitOf's sample %d is (%d, %d), want window %d", i, k, p, w)
+		}
+	}
+	// A user's Stop still ends the run.
+	stop := tc
+	stop.Stop = func(step int, _ []float64) bool { return step >= 2 }
+	if s, _ := TrainGoMixture(train, probe, pools, []float64{1, 1, 1}, stop, 11, 0); len(s.CurveSteps) != 2 {
+		t.Errorf("stopped run: checkpoints at %v", s.CurveSteps)
+	}
+	odd, oddProbe := GoSplit(c, Config{Context: 15, DModel: 8, Heads: 2, Layers: 2})
+	for name, f := range map[string]func() (*GoMixtureResult, error){
+		"no checkpoints": func() (*GoMixtureResult, error) {
+			n := tc
+			n.Every = 0
+			return TrainGoMixture(train, probe, pools, []float64{1, 1, 1}, n, 1, -1)
+		},
+		"bad weights": func() (*GoMixtureResult, error) {
+			return TrainGoMixture(train, probe, pools, []float64{1, -1, 1}, tc, 1, -1)
+		},
+		"odd context": func() (*GoMixtureResult, error) {
+			return TrainGoMixture(odd, oddProbe, GoKindPools(c, odd), []float64{1, 1, 0}, tc, 1, -1)
+		},
+		"other probe": func() (*GoMixtureResult, error) {
+			return TrainGoMixture(train, oddProbe, pools, []float64{1, 1, 1}, tc, 1, -1)
+		},
+	} {
+		if r, err := f(); err == nil || r != nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}

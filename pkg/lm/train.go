@@ -38,11 +38,10 @@ type TrainConfig struct {
 	// does not read it: it is recorded so that an analysis of the
 	// checkpoint can condition on the same data (GoSplitOf).
 	Doubled float64 `json:"doubled,omitempty"`
-	// Mix, if not empty, records that the Go-source training windows were
-	// Steps×BatchWindows windows drawn by MixWindows (seeded with Seed) from
-	// GoKindPools with these weights; like Doubled, Train does not read it,
-	// and GoSplitOf re-draws them.
-	Mix []float64 `json:"mix,omitempty"`
+	// Mix, if not nil, records that the Go-source training windows were
+	// Steps×BatchWindows windows drawn by MixWindows from GoKindPools; like
+	// Doubled, Train does not read it, and GoSplitOf re-draws them.
+	Mix *GoMix `json:"mix,omitempty"`
 	// Progress, if not nil, is called after every step (and once for step
 	// 0): see Progress.
 	Progress func(Progress) `json:"-"`
@@ -62,6 +61,13 @@ type Progress struct {
 	EvalLoss    float64 // the checkpoint's loss (NaN if Checkpoint is false)
 }
 
+// GoMix is a mixture of Go-source window kinds: MixWindows's weights (one
+// per GoKindPools pool) and seed.
+type GoMix struct {
+	Weights []float64 `json:"weights"`
+	Seed    uint64    `json:"seed"`
+}
+
 // SeriesConfig is the config stored in the checkpoint series that Train
 // returns.
 type SeriesConfig struct {
@@ -72,8 +78,9 @@ type SeriesConfig struct {
 
 // GoSplitOf returns the Go-source split that the checkpoints of sc were
 // trained on: GoSplitDoubled with sc.Train's Doubled and Seed, and, if
-// sc.Train.Mix is set, the training windows MixWindows drew from its
-// GoKindPools (in draw order, repeats included). It returns an error, not
+// sc.Train.Mix is set, the Steps×BatchWindows training windows that
+// MixWindows drew with its weights and seed from the split's GoKindPools
+// (in draw order, repeats included). It returns an error, not
 // a panic, for a config that GoSplitDoubled or MixWindows does not accept.
 func GoSplitOf(c *Corpus, sc SeriesConfig) (train, probe *Model, err error) {
 	cfg, d := sc.Model.WithDefaults(), sc.Train.Doubled
@@ -90,11 +97,11 @@ func GoSplitOf(c *Corpus, sc SeriesConfig) (train, probe *Model, err error) {
 		return nil, nil, fmt.Errorf("lm: GoSplitOf: a context of %d leaves too few windows of the corpus to hold 8 out", cfg.Context)
 	}
 	train, probe = GoSplitDoubled(c, cfg, d, sc.Train.Seed)
-	if mix := sc.Train.Mix; len(mix) > 0 {
+	if mix := sc.Train.Mix; mix != nil {
 		if sc.Train.Steps < 1 || sc.Train.BatchWindows < 1 || sc.Train.Steps > 1<<20/sc.Train.BatchWindows {
 			return nil, nil, fmt.Errorf("lm: GoSplitOf: a mixture of %d steps of %d windows", sc.Train.Steps, sc.Train.BatchWindows)
 		}
-		chosen, _, err := MixWindows(sc.Train.Seed, GoKindPools(c, train), mix, sc.Train.Steps*sc.Train.BatchWindows)
+		chosen, _, err := MixWindows(mix.Seed, GoKindPools(c, train), mix.Weights, sc.Train.Steps*sc.Train.BatchWindows)
 		if err != nil {
 			return nil, nil, fmt.Errorf("lm: GoSplitOf: %w", err)
 		}
