@@ -191,6 +191,9 @@ func main() {
 		scoreWins = append(scoreWins, probe.Windows()...)
 		if *mix != "" {
 			weights, err := lm.ParseWeights(*mix, len(lm.GoKindNames()))
+			if err == nil && tc.Steps > lm.MaxMixSamples/tc.BatchWindows/cfg.Context {
+				err = fmt.Errorf("%d steps of %d windows of %d tokens: more than the %d samples a checkpoint may re-draw (lm.MaxMixSamples)", tc.Steps, tc.BatchWindows, cfg.Context, lm.MaxMixSamples)
+			}
 			var chosen []int
 			if err == nil {
 				chosen, _, err = lm.MixWindows(*seed, lm.GoKindPools(c, train), weights, tc.Steps*tc.BatchWindows)

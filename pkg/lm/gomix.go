@@ -23,6 +23,27 @@ const (
 // GoKindNames returns the names of the kinds of GoKindPools, in order.
 func GoKindNames() []string { return []string{"code", "comment", "doubled"} }
 
+// GoMix is a mixture of Go-source window kinds: MixWindows's weights (one
+// per GoKindPools pool) and seed.
+type GoMix struct {
+	Weights []float64 `json:"weights"`
+	Seed    uint64    `json:"seed"`
+}
+
+// MaxMixSamples bounds the samples (Steps × BatchWindows × T) of a
+// mixture's training windows, which GoSplitOf re-draws from a checkpoint's
+// config: 2^26 samples take 256 MB of indices.
+const MaxMixSamples = 1 << 26
+
+// checkMixSize returns an error unless tc's Steps × BatchWindows windows of
+// T samples are positive and at most MaxMixSamples.
+func checkMixSize(tc TrainConfig, T int) error {
+	if tc.Steps < 1 || tc.BatchWindows < 1 || T < 1 || tc.Steps > MaxMixSamples/tc.BatchWindows/T {
+		return fmt.Errorf("a mixture of %d steps of %d windows of %d tokens (want positive, and at most %d samples)", tc.Steps, tc.BatchWindows, T, MaxMixSamples)
+	}
+	return nil
+}
+
 // GoKindPools sorts the training windows of train, a training model of
 // GoSplitDoubled (or GoSplit) on c, into the pools GoCode, GoComment and
 // GoDoubled by global window index (Model.Subset takes them): windows of
@@ -82,9 +103,6 @@ func MixWindows(seed uint64, pools [][]int, weights []float64, windows int) (cho
 		}
 		total += w
 	}
-	if math.IsInf(total, 0) {
-		return nil, nil, errors.New("lm: MixWindows: the weights' sum overflows")
-	}
 	nk := uint64(len(pools))
 	choose := rand.New(seeds.PCG(seed, streamKind))
 	src := rand.NewPCG(0, 0)
@@ -137,24 +155,37 @@ type GoMixtureResult struct {
 }
 
 // TrainGoMixture trains a model with train's architecture on
-// tc.Steps×tc.BatchWindows windows that MixWindows(seed, pools, weights)
-// draws from pools of train's stream (GoKindPools), from an initialization
-// drawn from seed's own stream and in the minibatch order of tc.Seed. At
-// every checkpoint (tc.Every > 0 is required) it runs the induction test on
-// probe's windows with their first halves repeated (Model.Repeated) and,
-// with margin ≥ 0, stops at the first checkpoint at least margin steps
-// after formation (the run up to there is the full run's). Runs with the
-// same seed and tc.Seed and different weights are paired: the same
-// initialization, and the same window wherever its kind did not change, in
-// the same minibatch position. tc.Mix is set to the mixture, so GoSplitOf
-// re-draws the windows when train is GoSplitOf's training model and
-// tc.Doubled and tc.Seed are the split's (tc.Stop, if set, is still called).
+// tc.Steps×tc.BatchWindows windows (both must be set: TrainConfig's
+// defaults do not apply, and the windows' samples are at most
+// MaxMixSamples) that MixWindows(seed, pools, weights) draws from pools of
+// windows of train's stream, from an initialization drawn from seed's own
+// stream and in the minibatch order of tc.Seed. At every checkpoint
+// (tc.Every > 0 is required) it runs the induction test on probe's windows
+// with their first halves repeated (Model.Repeated) and, with margin ≥ 0,
+// stops at the first checkpoint at least margin steps after formation (the
+// run up to there is the full run's; tc.Stop, if set, is still called).
+// Runs with the same seed and tc.Seed and different weights are paired:
+// the same initialization, and the same window wherever its kind did not
+// change, in the same minibatch position. The checkpoints' config records
+// the mixture (TrainConfig.Mix), which GoSplitOf re-draws when train and
+// probe are GoSplitOf's models for tc.Doubled and tc.Seed and pools are
+// GoKindPools(c, train).
 func TrainGoMixture(train, probe *Model, pools [][]int, weights []float64, tc TrainConfig, seed uint64, margin int) (*GoMixtureResult, error) {
-	if tc.Steps < 1 || tc.BatchWindows < 1 || tc.Every < 1 || tc.Steps > 1<<20/tc.BatchWindows {
-		return nil, fmt.Errorf("lm: TrainGoMixture: need checkpoints and a positive, bounded number of steps and windows (steps %d, batch %d, every %d)", tc.Steps, tc.BatchWindows, tc.Every)
+	if tc.Every < 1 {
+		return nil, errors.New("lm: TrainGoMixture: need checkpoints (Every > 0)")
+	}
+	if err := checkMixSize(tc, train.WindowLen()); err != nil {
+		return nil, fmt.Errorf("lm: TrainGoMixture: %w", err)
 	}
 	if probe.cfg != train.cfg || probe.lay.V != train.lay.V {
 		return nil, errors.New("lm: TrainGoMixture: the probe's model differs from the training model's")
+	}
+	for k, pool := range pools {
+		for _, w := range pool {
+			if w < 0 || w >= train.nwin {
+				return nil, fmt.Errorf("lm: TrainGoMixture: pool %d holds window %d, outside the %d windows of the stream", k, w, train.nwin)
+			}
+		}
 	}
 	var halves [][]int
 	T := probe.WindowLen()

@@ -173,11 +173,19 @@ func TestTrainGoMixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if again.NumData() != len(a.Windows)*16 {
+		t.Fatalf("GoSplitOf re-drew %d samples, the run %d windows of 16", again.NumData(), len(a.Windows))
+	}
 	for i := 0; i < again.NumData(); i++ {
 		k, p := again.Sample(i)
 		if w := a.Windows[i/16]; k != w || p != i%16 {
 			t.Fatalf("GoSplitOf's sample %d is (%d, %d), want window %d", i, k, p, w)
 		}
+	}
+	// And training on them again from the run's initialization gives the
+	// run's parameters: the run trained on the windows it reports.
+	if w, _ := Train(again, a.Checkpoints.Checkpoints[0].Params, tc); !slices.Equal(w, a.W) {
+		t.Error("training on GoSplitOf's windows does not reproduce the run")
 	}
 	// A user's Stop still ends the run.
 	stop := tc
@@ -200,6 +208,14 @@ func TestTrainGoMixture(t *testing.T) {
 		},
 		"other probe": func() (*GoMixtureResult, error) {
 			return TrainGoMixture(train, oddProbe, pools, []float64{1, 1, 1}, tc, 1, -1)
+		},
+		"foreign pool": func() (*GoMixtureResult, error) {
+			return TrainGoMixture(train, probe, [][]int{{-1}, {1}, {2}}, []float64{1, 1, 1}, tc, 1, -1)
+		},
+		"too many steps": func() (*GoMixtureResult, error) {
+			n := tc
+			n.Steps = MaxMixSamples
+			return TrainGoMixture(train, probe, pools, []float64{1, 1, 1}, n, 1, -1)
 		},
 	} {
 		if r, err := f(); err == nil || r != nil {

@@ -213,8 +213,7 @@ func PlantedPhases(seed uint64, cfgs []PlantedConfig, weights [][]float64, phase
 	tokens = make([]int, 0, windows*T+1)
 	induction, skip, kind = make([]bool, 0, windows*T), make([]bool, 0, windows*T), make([]int, windows)
 	for w := range kind {
-		weights := weights[phase[w]]
-		k := drawKind(choose.Float64()*total[phase[w]], weights)
+		k := drawKind(choose.Float64()*total[phase[w]], weights[phase[w]])
 		kind[w] = k
 		a := seeds.Derive(seed, uint64(w)*nk+uint64(k))
 		src.Seed(a, seeds.SplitMix(a))
@@ -267,6 +266,9 @@ func CheckWeights(w []float64) error {
 	}
 	if !(total > 0) {
 		return errors.New("no positive weight")
+	}
+	if math.IsInf(total, 0) {
+		return errors.New("the weights' sum overflows")
 	}
 	return nil
 }

@@ -61,13 +61,6 @@ type Progress struct {
 	EvalLoss    float64 // the checkpoint's loss (NaN if Checkpoint is false)
 }
 
-// GoMix is a mixture of Go-source window kinds: MixWindows's weights (one
-// per GoKindPools pool) and seed.
-type GoMix struct {
-	Weights []float64 `json:"weights"`
-	Seed    uint64    `json:"seed"`
-}
-
 // SeriesConfig is the config stored in the checkpoint series that Train
 // returns.
 type SeriesConfig struct {
@@ -80,7 +73,7 @@ type SeriesConfig struct {
 // trained on: GoSplitDoubled with sc.Train's Doubled and Seed, and, if
 // sc.Train.Mix is set, the Steps×BatchWindows training windows that
 // MixWindows drew with its weights and seed from the split's GoKindPools
-// (in draw order, repeats included). It returns an error, not
+// (in draw order, repeats included; at most MaxMixSamples samples). It returns an error, not
 // a panic, for a config that GoSplitDoubled or MixWindows does not accept.
 func GoSplitOf(c *Corpus, sc SeriesConfig) (train, probe *Model, err error) {
 	cfg, d := sc.Model.WithDefaults(), sc.Train.Doubled
@@ -98,8 +91,8 @@ func GoSplitOf(c *Corpus, sc SeriesConfig) (train, probe *Model, err error) {
 	}
 	train, probe = GoSplitDoubled(c, cfg, d, sc.Train.Seed)
 	if mix := sc.Train.Mix; mix != nil {
-		if sc.Train.Steps < 1 || sc.Train.BatchWindows < 1 || sc.Train.Steps > 1<<20/sc.Train.BatchWindows {
-			return nil, nil, fmt.Errorf("lm: GoSplitOf: a mixture of %d steps of %d windows", sc.Train.Steps, sc.Train.BatchWindows)
+		if err := checkMixSize(sc.Train, cfg.Context); err != nil {
+			return nil, nil, fmt.Errorf("lm: GoSplitOf: %w", err)
 		}
 		chosen, _, err := MixWindows(mix.Seed, GoKindPools(c, train), mix.Weights, sc.Train.Steps*sc.Train.BatchWindows)
 		if err != nil {

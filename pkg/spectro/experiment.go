@@ -29,7 +29,8 @@ type Options struct {
 	// Windows are the windows the posterior is conditioned on: fresh
 	// planted windows [512], or the first Windows of the Go-source
 	// training windows [0, resolved by New: all of the checkpoint's
-	// lm.GoSplitOf, the corpus's windows first and any doubled ones last].
+	// lm.GoSplitOf, the corpus's windows first and any doubled ones last,
+	// or a mixture's draws in order, repeats included].
 	Windows int
 	// ProbeWindows are the held-out probe windows: fresh planted windows
 	// [8], or the first ProbeWindows of lm.GoSplitOf's 8 held-out windows
@@ -154,7 +155,12 @@ func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err 
 			return nil, nil, fmt.Errorf("spectro: New: %w", err)
 		}
 		T := trainAll.WindowLen()
-		tr, held := trainAll.Windows(), heldAll.Windows()
+		// Windows in sample order, repeats kept: a mixture's draws
+		// (TrainConfig.Mix) weigh the data by repeating windows.
+		tr, held := make([]int, trainAll.NumData()/T), heldAll.Windows()
+		for j := range tr {
+			tr[j], _ = trainAll.Sample(j * T)
+		}
 		if o.ProbeWindows == 0 {
 			o.ProbeWindows = min(len(held), max(1, 512/T))
 		}

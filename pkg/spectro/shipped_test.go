@@ -259,3 +259,32 @@ func TestNewLongContext(t *testing.T) {
 		t.Errorf("T = 256: loss on %d tokens (want 1024), batch %d (want 512), %d probe tokens and %d labels (want 512)", n, b, p, len(labels))
 	}
 }
+
+// A checkpoint trained on a mixture (lm.TrainGoMixture) is analysed on the
+// mixture's draws, repeats included, not on the split they came from.
+func TestNewMixture(t *testing.T) {
+	c := lm.GoCorpus()
+	cfg := lm.Config{Context: 16, DModel: 8, Heads: 2, Layers: 2}
+	train, probe := lm.GoSplitDoubled(c, cfg, 0.5, 3)
+	// 800 draws from a few thousand windows of each kind: dozens repeat.
+	tc := lm.TrainConfig{Steps: 200, Every: 100, BatchWindows: 4, LR: 1e-3, Seed: 3, Doubled: 0.5}
+	r, err := lm.TrainGoMixture(train, probe, lm.GoKindPools(c, train), []float64{0.1, 0.1, 0.8}, tc, 5, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if distinct := len(slices.Compact(slices.Sorted(slices.Values(r.Windows)))); distinct == len(r.Windows) {
+		t.Fatal("no window repeats: the test would not tell draws from distinct windows")
+	}
+	setup, _, err := spectro.New(r.Checkpoints, spectro.Options{Corpus: spectro.CorpusGoSource})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := setup.Train.NumData(); n != len(r.Windows)*16 {
+		t.Fatalf("conditioned on %d samples, the mixture drew %d windows of 16", n, len(r.Windows))
+	}
+	for j, w := range r.Windows {
+		if k, _ := setup.Train.Sample(j * 16); k != w {
+			t.Fatalf("window %d of the posterior's data is %d, the mixture's %d", j, k, w)
+		}
+	}
+}
