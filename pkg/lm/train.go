@@ -73,8 +73,9 @@ type SeriesConfig struct {
 // trained on: GoSplitDoubled with sc.Train's Doubled and Seed, and, if
 // sc.Train.Mix is set, the Steps×BatchWindows training windows that
 // MixWindows drew with its weights and seed from the split's GoKindPools
-// (in draw order, repeats included; at most MaxMixSamples samples). It returns an error, not
-// a panic, for a config that GoSplitDoubled or MixWindows does not accept.
+// (in draw order, repeats included; at most MaxMixSamples samples). It
+// returns an error, not a panic, for a config that GoSplitDoubled or
+// MixWindows does not accept.
 func GoSplitOf(c *Corpus, sc SeriesConfig) (train, probe *Model, err error) {
 	cfg, d := sc.Model.WithDefaults(), sc.Train.Doubled
 	if sc.VocabSize != c.Vocab.Size() {
