@@ -300,10 +300,7 @@ func formationReport(probe *lm.Model, series *checkpoint.Series) {
 		fmt.Printf("no formation report: the context %d is not even and at least 4\n", T)
 		return
 	}
-	var halves [][]int
-	for _, k := range probe.Windows() {
-		halves = append(halves, probe.Window(k)[:probe.Config().Context/2])
-	}
+	halves := probe.FirstHalves()
 	fmt.Println("formation: the repeated probe windows at every checkpoint")
 	for _, c := range series.Checkpoints {
 		_, ind, first, second := probe.RepeatScoresOf(c.Params, halves)
@@ -354,10 +351,7 @@ func repeatReport(m *lm.Model, w []float64, pool []int, heldOut bool) {
 	if !heldOut {
 		return
 	}
-	var halves [][]int
-	for _, k := range m.Windows() {
-		halves = append(halves, m.Window(k)[:m.Config().Context/2])
-	}
+	halves := m.FirstHalves()
 	prev, ind, first, second = m.RepeatScoresOf(w, halves)
 	show(fmt.Sprintf("repeated held-out text (%d probe windows)", len(halves)), prev, ind, first, second)
 }

@@ -168,6 +168,18 @@ func (m *Model) RepeatScoresOf(w []float64, halves [][]int) (prev, induction []f
 	return prev, induction, first, second
 }
 
+// FirstHalves returns the first T/2 input tokens of each of m's windows
+// (Windows order; views of the stream, not to be modified): the halves of
+// the induction test on m's own text (Repeated, RepeatScoresOf).
+func (m *Model) FirstHalves() [][]int {
+	ks := m.Windows()
+	halves := make([][]int, len(ks))
+	for j, k := range ks {
+		halves[j] = m.Window(k)[: m.lay.T/2 : m.lay.T/2]
+	}
+	return halves
+}
+
 // Repeated returns a model with m's architecture and vocabulary on windows
 // whose first T/2 tokens are halves[k] and whose last T/2 repeat them (the
 // standard induction test; window k's last target is the first token of

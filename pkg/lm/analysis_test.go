@@ -39,6 +39,13 @@ func TestRepeated(t *testing.T) {
 			t.Errorf("sample %d: target %d is not the first copy's %d", i, w[p+1], w[p+1-4])
 		}
 	}
+	// FirstHalves gives each window's first T/2 inputs, in Windows order.
+	if got := rm.FirstHalves(); len(got) != 2 || !slices.Equal(got[0], halves[0]) || !slices.Equal(got[1], halves[1]) {
+		t.Errorf("FirstHalves of the repeated model: %v, want %v", got, halves)
+	}
+	if got := m.Subset([]int{0}).FirstHalves(); len(got) != 1 || !slices.Equal(got[0], []int{0, 1, 2, 3}) {
+		t.Errorf("FirstHalves of a one-window view: %v", got)
+	}
 	for name, c := range map[string]struct {
 		m      *Model
 		halves [][]int

@@ -187,12 +187,7 @@ func TrainGoMixture(train, probe *Model, pools [][]int, weights []float64, tc Tr
 			}
 		}
 	}
-	var halves [][]int
-	T := probe.WindowLen()
-	for _, k := range probe.Windows() {
-		halves = append(halves, probe.Window(k)[:T/2])
-	}
-	rep, first, second, err := probe.Repeated(halves)
+	rep, first, second, err := probe.Repeated(probe.FirstHalves())
 	if err != nil {
 		return nil, fmt.Errorf("lm: TrainGoMixture: %w", err)
 	}

@@ -56,11 +56,7 @@ func TestShippedCheckpoints(t *testing.T) {
 	if l := probe.LossGrad(nil, c.Params, nil); l > 1.75 {
 		t.Errorf("gosrc.ckpt: probe loss %v nats, want < 1.75", l)
 	}
-	var halves [][]int
-	for _, k := range probe.Windows() {
-		halves = append(halves, probe.Window(k)[:cfg.Model.Context/2])
-	}
-	_, gind, gfirst, gsecond := probe.RepeatScoresOf(c.Params, halves)
+	_, gind, gfirst, gsecond := probe.RepeatScoresOf(c.Params, probe.FirstHalves())
 	t.Logf("gosrc.ckpt on repeated held-out text: loss %.3f then %.3f; induction attention %.2f", gfirst, gsecond, gind)
 	if gsecond > 0.5*gfirst || slices.Max(gind[cfg.Model.Heads:]) < 0.5 {
 		t.Errorf("gosrc.ckpt: no induction on repeated text: loss %.3f then %.3f, induction attention %.2f", gfirst, gsecond, gind)

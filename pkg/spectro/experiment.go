@@ -175,11 +175,7 @@ func New(s *checkpoint.Series, o Options) (setup *Setup, labels []lm.Label, err 
 			labels = corpus.Labels(probe, lm.NewBigram(train))
 			break
 		}
-		var halves [][]int
-		for _, k := range probe.Windows() {
-			halves = append(halves, probe.Window(k)[:T/2])
-		}
-		rep, _, second, err := probe.Repeated(halves)
+		rep, _, second, err := probe.Repeated(probe.FirstHalves())
 		if err != nil {
 			return nil, nil, fmt.Errorf("spectro: New: %w", err)
 		}
