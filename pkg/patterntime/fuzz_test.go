@@ -54,7 +54,7 @@ func FuzzRead(f *testing.F) {
 
 // validRecord is a small record that Read accepts.
 func validRecord() *Record {
-	r := &Record{Kinds: kindNames, CurveSteps: []int{0, 100, 200}, J: []float64{1, 2, 3}, JSE: []float64{0.1, 0.1, 0.1},
+	r := &Record{Kinds: kindNames(CorpusPlanted), CurveSteps: []int{0, 100, 200}, J: []float64{1, 2, 3}, JSE: []float64{0.1, 0.1, 0.1},
 		Dh: []float64{-0.1, 0, 0.1}, Control: []float64{0.05, -0.1, 0.05}, Options: Options{Seeds: 2}}
 	r.Model, r.Planted, r.Train = settings(Options{Steps: 200, Every: 100})
 	r.Threshold = math.Log(float64(r.Planted.Alphabet)) / 2

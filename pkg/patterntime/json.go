@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"reflect"
 	"slices"
 
@@ -46,9 +45,12 @@ func Read(rd io.Reader) (*Record, error) {
 		return nil, fmt.Errorf("patterntime: record has %d kinds, %d arms, %d seeds: want 3 kinds, %d arms (%d with the closed loop) and J, dh, control of one entry per kind",
 			k, len(r.Arms), r.Options.Seeds, numArms, MinusLoop+1)
 	}
-	// Run makes records of one architecture, corpus and optimizer, with its
-	// own Steps and Every: anything else would not re-run (Retrain).
-	cfg, pc, tc := settings(Options{Steps: r.Train.Steps, Every: r.Train.Every})
+	// Run makes records of one architecture and optimizer per corpus, with
+	// its own Steps and Every: anything else would not re-run (Retrain).
+	if c := r.Options.Corpus; c != "" && c != CorpusPlanted && c != CorpusGoSource {
+		return nil, fmt.Errorf("patterntime: corpus %q", c)
+	}
+	cfg, pc, tc := settings(Options{Corpus: r.Options.Corpus, Steps: r.Train.Steps, Every: r.Train.Every})
 	tc.Progress, r.Train.Progress = nil, nil
 	tc.Data, tc.Seed = r.Train.Data, r.Train.Seed
 	if r.Model != cfg || r.Planted != pc || !reflect.DeepEqual(r.Train, tc) || r.Train.Steps < 1 || r.Train.Every < 1 || r.Train.Every > r.Train.Steps ||
@@ -58,12 +60,6 @@ func Read(rd io.Reader) (*Record, error) {
 	if r.Train.Steps/r.Train.Every > maxCheckpoints {
 		return nil, fmt.Errorf("patterntime: more than %d checkpoints", maxCheckpoints)
 	}
-	if r.Options.Observable == "" {
-		r.Options.Observable = Layer1 // records from before the option
-	}
-	if r.Options.Observable != Layer1 && r.Options.Observable != Induction {
-		return nil, fmt.Errorf("patterntime: observable %q", r.Options.Observable)
-	}
 	// Loop samples with the record's options: they must be Run's.
 	if err := r.Options.Validate(); err != nil {
 		return nil, err
@@ -72,8 +68,11 @@ func Read(rd io.Reader) (*Record, error) {
 	if len(r.Arms[Baseline].Weights) != k || !slices.Equal(r.Options.Mix, r.Arms[Baseline].Weights) {
 		return nil, errors.New("patterntime: the options' mixture is not the baseline's weights")
 	}
-	if r.Threshold != math.Log(float64(r.Planted.Alphabet))/2 {
-		return nil, fmt.Errorf("patterntime: threshold %v is not half the log of the alphabet's size", r.Threshold)
+	if r.Threshold != threshold(r.Options.Corpus, r.Planted) {
+		return nil, fmt.Errorf("patterntime: threshold %v is not the corpus's formation criterion", r.Threshold)
+	}
+	if !slices.Equal(r.Kinds, kindNames(r.Options.Corpus)) {
+		return nil, fmt.Errorf("patterntime: kinds %q, the corpus has %q", r.Kinds, kindNames(r.Options.Corpus))
 	}
 	if !slices.Equal(r.CurveSteps, checkpointSteps(r.Train.Steps, r.Train.Every)) {
 		return nil, fmt.Errorf("patterntime: curve steps are not the checkpoints of %d steps every %d", r.Train.Steps, r.Train.Every)

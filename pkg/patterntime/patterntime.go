@@ -17,6 +17,7 @@ import (
 
 	"susclab/internal/defaults"
 	"susclab/internal/seeds"
+	"susclab/pkg/checkpoint"
 	"susclab/pkg/lm"
 	"susclab/pkg/susc"
 	"susclab/pkg/susc/pattern"
@@ -24,13 +25,17 @@ import (
 )
 
 // Options configures Run. The zero value of each field means the default
-// in its comment.
+// in its comment; where the two corpora differ, the planted corpus's
+// default comes first and the Go source's second.
 type Options struct {
-	// Mix holds the baseline weights π of lm.PlantedKinds (repeats,
-	// fillers, noise), normalized to sum 1; nil means (0.6, 0.2, 0.2).
+	// Corpus is CorpusPlanted (the default, for "") or CorpusGoSource.
+	Corpus string `json:"corpus,omitempty"`
+	// Mix holds the baseline weights π of the corpus's kinds (Record.Kinds:
+	// repeats, fillers, noise; or code, comment, doubled), normalized to
+	// sum 1; nil means (0.6, 0.2, 0.2), or (0.2, 0.2, 0.6).
 	Mix   []float64 `json:"mix"`
 	Seeds int       `json:"seeds"` // training seeds 1..Seeds per arm; 0 means 8
-	Steps int       `json:"steps"` // Adam steps per run (Steps × BatchWindows fresh windows, each seen once); 0 means 8000
+	Steps int       `json:"steps"` // Adam steps per run (Steps × BatchWindows windows, drawn once); 0 means 8000
 	Every int       `json:"every"` // checkpoint interval in steps; 0 means 100
 	// Norm is ‖dh‖; 0 means 0.15.
 	Norm float64 `json:"norm"`
@@ -38,29 +43,30 @@ type Options struct {
 	// baseline's formation step (seed 1); 0 means 0.5.
 	EarlyFraction float64 `json:"early_fraction"`
 	// The posterior at the early checkpoint: nβ, γ and the SGLD step; 0
-	// means 1000, 100 and 1e-4.
+	// means 1000, 100 and 1e-4, or the Go-source spectroscopy's 1e4, 1000
+	// and 1e-5 (docs/theory.md §5.7).
 	NBeta   float64 `json:"nbeta"`
 	Gamma   float64 `json:"gamma"`
 	Epsilon float64 `json:"epsilon"`
 	// Chains, draws per chain, burn-in and thinning of each run; 0 means
-	// 4, 200, 300 and 5.
+	// 4, 200, 300 (or 500) and 5.
 	Chains int `json:"chains"`
 	Draws  int `json:"draws"`
 	BurnIn int `json:"burn_in"`
 	Thin   int `json:"thin"`
-	// ProbeWindows is the number of held-out probe windows per kind; 0
-	// means 8.
+	// ProbeWindows is the number of probe windows per kind; 0 means 8.
 	ProbeWindows int `json:"probe_windows"`
-	// Observable is what the design moves: "layer1" (the default, for "")
-	// raises layer 1's structural coordinate with +dh; "induction" lowers
-	// the posterior mean of the held-out induction tokens' loss with +dh,
-	// through its plain susceptibility J_k = −nβ Cov(φ, L_k) on the full
-	// chain (docs/theory.md §6.1, §6.5).
+	// Observable is what the design moves: "layer1" raises layer 1's
+	// structural coordinate with +dh; "induction" lowers the posterior
+	// mean of the induction observable φ (the held-out induction tokens'
+	// loss, or on Go source the repeated probe's repeat tokens' loss)
+	// with +dh, through its plain susceptibility J_k = −nβ Cov(φ, L_k) on
+	// the full chain (docs/theory.md §6.1, §6.5). "" means "layer1", or
+	// "induction".
 	Observable string `json:"observable"`
 	// Margin ends each run at the first checkpoint Margin steps after its
-	// formation (lm.TrainPlantedUntilFormed), which leaves formation steps
-	// unchanged; 0 means 1000, a negative value trains every run for all
-	// Steps.
+	// formation, which leaves formation steps unchanged; 0 means 1000, or
+	// 300; a negative value trains every run for all Steps.
 	Margin int `json:"margin"`
 	// Workers is the number of training runs at once; 0 means GOMAXPROCS.
 	// Results do not depend on it.
@@ -70,8 +76,40 @@ type Options struct {
 	Progress func(done, total int) `json:"-"`
 }
 
+// The corpora of Options.Corpus.
+const (
+	// CorpusPlanted is lm's planted induction corpus with the window kinds
+	// lm.PlantedKinds (repeats, fillers, noise), fresh windows each run.
+	CorpusPlanted = "planted"
+	// CorpusGoSource is the embedded Go source with 60% doubled windows
+	// (lm.GoSplitDoubled, seeded by the run's seed), its windows sorted
+	// into code, comment and doubled (lm.GoKindPools) and drawn by
+	// lm.MixWindows (lm.TrainGoMixture).
+	CorpusGoSource = "gosrc"
+)
+
+// goDoubled is the doubled share of the Go-source split whose windows the
+// kinds' pools hold (docs/theory.md §6.5).
+const goDoubled = 0.6
+
 // WithDefaults returns o with every zero field set to its default.
 func (o Options) WithDefaults() Options {
+	if o.Corpus == "" {
+		o.Corpus = CorpusPlanted
+	}
+	if o.Corpus == CorpusGoSource {
+		if o.Mix == nil {
+			o.Mix = []float64{0.2, 0.2, 0.6}
+		}
+		defaults.Set(&o.NBeta, 1e4)
+		defaults.Set(&o.Gamma, 1000)
+		defaults.Set(&o.Epsilon, 1e-5)
+		defaults.Set(&o.BurnIn, 500)
+		defaults.Set(&o.Margin, 300)
+		if o.Observable == "" {
+			o.Observable = Induction
+		}
+	}
 	if o.Mix == nil {
 		o.Mix = []float64{0.6, 0.2, 0.2}
 	}
@@ -100,8 +138,11 @@ func (o Options) WithDefaults() Options {
 // refuse.
 func (o Options) Validate() error {
 	o = o.WithDefaults()
+	if o.Corpus != CorpusPlanted && o.Corpus != CorpusGoSource {
+		return fmt.Errorf("patterntime: corpus %q: want %q or %q", o.Corpus, CorpusPlanted, CorpusGoSource)
+	}
 	if len(o.Mix) != 3 {
-		return fmt.Errorf("patterntime: %d weights, want 3 (repeats, fillers, noise)", len(o.Mix))
+		return fmt.Errorf("patterntime: %d weights, want 3 (%s)", len(o.Mix), strings.Join(kindNames(o.Corpus), ", "))
 	}
 	var s float64
 	for _, w := range o.Mix {
@@ -133,8 +174,10 @@ func (o Options) Validate() error {
 }
 
 // Arm is one condition of the experiment: its mixture weights and, per
-// seed, the held-out induction tokens' loss at the first len(Curves[s-1])
-// of the record's CurveSteps (Curves[s-1] for seed s; a run that stopped
+// seed, the formation curve at the first len(Curves[s-1]) of the record's
+// CurveSteps (the held-out induction tokens' loss on the planted corpus;
+// on Go source the repeated probe's repeat tokens' loss over its first
+// copies', lm.TrainGoMixture) (Curves[s-1] for seed s; a run that stopped
 // after formation is shorter; nil if the run did not happen).
 type Arm struct {
 	Name string `json:"name"`
@@ -182,11 +225,13 @@ func (a *Arm) phases(seed int) []lm.Phase {
 type Record struct {
 	Options Options          `json:"options"` // with defaults filled in, Mix normalized
 	Model   lm.Config        `json:"model"`
-	Planted lm.PlantedConfig `json:"planted"`
-	Train   lm.TrainConfig   `json:"train"` // Seed is each run's seed
+	Planted lm.PlantedConfig `json:"planted,omitzero"` // the planted corpus's; zero on Go source
+	Train   lm.TrainConfig   `json:"train"`            // Seed is each run's seed
 	Kinds   []string         `json:"kinds"`
 	// Threshold is the formation criterion: the induction tokens' loss
-	// falls below log(A)/2 (docs/theory.md §7.4).
+	// falls below log(A)/2 (docs/theory.md §7.4), or on Go source the
+	// repeat tokens' loss below lm.GoFormationRatio of the first copies'
+	// (docs/theory.md §6.5).
 	Threshold float64 `json:"threshold"`
 	// EarlyStep is the checkpoint of the baseline (seed 1) at which the
 	// susceptibilities were sampled.
@@ -245,20 +290,58 @@ const (
 	randomTag = 1<<63 | 0x72616e64
 )
 
-var kindNames = []string{"repeats", "fillers", "noise"}
+// goProbeTag is the stream of the Go-source kinds' probe windows.
+const goProbeTag = 1<<63 | 0x70726f62
 
+// kindNames returns the names of a corpus's window kinds, in order.
+func kindNames(corpus string) []string {
+	if corpus == CorpusGoSource {
+		return lm.GoKindNames()
+	}
+	return []string{"repeats", "fillers", "noise"}
+}
+
+// threshold returns the formation criterion of a corpus (Record.Threshold).
+func threshold(corpus string, pc lm.PlantedConfig) float64 {
+	if corpus == CorpusGoSource {
+		return lm.GoFormationRatio
+	}
+	return math.Log(float64(pc.Alphabet)) / 2
+}
+
+// settings returns the model, planted corpus (zero on Go source) and
+// training settings of Run's records for o's corpus, Steps and Every. On
+// Go source they are the sizing runs' of docs/theory.md §6.5: the default
+// architecture, constant learning rate 3e-3 after 200 warm-up steps, 8
+// windows per step.
 func settings(o Options) (lm.Config, lm.PlantedConfig, lm.TrainConfig) {
+	if o.Corpus == CorpusGoSource {
+		tc := lm.TrainConfig{Steps: o.Steps, Every: o.Every, LR: 3e-3, Warmup: 200, BatchWindows: 8, Doubled: goDoubled,
+			Data: "gosrc: lm.TrainGoMixture on lm.GoKindPools of lm.GoSplitDoubled(0.6, seed)"}
+		return lm.Config{}.WithDefaults(), lm.PlantedConfig{}, tc
+	}
 	cfg, pc, tc := lm.PlantedDefaults()
 	pc.Context = cfg.Context
 	tc.Steps, tc.Every = o.Steps, o.Every
 	return cfg, pc, tc
 }
 
-// Retrain re-runs one arm and seed and returns its induction-token loss at
-// the checkpoints: the first `steps` steps, or with steps = 0 the recorded
-// run (stopped Options.Margin steps after formation). With the same
-// dense-product engine it is bit for bit the recorded curve, or its start.
-// A prefix reproduces the run because the data (the whole run's fresh
+// goCorpus is the embedded Go source, parsed once.
+var goCorpus = sync.OnceValue(lm.GoCorpus)
+
+// goSplit returns the Go-source training and probe models of a seed and
+// the training windows' kind pools.
+func (r *Record) goSplit(seed int) (train, probe *lm.Model, pools [][]int) {
+	c := goCorpus()
+	train, probe = lm.GoSplitDoubled(c, r.Model, r.Train.Doubled, uint64(seed))
+	return train, probe, lm.GoKindPools(c, train)
+}
+
+// Retrain re-runs one arm and seed and returns its formation curve at the
+// checkpoints (Arm.Curves): the first `steps` steps, or with steps = 0 the
+// recorded run (stopped Options.Margin steps after formation). With the
+// same dense-product engine it is bit for bit the recorded curve, or its
+// start. A prefix reproduces the run because the data (the whole run's
 // windows) and the minibatch order do not depend on where training stops,
 // and the learning rate is constant after warm-up.
 func (r *Record) Retrain(arm, seed, steps int) (curve []float64, err error) {
@@ -282,18 +365,46 @@ func (r *Record) Retrain(arm, seed, steps int) (curve []float64, err error) {
 			curve, err = nil, fmt.Errorf("patterntime: Retrain: %v", p)
 		}
 	}()
-	return r.train(context.Background(), &r.Arms[arm], seed, steps, margin).CurveLoss, nil
+	run, err := r.train(context.Background(), &r.Arms[arm], seed, steps, margin)
+	if err != nil {
+		return nil, err
+	}
+	return run.curve, nil
+}
+
+// trainRun is one training run: its formation curve at the checkpoints,
+// its formation step and its last parameters and checkpoints.
+type trainRun struct {
+	curve       []float64
+	formation   float64
+	w           []float64
+	checkpoints *checkpoint.Series
 }
 
 // train runs the first `steps` steps of an arm's run with a seed, stopping
 // `margin` steps after formation if margin ≥ 0 or when ctx is done: the
 // data (Train.Steps × BatchWindows windows) do not depend on steps.
-func (r *Record) train(ctx context.Context, arm *Arm, seed, steps, margin int) *lm.PlantedResult {
+func (r *Record) train(ctx context.Context, arm *Arm, seed, steps, margin int) (trainRun, error) {
 	tc := r.Train
-	tc.Seed, tc.Steps = uint64(seed), steps
+	tc.Seed = uint64(seed)
+	if r.Options.Corpus == CorpusGoSource {
+		if arm.Then != nil {
+			return trainRun{}, errors.New("patterntime: a redesigned (closed-loop) arm on Go source")
+		}
+		// The whole run's windows and minibatch order; Stop ends it at steps.
+		tc.Stop = func(step int, _ []float64) bool { return step >= steps || ctx.Err() != nil }
+		train, probe, pools := r.goSplit(seed)
+		g, err := lm.TrainGoMixture(train, probe, pools, arm.WeightsOf(seed), tc, uint64(seed), margin)
+		if err != nil {
+			return trainRun{}, fmt.Errorf("patterntime: %w", err)
+		}
+		return trainRun{g.CurveRatio, g.Formation, g.W, g.Checkpoints}, nil
+	}
+	tc.Steps = steps
 	tc.Stop = func(int, []float64) bool { return ctx.Err() != nil }
 	kinds, windows := lm.PlantedKinds(r.Planted), r.Train.Steps*tc.BatchWindows
-	return lm.TrainPlantedPhases(r.Model, kinds, arm.phases(seed), tc, windows, uint64(seed), margin)
+	p := lm.TrainPlantedPhases(r.Model, kinds, arm.phases(seed), tc, windows, uint64(seed), margin)
+	return trainRun{p.CurveLoss, p.Formation, p.W, p.Checkpoints}, nil
 }
 
 // checkpointSteps returns the steps at which lm.Train takes checkpoints.
@@ -492,8 +603,8 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	}
 	o.Mix = mix
 	cfg, pc, tc := settings(o)
-	r := &Record{Options: o, Model: cfg, Planted: pc, Train: tc, Kinds: kindNames,
-		Threshold: math.Log(float64(pc.Alphabet)) / 2}
+	r := &Record{Options: o, Model: cfg, Planted: pc, Train: tc, Kinds: kindNames(o.Corpus),
+		Threshold: threshold(o.Corpus, pc)}
 	total := 1 + numArms*o.Seeds
 	done := 0
 	progress := func() {
@@ -505,20 +616,23 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 
 	// 1. The baseline, seed 1: its formation step places the checkpoint.
 	r.Arms = []Arm{{Name: "baseline", Weights: mix}}
-	base := r.train(ctx, &r.Arms[0], 1, o.Steps, o.Margin)
+	base, err := r.train(ctx, &r.Arms[0], 1, o.Steps, o.Margin)
+	if err != nil {
+		return nil, err
+	}
 	progress()
 	r.CurveSteps = checkpointSteps(o.Steps, o.Every)
 	r.Arms[0].Curves = make([][]float64, o.Seeds)
-	r.Arms[0].Curves[0] = base.CurveLoss
+	r.Arms[0].Curves[0] = base.curve
 	if err := ctx.Err(); err != nil {
 		r.Arms[0].Curves[0] = nil
 		return r, err
 	}
-	if math.IsNaN(base.Formation) {
+	if math.IsNaN(base.formation) {
 		return r, errors.New("patterntime: the baseline (seed 1) never forms the circuit; train longer (Steps)")
 	}
-	r.EarlyStep = o.Every * max(1, int(math.Round(o.EarlyFraction*base.Formation/float64(o.Every))))
-	ck, ok := base.Checkpoints.Find(r.EarlyStep)
+	r.EarlyStep = o.Every * max(1, int(math.Round(o.EarlyFraction*base.formation/float64(o.Every))))
+	ck, ok := base.checkpoints.Find(r.EarlyStep)
 	if !ok {
 		return r, fmt.Errorf("patterntime: no checkpoint at step %d", r.EarlyStep)
 	}
@@ -527,7 +641,6 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	}
 
 	// 2. J at the early checkpoint.
-	var err error
 	if r.J, r.JSE, err = r.sample(ctx, ck.Params); err != nil {
 		return r, err
 	}
@@ -553,17 +666,21 @@ func (r *Record) trainArms(ctx context.Context, from, workers int, progress func
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
+	var firstErr error
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				c := r.train(ctx, &r.Arms[j.arm], j.seed, r.Train.Steps, r.Options.Margin).CurveLoss
+				run, err := r.train(ctx, &r.Arms[j.arm], j.seed, r.Train.Steps, r.Options.Margin)
 				if ctx.Err() != nil {
-					c = nil // perhaps cut short
+					run.curve = nil // perhaps cut short
 				}
 				mu.Lock()
-				r.Arms[j.arm].Curves[j.seed-1] = c
+				r.Arms[j.arm].Curves[j.seed-1] = run.curve
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
 				progress()
 				mu.Unlock()
 			}
@@ -586,6 +703,9 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
+	if err == nil {
+		err = firstErr
+	}
 	return err
 }
 
@@ -607,6 +727,9 @@ func (r *Record) Loop(ctx context.Context, workers int, progress func(done, tota
 	}
 	if workers < 1 {
 		return errors.New("patterntime: Loop needs workers >= 1")
+	}
+	if r.Options.Corpus == CorpusGoSource {
+		return errors.New("patterntime: Loop runs on the planted corpus only (lm.TrainGoMixture has no phases)")
 	}
 	// A panic of package lm or susc (settings it refuses) is an error here:
 	// the record may come from a file.
@@ -635,11 +758,14 @@ func (r *Record) Loop(ctx context.Context, workers int, progress func(done, tota
 		if after >= r.Train.Steps || float64(after) >= f {
 			return fmt.Errorf("patterntime: arm %s: the redesign at step %d is not before formation (%.0f) and the run's end (%d)", open.Name, after, f, r.Train.Steps)
 		}
-		w := r.train(ctx, open, 1, after, -1).W
+		run, err := r.train(ctx, open, 1, after, -1)
+		if err != nil {
+			return err
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		j, jse, err := r.sample(ctx, w)
+		j, jse, err := r.sample(ctx, run.w)
 		if err != nil {
 			return err
 		}
@@ -663,8 +789,83 @@ func (r *Record) Loop(ctx context.Context, workers int, progress func(done, tota
 
 // sample returns J and its standard error at the parameters w: the
 // structural susceptibility of layer 1 to each kind's mean probe loss, or
-// the induction loss's plain response (Options.Observable).
+// the induction observable's plain response (Options.Observable).
 func (r *Record) sample(ctx context.Context, w []float64) (j, jse []float64, err error) {
+	o := r.Options
+	var p probes
+	if o.Corpus == CorpusGoSource {
+		p, err = r.goProbes()
+	} else {
+		p, err = r.plantedProbes()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	nk := len(r.Kinds)
+	x, err := KindLosses("kind_loss", p.kinds, p.kindOf, nk)
+	if err != nil {
+		return nil, nil, err
+	}
+	T := r.Model.Context
+	run := susc.Run{Chains: o.Chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin,
+		BatchSize: 8 * T, BatchBlock: T, Seed: 1, LossSubset: lm.EvalBatch(p.train, 16)}
+	post := susc.Posterior{NBeta: o.NBeta, Gamma: o.Gamma, Center: w}
+	j, jse = make([]float64, nk), make([]float64, nk)
+	if o.Observable == Induction {
+		// φ is component 0: the mean loss of the induction tokens.
+		phi, err := KindLosses("induction_loss", p.induction, p.inductionOf, 2)
+		if err != nil {
+			return nil, nil, err
+		}
+		res, err := susc.Sample(ctx, p.train, post, susc.SGLD{Epsilon: o.Epsilon}, run, x, phi)
+		if err != nil {
+			return nil, nil, err
+		}
+		s, err := res.SusceptibilityMatrix("induction_loss", "kind_loss")
+		if err != nil {
+			return nil, nil, err
+		}
+		resp, se := s.Response()
+		for k := range nk {
+			j[k], jse[k] = resp.At(0, k), se.At(0, k)
+		}
+		return j, jse, nil
+	}
+	names, masks := p.train.Components()
+	layer1 := make([]bool, p.train.Dim())
+	for i, n := range names {
+		if strings.HasPrefix(n, "l1h") {
+			for q, b := range masks[i] {
+				layer1[q] = layer1[q] || b
+			}
+		}
+	}
+	m, err := structure.Sample(ctx, p.train, post, susc.SGLD{Epsilon: o.Epsilon}, run,
+		[]structure.Component{{Name: "layer1", Mask: layer1}}, x)
+	if err != nil {
+		return nil, nil, err
+	}
+	for k := range nk {
+		j[k], jse[k] = o.NBeta*m.Chi.At(k, 0), o.NBeta*m.SE.At(k, 0)
+	}
+	return j, jse, nil
+}
+
+// probes are what J is sampled with: the sampling corpus (the posterior's
+// data), the kinds' probe model with each sample's kind, and the induction
+// observable's model with 0 for its induction tokens and 1 for the others.
+type probes struct {
+	train       *lm.Model
+	kinds       *lm.Model
+	kindOf      []int
+	induction   *lm.Model
+	inductionOf []int
+}
+
+// plantedProbes: 512 windows of the baseline mixture from the stream
+// sampleSeed, and ProbeWindows fresh windows of each kind; the induction
+// tokens are the repeats windows' planted ones.
+func (r *Record) plantedProbes() (probes, error) {
 	o := r.Options
 	kinds := lm.PlantedKinds(r.Planted)
 	T := r.Model.Context
@@ -672,7 +873,7 @@ func (r *Record) sample(ctx context.Context, w []float64) (j, jse []float64, err
 	train := lm.New(r.Model, r.Planted.VocabSize(), tok)
 	rng := derivedRand(sampleSeed, probeTag)
 	var probeTok []int
-	var kindOf, inductionOf []int // inductionOf: 0 for a repeats window's induction token, else 1
+	var kindOf, inductionOf []int
 	for k := range kinds {
 		pt, ind, _ := lm.Planted(rng, kinds[k], o.ProbeWindows)
 		probeTok = append(probeTok, pt[:o.ProbeWindows*T]...)
@@ -686,52 +887,48 @@ func (r *Record) sample(ctx context.Context, w []float64) (j, jse []float64, err
 	}
 	probeTok = append(probeTok, probeTok[0])
 	probe := lm.New(r.Model, r.Planted.VocabSize(), probeTok)
-	x, err := KindLosses("kind_loss", probe, kindOf, len(kinds))
+	return probes{train: train, kinds: probe, kindOf: kindOf, induction: probe, inductionOf: inductionOf}, nil
+}
+
+// goProbes, on seed 1's split (the early checkpoint's run): 512 windows
+// that lm.MixWindows draws with the baseline weights from the stream
+// sampleSeed, ProbeWindows distinct windows of each kind's pool from the
+// stream goProbeTag (training windows, like the posterior's), and the 8
+// held-out probe windows with their first halves repeated, whose repeat
+// tokens are the induction tokens (lm.Model.Repeated; docs/theory.md §6.5).
+func (r *Record) goProbes() (probes, error) {
+	o := r.Options
+	T := r.Model.Context
+	train, probe, pools := r.goSplit(1)
+	chosen, _, err := lm.MixWindows(sampleSeed, pools, o.Mix, 512)
 	if err != nil {
-		return nil, nil, err
+		return probes{}, fmt.Errorf("patterntime: %w", err)
 	}
-	run := susc.Run{Chains: o.Chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin,
-		BatchSize: 8 * T, BatchBlock: T, Seed: 1, LossSubset: lm.EvalBatch(train, 16)}
-	post := susc.Posterior{NBeta: o.NBeta, Gamma: o.Gamma, Center: w}
-	j, jse = make([]float64, len(kinds)), make([]float64, len(kinds))
-	if o.Observable == Induction {
-		// φ is component 0: the mean loss of the repeats probe's induction tokens.
-		phi, err := KindLosses("induction_loss", probe, inductionOf, 2)
-		if err != nil {
-			return nil, nil, err
+	rng := derivedRand(sampleSeed, goProbeTag)
+	var windows, kindOf []int
+	for k, pool := range pools {
+		if len(pool) < o.ProbeWindows {
+			return probes{}, fmt.Errorf("patterntime: %d probe windows of kind %s, the pool holds %d", o.ProbeWindows, r.Kinds[k], len(pool))
 		}
-		res, err := susc.Sample(ctx, train, post, susc.SGLD{Epsilon: o.Epsilon}, run, x, phi)
-		if err != nil {
-			return nil, nil, err
-		}
-		s, err := res.SusceptibilityMatrix("induction_loss", "kind_loss")
-		if err != nil {
-			return nil, nil, err
-		}
-		resp, se := s.Response()
-		for k := range kinds {
-			j[k], jse[k] = resp.At(0, k), se.At(0, k)
-		}
-		return j, jse, nil
-	}
-	names, masks := train.Components()
-	layer1 := make([]bool, train.Dim())
-	for i, n := range names {
-		if strings.HasPrefix(n, "l1h") {
-			for q, b := range masks[i] {
-				layer1[q] = layer1[q] || b
+		for _, i := range rng.Perm(len(pool))[:o.ProbeWindows] {
+			windows = append(windows, pool[i])
+			for range T {
+				kindOf = append(kindOf, k)
 			}
 		}
 	}
-	m, err := structure.Sample(ctx, train, post, susc.SGLD{Epsilon: o.Epsilon}, run,
-		[]structure.Component{{Name: "layer1", Mask: layer1}}, x)
+	rep, _, second, err := probe.Repeated(probe.FirstHalves())
 	if err != nil {
-		return nil, nil, err
+		return probes{}, fmt.Errorf("patterntime: %w", err)
 	}
-	for k := range kinds {
-		j[k], jse[k] = o.NBeta*m.Chi.At(k, 0), o.NBeta*m.SE.At(k, 0)
+	inductionOf := make([]int, rep.NumData())
+	for i := range inductionOf {
+		inductionOf[i] = 1
 	}
-	return j, jse, nil
+	for _, i := range second {
+		inductionOf[i] = 0
+	}
+	return probes{train: train.Subset(chosen), kinds: train.Subset(windows), kindOf: kindOf, induction: rep, inductionOf: inductionOf}, nil
 }
 
 // Objective returns the response that +dh raises: J for Observable

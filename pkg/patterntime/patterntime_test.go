@@ -185,27 +185,52 @@ func TestShift(t *testing.T) {
 	}
 }
 
-// A prefix of a run is the start of the run: Retrain's premise.
+// A prefix of a run is the start of the run: Retrain's premise, on both
+// corpora. On Go source the run's checkpoints also record the split and
+// the mixture that lm.GoSplitOf re-draws (the seed's own).
 func TestRetrainPrefix(t *testing.T) {
-	o := Options{Steps: 400, Every: 100, Seeds: 1}.WithDefaults()
-	cfg, pc, tc := settings(o)
-	r := &Record{Options: o, Model: cfg, Planted: pc, Train: tc,
-		Arms: []Arm{{Weights: []float64{0.6, 0.2, 0.2}}}}
-	full := r.train(context.Background(), &r.Arms[0], 1, 400, -1).CurveLoss
-	prefix, err := r.Retrain(0, 1, 200)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(full) != 5 || !slices.Equal(prefix, full[:3]) {
-		t.Errorf("prefix %v, full run %v", prefix, full)
-	}
-	for _, c := range [][2]int{{1, 1}, {0, 2}, {0, 0}, {-1, 1}} {
-		if _, err := r.Retrain(c[0], c[1], 100); err == nil {
-			t.Errorf("Retrain(%d, %d) accepted", c[0], c[1])
-		}
-	}
-	if _, err := r.Retrain(0, 1, 150); err == nil {
-		t.Error("a prefix off the checkpoint grid accepted")
+	for _, c := range []struct {
+		corpus string
+		steps  int
+	}{{CorpusPlanted, 400}, {CorpusGoSource, 200}} {
+		t.Run(c.corpus, func(t *testing.T) {
+			if c.corpus == CorpusGoSource && testing.Short() {
+				t.Skip("trains the Go-source model for 200 steps; runs without -short")
+			}
+			o := Options{Corpus: c.corpus, Steps: c.steps, Every: 100, Seeds: 2}.WithDefaults()
+			cfg, pc, tc := settings(o)
+			r := &Record{Options: o, Model: cfg, Planted: pc, Train: tc,
+				Arms: []Arm{{Weights: o.Mix}}}
+			run, err := r.train(context.Background(), &r.Arms[0], 2, c.steps, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prefix, err := r.Retrain(0, 2, c.steps/2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := c.steps/100 + 1
+			if len(run.curve) != n || !slices.Equal(prefix, run.curve[:n/2+1]) {
+				t.Errorf("prefix %v, full run %v", prefix, run.curve)
+			}
+			if c.corpus == CorpusGoSource {
+				sc, err := lm.ParseSeriesConfig(run.checkpoints)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tr := sc.Train; tr.Seed != 2 || tr.Doubled != goDoubled || tr.Mix == nil || tr.Mix.Seed != 2 || !slices.Equal(tr.Mix.Weights, o.Mix) {
+					t.Errorf("checkpoint config: seed %d, doubled %v, mix %+v", tr.Seed, tr.Doubled, tr.Mix)
+				}
+			}
+			for _, c := range [][2]int{{1, 1}, {0, 3}, {0, 0}, {-1, 1}} {
+				if _, err := r.Retrain(c[0], c[1], 100); err == nil {
+					t.Errorf("Retrain(%d, %d) accepted", c[0], c[1])
+				}
+			}
+			if _, err := r.Retrain(0, 1, 150); err == nil {
+				t.Error("a prefix off the checkpoint grid accepted")
+			}
+		})
 	}
 }
 
@@ -366,5 +391,59 @@ func TestLoopRefuses(t *testing.T) {
 	r.Arms[Plus].Curves[0] = []float64{2, 2, 0.5} // formed at 118: redesign at 100
 	if err := r.Loop(ctx, 1, nil); err != context.Canceled || len(r.Arms) != numArms {
 		t.Errorf("Loop after cancel: %v, %d arms", err, len(r.Arms))
+	}
+}
+
+// On Go source J is sampled on 512 windows of the baseline mixture, the
+// kinds' probe windows are distinct windows of their own pools, and the
+// induction tokens are the 248 repeat tokens of the repeated probe
+// windows (positions T/2..T-2 of each). A short sampling returns a finite
+// J of one entry per kind.
+func TestGoProbes(t *testing.T) {
+	o := Options{Corpus: CorpusGoSource, Seeds: 1, Chains: 2, Draws: 3, BurnIn: 1, Thin: 1}.WithDefaults()
+	cfg, pc, tc := settings(o)
+	r := &Record{Options: o, Model: cfg, Planted: pc, Train: tc, Kinds: kindNames(o.Corpus)}
+	p, err := r.goProbes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	T := cfg.Context
+	_, _, pools := r.goSplit(1)
+	if p.train.NumData() != 512*T || p.kinds.NumData() != 3*o.ProbeWindows*T || len(p.kindOf) != p.kinds.NumData() {
+		t.Fatalf("%d sampling samples, %d probe samples with %d kinds", p.train.NumData(), p.kinds.NumData(), len(p.kindOf))
+	}
+	seen := map[int]bool{}
+	for i := 0; i < p.kinds.NumData(); i += T {
+		w, _ := p.kinds.Sample(i)
+		k := p.kindOf[i]
+		if seen[w] || !slices.Contains(pools[k], w) || k != i/T/o.ProbeWindows {
+			t.Errorf("probe window %d (global %d) of kind %d: repeated, or not in its pool", i/T, w, k)
+		}
+		seen[w] = true
+	}
+	ind := 0
+	for i, v := range p.inductionOf {
+		if v == 0 {
+			ind++
+			if q := i % T; q < T/2 || q > T-2 {
+				t.Errorf("induction token at position %d of its window", q)
+			}
+		}
+	}
+	if ind != 8*(T/2-1) || p.induction.NumData() != 8*T {
+		t.Errorf("%d induction tokens of %d, want %d of %d", ind, p.induction.NumData(), 8*(T/2-1), 8*T)
+	}
+	base, err := r.train(context.Background(), &Arm{Weights: o.Mix}, 1, 100, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, jse, err := r.sample(context.Background(), base.w)
+	if err != nil || len(j) != 3 || len(jse) != 3 {
+		t.Fatalf("J %v ± %v (%v)", j, jse, err)
+	}
+	for k := range j {
+		if math.IsNaN(j[k]) || math.IsInf(j[k], 0) || !(jse[k] >= 0) {
+			t.Errorf("J[%d] = %v ± %v", k, j[k], jse[k])
+		}
 	}
 }
