@@ -433,11 +433,8 @@ func TestGoProbes(t *testing.T) {
 	if ind != 8*(T/2-1) || p.induction.NumData() != 8*T {
 		t.Errorf("%d induction tokens of %d, want %d of %d", ind, p.induction.NumData(), 8*(T/2-1), 8*T)
 	}
-	base, err := r.train(context.Background(), &Arm{Weights: o.Mix}, 1, 100, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, jse, err := r.sample(context.Background(), base.w)
+	w := p.train.Init(rand.New(rand.NewPCG(1, 2)))
+	j, jse, err := r.sample(context.Background(), w)
 	if err != nil || len(j) != 3 || len(jse) != 3 {
 		t.Fatalf("J %v ± %v (%v)", j, jse, err)
 	}
