@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"math"
 	"testing"
+
+	"susclab/pkg/lm"
 )
 
 // Read never panics, and whatever it accepts the accessors read without
@@ -25,6 +27,11 @@ func FuzzRead(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(loop.Bytes())
+	var gosrc bytes.Buffer
+	if err := validGoRecord().Write(&gosrc); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(gosrc.Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := Read(bytes.NewReader(b))
 		if err != nil {
@@ -65,6 +72,19 @@ func validRecord() *Record {
 	return r
 }
 
+// validGoRecord is a small Go-source record that Read accepts.
+func validGoRecord() *Record {
+	o := Options{Corpus: CorpusGoSource, Seeds: 2}
+	r := &Record{Kinds: kindNames(o.Corpus), CurveSteps: []int{0, 100, 200}, J: []float64{1, 2, 3}, JSE: []float64{0.1, 0.1, 0.1},
+		Dh: []float64{-0.1, 0, 0.1}, Control: []float64{0.05, -0.1, 0.05}, Options: o, Threshold: lm.GoFormationRatio}
+	r.Model, r.Planted, r.Train = settings(Options{Corpus: o.Corpus, Steps: 200, Every: 100})
+	for _, n := range []string{"baseline", "+dh", "-dh", "control"} {
+		r.Arms = append(r.Arms, Arm{Name: n, Weights: []float64{0.2, 0.2, 0.6}, Curves: [][]float64{{1, 0.4}, nil}})
+	}
+	r.Arms = append(r.Arms, Arm{Name: "random", SeedWeights: [][]float64{{0.1, 0.3, 0.6}, {0.3, 0.1, 0.6}}, Curves: [][]float64{{1, 0.9, 0.4}, {1}}})
+	return r
+}
+
 // withLoop adds valid closed-loop arms to a record.
 func withLoop(r *Record) *Record {
 	for _, a := range []int{Plus, Minus} {
@@ -89,6 +109,27 @@ func TestReadRefuses(t *testing.T) {
 	}
 	if err := read(withLoop(validRecord())); err != nil {
 		t.Fatalf("the valid record with the closed loop: %v", err)
+	}
+	if err := read(validGoRecord()); err != nil {
+		t.Fatalf("the valid Go-source record: %v", err)
+	}
+	for name, broken := range map[string]func(r *Record){
+		"a closed loop":        func(r *Record) { withLoop(r) },
+		"the planted kinds":    func(r *Record) { r.Kinds = kindNames(CorpusPlanted) },
+		"the planted model":    func(r *Record) { r.Model, _, _ = settings(Options{}) },
+		"the planted settings": func(r *Record) { _, _, r.Train = settings(Options{Steps: 200, Every: 100}) },
+		"the planted criterion": func(r *Record) {
+			_, pc, _ := settings(Options{})
+			r.Threshold = threshold(CorpusPlanted, pc)
+		},
+		"another doubled share": func(r *Record) { r.Train.Doubled = 0.5 },
+		"an unknown corpus":     func(r *Record) { r.Options.Corpus = "gosrc2" },
+	} {
+		r := validGoRecord()
+		broken(r)
+		if err := read(r); err == nil {
+			t.Errorf("Go source, %s: accepted", name)
+		}
 	}
 	for name, broken := range map[string]func(r *Record){
 		"six arms":                     func(r *Record) { r.Arms = withLoop(r).Arms[:6] },

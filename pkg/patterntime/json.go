@@ -30,7 +30,8 @@ func (r *Record) Write(w io.Writer) error {
 
 // Read reads a record written by Write and checks its shapes and options
 // (Options.Validate; the baseline's weights are Options.Mix): five arms
-// (seven with the closed loop's, whose redesign is checked too) of three
+// (seven with the closed loop's on the planted corpus, whose redesign is
+// checked too) of three
 // finite non-negative weights (per seed for the random control), one
 // curve per seed (nil or one loss for each of a prefix of CurveSteps), J
 // and the directions with one entry per kind, and training settings that
@@ -67,6 +68,9 @@ func Read(rd io.Reader) (*Record, error) {
 	r.Options = r.Options.WithDefaults()
 	if len(r.Arms[Baseline].Weights) != k || !slices.Equal(r.Options.Mix, r.Arms[Baseline].Weights) {
 		return nil, errors.New("patterntime: the options' mixture is not the baseline's weights")
+	}
+	if r.Options.Corpus == CorpusGoSource && len(r.Arms) != numArms {
+		return nil, errors.New("patterntime: a Go-source record has no closed-loop arms (Loop runs on the planted corpus)")
 	}
 	if r.Threshold != threshold(r.Options.Corpus, r.Planted) {
 		return nil, fmt.Errorf("patterntime: threshold %v is not the corpus's formation criterion", r.Threshold)
