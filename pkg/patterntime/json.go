@@ -31,10 +31,10 @@ func (r *Record) Write(w io.Writer) error {
 // Read reads a record written by Write and checks its shapes and options
 // (Options.Validate; the baseline's weights are Options.Mix): five arms
 // (seven with the closed loop's on the planted corpus, whose redesign is
-// checked too) of three
-// finite non-negative weights (per seed for the random control), one
-// curve per seed (nil or one loss for each of a prefix of CurveSteps), J
-// and the directions with one entry per kind, and training settings that
+// checked too) of three finite non-negative weights (per seed for the
+// random control), one curve per seed (nil or one value for each of a
+// prefix of CurveSteps), J and the directions with one entry per kind, and
+// the corpus's kinds, formation criterion and training settings, which
 // Retrain can re-run.
 func Read(rd io.Reader) (*Record, error) {
 	var r Record
