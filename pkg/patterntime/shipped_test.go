@@ -21,6 +21,8 @@ var shipped = []struct {
 	{"testdata/planted.json", Control, 7, 26},
 	// go run ./cmd/lmpattern -seeds 16 -observable induction -out pkg/patterntime/testdata/planted_induction.json
 	{"testdata/planted_induction.json", Plus, 7, 26},
+	// go run ./cmd/lmpattern -corpus gosrc -seeds 16 -out pkg/patterntime/testdata/gosrc.json
+	{"testdata/gosrc.json", Plus, 2, 13},
 }
 
 func readShipped(t *testing.T, file string) *Record {
