@@ -25,6 +25,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -51,6 +52,9 @@ func main() {
 	extend := flag.String("extend", "", "read this record (made without -loop) and add the closed-loop arms, instead of running")
 	out := flag.String("out", "", "write the record (JSON) to this file")
 	flag.Parse()
+	if *loop && o.Corpus == patterntime.CorpusGoSource {
+		fail(errors.New("-loop runs on the planted corpus only"))
+	}
 	var err error
 	if *mix != "" {
 		if o.Mix, err = lm.ParseWeights(*mix, 3); err != nil {

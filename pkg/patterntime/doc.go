@@ -14,7 +14,7 @@
 //     (lm.FormationStep on the held-out induction tokens' loss, or on Go
 //     source on the repeated probe's repeat/first-copy loss ratio);
 //  2. at the checkpoint nearest Options.EarlyFraction of that step,
-//     sample the structural susceptibility of layer 1 (both heads, where
+//     sample the structural susceptibility of layer 1 (all its heads, where
 //     the induction head forms) to each kind's mean probe loss, and take
 //     J_k = nβ χ̂_layer1(L_k) with its standard error (or, with
 //     Options.Observable "induction", the plain response

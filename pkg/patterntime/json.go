@@ -15,10 +15,12 @@ import (
 
 // maxWindows bounds the training windows of a record that Read accepts
 // (2^20: 65,536 steps of 16 windows), and maxCheckpoints its checkpoints,
-// so that Retrain allocates a bounded corpus and series.
+// so that Retrain allocates a bounded corpus and series (a checkpoint
+// holds the parameters: 1000 of the Go-source model's take about 400 MB;
+// the shipped records have 81).
 const (
 	maxWindows     = 1 << 20
-	maxCheckpoints = 10000
+	maxCheckpoints = 1000
 )
 
 // Write writes r as indented JSON.
@@ -48,6 +50,8 @@ func Read(rd io.Reader) (*Record, error) {
 	}
 	// Run makes records of one architecture and optimizer per corpus, with
 	// its own Steps and Every: anything else would not re-run (Retrain).
+	// The corpus is checked here, before settings reads it (Validate
+	// checks it again below).
 	if c := r.Options.Corpus; c != "" && c != CorpusPlanted && c != CorpusGoSource {
 		return nil, fmt.Errorf("patterntime: corpus %q", c)
 	}

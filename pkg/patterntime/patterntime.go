@@ -54,7 +54,9 @@ type Options struct {
 	Draws  int `json:"draws"`
 	BurnIn int `json:"burn_in"`
 	Thin   int `json:"thin"`
-	// ProbeWindows is the number of probe windows per kind; 0 means 8.
+	// ProbeWindows is the number of probe windows per kind (fresh held-out
+	// windows on the planted corpus; on Go source, training windows of
+	// each pool, as only 8 windows are held out); 0 means 8.
 	ProbeWindows int `json:"probe_windows"`
 	// Observable is what the design moves: "layer1" raises layer 1's
 	// structural coordinate with +dh; "induction" lowers the posterior
@@ -283,15 +285,13 @@ const (
 const (
 	sampleSeed = 1<<63 | 0xfade
 	// probeTag is also the content-stream index of window 0, kind 1 of the
-	// sampling corpus; harmless while that window is of kind 0, as in the
-	// shipped record. Use 1<<63 | 0x70726f62 when the record is next
+	// planted sampling corpus; harmless while that window is of kind 0, as
+	// in the shipped planted records. Use goProbeTag when they are next
 	// regenerated.
-	probeTag  = 1
-	randomTag = 1<<63 | 0x72616e64
+	probeTag   = 1
+	goProbeTag = 1<<63 | 0x70726f62 // the Go-source kinds' probe windows
+	randomTag  = 1<<63 | 0x72616e64
 )
-
-// goProbeTag is the stream of the Go-source kinds' probe windows.
-const goProbeTag = 1<<63 | 0x70726f62
 
 // kindNames returns the names of a corpus's window kinds, in order.
 func kindNames(corpus string) []string {
@@ -317,7 +317,7 @@ func threshold(corpus string, pc lm.PlantedConfig) float64 {
 func settings(o Options) (lm.Config, lm.PlantedConfig, lm.TrainConfig) {
 	if o.Corpus == CorpusGoSource {
 		tc := lm.TrainConfig{Steps: o.Steps, Every: o.Every, LR: 3e-3, Warmup: 200, BatchWindows: 8, Doubled: goDoubled,
-			Data: "gosrc: lm.TrainGoMixture on lm.GoKindPools of lm.GoSplitDoubled(0.6, seed)"}
+			Data: fmt.Sprintf("gosrc: lm.TrainGoMixture on lm.GoKindPools of lm.GoSplitDoubled(%v, seed)", goDoubled)}
 		return lm.Config{}.WithDefaults(), lm.PlantedConfig{}, tc
 	}
 	cfg, pc, tc := lm.PlantedDefaults()
@@ -571,9 +571,9 @@ func (r *Record) ShiftSlope(arm int) Slope {
 
 // Predicted returns J·(h − π) of an arm's weights h for a seed (the same
 // for every seed except the random control's; 0 for the baseline; a
-// closed-loop arm's weights before its redesign): the
-// linear-response change of layer 1's structural coordinate, in the
-// estimator's units.
+// closed-loop arm's weights before its redesign): the linear-response
+// change of the design's observable (layer 1's structural coordinate, in
+// the estimator's units, or ⟨φ⟩ for Observable "induction").
 func (r *Record) Predicted(arm, seed int) float64 {
 	var p float64
 	h, pi := r.Arms[arm].WeightsOf(seed), r.Arms[Baseline].Weights
@@ -618,7 +618,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	r.Arms = []Arm{{Name: "baseline", Weights: mix}}
 	base, err := r.train(ctx, &r.Arms[0], 1, o.Steps, o.Margin)
 	if err != nil {
-		return nil, err
+		return r, err
 	}
 	progress()
 	r.CurveSteps = checkpointSteps(o.Steps, o.Every)
@@ -796,7 +796,7 @@ func (r *Record) sample(ctx context.Context, w []float64) (j, jse []float64, err
 	if o.Corpus == CorpusGoSource {
 		p, err = r.goProbes()
 	} else {
-		p, err = r.plantedProbes()
+		p = r.plantedProbes()
 	}
 	if err != nil {
 		return nil, nil, err
@@ -862,10 +862,10 @@ type probes struct {
 	inductionOf []int
 }
 
-// plantedProbes: 512 windows of the baseline mixture from the stream
-// sampleSeed, and ProbeWindows fresh windows of each kind; the induction
-// tokens are the repeats windows' planted ones.
-func (r *Record) plantedProbes() (probes, error) {
+// plantedProbes returns the planted corpus's probes: 512 windows of the
+// baseline mixture from the stream sampleSeed, ProbeWindows fresh windows
+// of each kind, and as induction tokens the repeats windows' planted ones.
+func (r *Record) plantedProbes() probes {
 	o := r.Options
 	kinds := lm.PlantedKinds(r.Planted)
 	T := r.Model.Context
@@ -887,13 +887,14 @@ func (r *Record) plantedProbes() (probes, error) {
 	}
 	probeTok = append(probeTok, probeTok[0])
 	probe := lm.New(r.Model, r.Planted.VocabSize(), probeTok)
-	return probes{train: train, kinds: probe, kindOf: kindOf, induction: probe, inductionOf: inductionOf}, nil
+	return probes{train: train, kinds: probe, kindOf: kindOf, induction: probe, inductionOf: inductionOf}
 }
 
-// goProbes, on seed 1's split (the early checkpoint's run): 512 windows
-// that lm.MixWindows draws with the baseline weights from the stream
-// sampleSeed, ProbeWindows distinct windows of each kind's pool from the
-// stream goProbeTag (training windows, like the posterior's), and the 8
+// goProbes returns the Go-source probes, on seed 1's split (the early
+// checkpoint's run): 512 windows that lm.MixWindows draws with the
+// baseline weights from the stream sampleSeed, ProbeWindows distinct
+// windows of each kind's pool from the stream goProbeTag (training
+// windows, which may also be among the posterior's), and the 8
 // held-out probe windows with their first halves repeated, whose repeat
 // tokens are the induction tokens (lm.Model.Repeated; docs/theory.md §6.5).
 func (r *Record) goProbes() (probes, error) {

@@ -186,8 +186,8 @@ func TestShift(t *testing.T) {
 }
 
 // A prefix of a run is the start of the run: Retrain's premise, on both
-// corpora. On Go source the run's checkpoints also record the split and
-// the mixture that lm.GoSplitOf re-draws (the seed's own).
+// corpora. On Go source the run's checkpoint config also names the seed's
+// own split and mixture (what lm.GoSplitOf re-draws: TestTrainGoMixture).
 func TestRetrainPrefix(t *testing.T) {
 	for _, c := range []struct {
 		corpus string
@@ -442,5 +442,34 @@ func TestGoProbes(t *testing.T) {
 		if math.IsNaN(j[k]) || math.IsInf(j[k], 0) || !(jse[k] >= 0) {
 			t.Errorf("J[%d] = %v ± %v", k, j[k], jse[k])
 		}
+	}
+}
+
+// The Go-source defaults are the pre-declared run's (docs/theory.md §6.5);
+// Loop and a redesigned arm are refused there, and a training error of one
+// run is Run's error (trainArms), not a silent nil curve.
+func TestGoSourceSettings(t *testing.T) {
+	o := Options{Corpus: CorpusGoSource}.WithDefaults()
+	if !slices.Equal(o.Mix, []float64{0.2, 0.2, 0.6}) || o.Steps != 8000 || o.NBeta != 1e4 || o.Gamma != 1000 || o.Epsilon != 1e-5 ||
+		o.BurnIn != 500 || o.Draws != 200 || o.Margin != 300 || o.Observable != Induction || o.Norm != 0.15 || o.ProbeWindows != 8 {
+		t.Errorf("Go-source defaults %+v", o)
+	}
+	if _, _, tc := settings(o); tc.LR != 3e-3 || tc.Warmup != 200 || tc.BatchWindows != 8 || tc.Cosine || tc.Doubled != 0.6 {
+		t.Errorf("Go-source training settings %+v", tc)
+	}
+	r := validGoRecord()
+	r.Options = r.Options.WithDefaults()
+	if err := r.Loop(context.Background(), 1, nil); err == nil {
+		t.Error("Loop accepted a Go-source record")
+	}
+	for a := range r.Arms {
+		for s := range r.Arms[a].Curves {
+			r.Arms[a].Curves[s] = []float64{1}
+		}
+	}
+	r.Arms[Plus].Curves[1] = nil // the one run to do
+	r.Arms[Plus].Then = &Redesign{After: 100, Weights: r.Arms[Plus].Weights}
+	if err := r.trainArms(context.Background(), Plus, 1, func() {}); err == nil {
+		t.Error("trainArms trained a redesigned arm on Go source without an error")
 	}
 }

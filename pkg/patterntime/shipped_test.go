@@ -134,7 +134,7 @@ func TestShippedLoop(t *testing.T) {
 	}
 }
 
-// The two shipped records differ only in the observable of the design:
+// The two planted records differ only in the observable of the design:
 // their baselines are the same runs (same seeds, streams and stopping
 // rule), made by two invocations of Run, bit for bit, and so are their
 // random controls, whose directions depend on ‖dh‖ only (to rounding).
