@@ -11,8 +11,10 @@
 //	go run ./cmd/solutions
 //	go run ./cmd/solutions -symmetric -coupled -antithetic -norm 0.1 -seeds 512 -first-seed 10000
 //	go run ./cmd/solutions -symmetric -coupled -slots -antithetic -norm 0.06 -seeds 512 -first-seed 20000
+//	go run ./cmd/solutions -symmetric -coupled -slots -antithetic -norm 0.06 -seeds 1024 -first-seed 30000
+//	go run ./cmd/solutions -symmetric -coupled -slots -antithetic -norm 0.03 -seeds 4096 -first-seed 40000
 //
-// (the three pre-declared runs of docs/theory.md §6.6).
+// (the four pre-declared runs and the replication of docs/theory.md §6.6).
 package main
 
 import (

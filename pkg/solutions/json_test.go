@@ -123,8 +123,8 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
-// The shipped records (the second and third pre-declared runs and the
-// replication of docs/theory.md §6.6), each with the command that made it.
+// The shipped records (the second, third and fourth pre-declared runs and
+// the replication of docs/theory.md §6.6), each with the command that made it.
 var shipped = []struct {
 	file      string
 	norm      float64
@@ -138,6 +138,8 @@ var shipped = []struct {
 	{"testdata/run3.json", 0.06, 512, 20000, true},
 	// go run ./cmd/solutions -symmetric -coupled -slots -antithetic -norm 0.06 -seeds 1024 -first-seed 30000 -out pkg/solutions/testdata/replication.json
 	{"testdata/replication.json", 0.06, 1024, 30000, true},
+	// go run ./cmd/solutions -symmetric -coupled -slots -antithetic -norm 0.03 -seeds 4096 -first-seed 40000 -out pkg/solutions/testdata/run4.json
+	{"testdata/run4.json", 0.03, 4096, 40000, true},
 }
 
 // Each shipped record reads, its design follows from its J, its random
