@@ -143,6 +143,49 @@ func (r *Result) SusceptibilityMatrix(phi, dL string) (*SusceptibilityMatrix, er
 	return s, nil
 }
 
+// CovCombination returns Σ_k a_k Cov(φ_i, ΔL_k), a combination of row i of
+// SusceptibilityMatrix(phi, dL) such as a contrast of two perturbations,
+// with its standard error: the spread over units of each unit's
+// combination (docs/theory.md §8.1). The entries of a row come from the
+// same draws, so their errors are correlated; this standard error counts
+// that, where combining the entries' own standard errors would not.
+// Multiply by −nβ for the response's combination.
+func (r *Result) CovCombination(phi string, i int, dL string, a []float64) (Estimate, error) {
+	po, err := r.Observable(phi)
+	if err != nil {
+		return Estimate{}, err
+	}
+	do, err := r.Observable(dL)
+	if err != nil {
+		return Estimate{}, err
+	}
+	if i < 0 || i >= po.Dim {
+		return Estimate{}, fmt.Errorf("susc: observable %q has dimension %d, row %d out of range", phi, po.Dim, i)
+	}
+	if len(a) != do.Dim {
+		return Estimate{}, fmt.Errorf("susc: %d weights for the %d components of %q", len(a), do.Dim, dL)
+	}
+	if r.NumDraws() < 2 {
+		return Estimate{}, errors.New("susc: fewer than two draws")
+	}
+	combine := func(m *Moments) float64 {
+		var v float64
+		for k, ak := range a {
+			if ak != 0 {
+				v += ak * m.Cov(po.Offset+i, do.Offset+k)
+			}
+		}
+		return v
+	}
+	us := r.Units()
+	xs := make([]float64, len(us))
+	for u, m := range us {
+		xs[u] = combine(m)
+	}
+	_, se := meanSE(xs)
+	return Estimate{combine(r.Pooled()), se}, nil
+}
+
 // At returns entry (i, k) as a Susceptibility.
 func (s *SusceptibilityMatrix) At(i, k int) Susceptibility {
 	return Susceptibility{Observable: s.Rows[i], Perturbation: s.Cols[k], NBeta: s.NBeta,
