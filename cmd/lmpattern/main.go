@@ -21,6 +21,15 @@
 // induction record got them:
 //
 //	go run ./cmd/lmpattern -extend pkg/patterntime/testdata/planted_induction.json -out pkg/patterntime/testdata/planted_induction.json
+//
+// -jcov samples J again (Record.SampleJ), checks that it is the record's
+// bit for bit, and adds the covariance of J's errors (Record.JCov) to a
+// record made before it was kept; it prints J's contrasts with their
+// standard errors. The shipped records got theirs by
+//
+//	go run ./cmd/lmpattern -jcov pkg/patterntime/testdata/planted.json -out pkg/patterntime/testdata/planted.json
+//
+// and the same for planted_induction.json and gosrc.json.
 package main
 
 import (
@@ -30,6 +39,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -50,6 +60,7 @@ func main() {
 	flag.IntVar(&o.Margin, "margin", 0, "end each run this many steps after formation (0: the corpus's default; negative: run all steps)")
 	loop := flag.Bool("loop", false, "add the closed-loop arms (J sampled again halfway to formation, dh redesigned)")
 	extend := flag.String("extend", "", "read this record (made without -loop) and add the closed-loop arms, instead of running")
+	jcov := flag.String("jcov", "", "read this record, sample J again and add the covariance of its errors, instead of running")
 	out := flag.String("out", "", "write the record (JSON) to this file")
 	flag.Parse()
 	if *loop && o.Corpus == patterntime.CorpusGoSource {
@@ -63,13 +74,16 @@ func main() {
 	}
 	progress := func(done, total int) { fmt.Fprintf(os.Stderr, "\r%d/%d runs", done, total) }
 	var r *patterntime.Record
-	if *extend != "" {
+	if *extend != "" && *jcov != "" {
+		fail(errors.New("-extend and -jcov: one at a time"))
+	}
+	if in := *extend + *jcov; in != "" {
 		flag.Visit(func(f *flag.Flag) {
-			if f.Name != "extend" && f.Name != "out" && f.Name != "loop" {
-				fail(fmt.Errorf("-%s: with -extend the record's own settings are used", f.Name))
+			if f.Name != "extend" && f.Name != "jcov" && f.Name != "out" && f.Name != "loop" {
+				fail(fmt.Errorf("-%s: with -extend or -jcov the record's own settings are used", f.Name))
 			}
 		})
-		f, err := os.Open(*extend)
+		f, err := os.Open(in)
 		if err != nil {
 			fail(err)
 		}
@@ -78,7 +92,17 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		*loop = true
+		*loop = *extend != ""
+		if *jcov != "" {
+			j, jse, c, err := r.SampleJ(context.Background())
+			if err != nil {
+				fail(err)
+			}
+			if !slices.Equal(j, r.J) || !slices.Equal(jse, r.JSE) {
+				fail(fmt.Errorf("J sampled again is %v ± %v, the record's %v ± %v: another dense-product engine or build", j, jse, r.J, r.JSE))
+			}
+			r.JCov = c
+		}
 	} else {
 		o.Progress = progress
 		r, err = patterntime.Run(context.Background(), o)
@@ -97,6 +121,18 @@ func main() {
 	fmt.Printf("susceptibilities (%s) at step %d (half the baseline's formation, seed 1)\n", r.Options.Observable, r.EarlyStep)
 	for k, n := range r.Kinds {
 		fmt.Printf("  J[%s] = %.4g ± %.2g\n", n, r.J[k], r.JSE[k])
+	}
+	if r.JCov != nil {
+		for k := range r.Kinds {
+			for l := k + 1; l < len(r.Kinds); l++ {
+				a := make([]float64, len(r.Kinds))
+				a[k], a[l] = 1, -1
+				v, se := r.JContrast(a)
+				fmt.Printf("  J[%s] − J[%s] = %.4g ± %.2g (%+.1f SE)\n", r.Kinds[k], r.Kinds[l], v, se, v/se)
+			}
+		}
+		v, se := r.JContrast(r.Dh)
+		fmt.Printf("  J·dh = %.4g ± %.2g (%+.1f SE; dh was chosen along J, so this overstates how well J is resolved)\n", v, se, v/se)
 	}
 	for a, arm := range r.Arms {
 		f := r.Formation(a)

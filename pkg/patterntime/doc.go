@@ -20,7 +20,9 @@
 //     Options.Observable "induction", the plain response
 //     J_k = −nβ Cov(φ, L_k) of the probe's induction-token loss φ on the
 //     full chain, the default on Go source, where φ is the repeated
-//     probe's repeat tokens' loss);
+//     probe's repeat tokens' loss), and the covariance of J's errors
+//     (Record.JCov: the entries share their chains, so a contrast of them,
+//     Record.JContrast, has its own standard error);
 //  3. design dh with pattern.Solve within Σ dh = 0, at norm Options.Norm:
 //     +dh raises layer 1's structural coordinate (or lowers ⟨φ⟩), −dh
 //     does the opposite; the
@@ -45,6 +47,7 @@
 //
 // Run does it all and returns a Record (JSON); Record.Shift reads the
 // shifts, Record.ShiftSlope the random control's per-seed shifts against
-// their predictions, and Record.Retrain re-runs one arm and seed, or its
-// start, bit for bit. cmd/lmpattern writes the shipped records.
+// their predictions, Record.Retrain re-runs one arm and seed, or its
+// start, bit for bit, and Record.SampleJ samples J again. cmd/lmpattern
+// writes the shipped records.
 package patterntime

@@ -85,6 +85,12 @@ func validGoRecord() *Record {
 	return r
 }
 
+// withJCov adds a valid error covariance of J (JSE 0.1 each) to a record.
+func withJCov(r *Record) *Record {
+	r.JCov = [][]float64{{0.01, 0.005, -0.002}, {0.005, 0.01, 0}, {-0.002, 0, 0.01}}
+	return r
+}
+
 // withLoop adds valid closed-loop arms to a record.
 func withLoop(r *Record) *Record {
 	for _, a := range []int{Plus, Minus} {
@@ -112,6 +118,21 @@ func TestReadRefuses(t *testing.T) {
 	}
 	if err := read(validGoRecord()); err != nil {
 		t.Fatalf("the valid Go-source record: %v", err)
+	}
+	if err := read(withJCov(validRecord())); err != nil {
+		t.Fatalf("the valid record with J's error covariance: %v", err)
+	}
+	for name, broken := range map[string]func(c [][]float64){
+		"a short J covariance":       func(c [][]float64) { c[2] = c[2][:2] },
+		"an asymmetric J covariance": func(c [][]float64) { c[0][1] += 1e-6 },
+		"a diagonal not JSE²":        func(c [][]float64) { c[1][1] *= 1.001 },
+		"a correlation beyond one":   func(c [][]float64) { c[0][2], c[2][0] = 0.0101, 0.0101 },
+	} {
+		r := withJCov(validRecord())
+		broken(r.JCov)
+		if err := read(r); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
 	}
 	for name, broken := range map[string]func(r *Record){
 		"a closed loop":        func(r *Record) { withLoop(r) },

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"slices"
 
@@ -35,7 +36,8 @@ func (r *Record) Write(w io.Writer) error {
 // (seven with the closed loop's on the planted corpus, whose redesign is
 // checked too) of three finite non-negative weights (per seed for the
 // random control), one curve per seed (nil or one value for each of a
-// prefix of CurveSteps), J and the directions with one entry per kind, and
+// prefix of CurveSteps), J and the directions with one entry per kind, J's
+// error covariance if any (symmetric, JSE² on its diagonal), and
 // the corpus's kinds, formation criterion and training settings, which
 // Retrain can re-run.
 func Read(rd io.Reader) (*Record, error) {
@@ -47,6 +49,9 @@ func Read(rd io.Reader) (*Record, error) {
 	if k != 3 || len(r.J) != k || len(r.JSE) != k || len(r.Dh) != k || len(r.Control) != k || (len(r.Arms) != numArms && len(r.Arms) != MinusLoop+1) || r.Options.Seeds < 1 {
 		return nil, fmt.Errorf("patterntime: record has %d kinds, %d arms, %d seeds: want 3 kinds, %d arms (%d with the closed loop) and J, dh, control of one entry per kind",
 			k, len(r.Arms), r.Options.Seeds, numArms, MinusLoop+1)
+	}
+	if err := checkJCov(r.JCov, r.JSE); err != nil {
+		return nil, err
 	}
 	// Run makes records of one architecture and optimizer per corpus, with
 	// its own Steps and Every: anything else would not re-run (Retrain).
@@ -115,6 +120,26 @@ func Read(rd io.Reader) (*Record, error) {
 		}
 	}
 	return &r, nil
+}
+
+// checkJCov checks J's error covariance: none, or a symmetric matrix with
+// JSE² on its diagonal (to rounding) whose entries obey Cauchy–Schwarz.
+func checkJCov(c [][]float64, se []float64) error {
+	if c == nil {
+		return nil
+	}
+	bad := len(c) != len(se)
+	for k := 0; !bad && k < len(c); k++ {
+		d := se[k] * se[k]
+		bad = len(c[k]) != len(se) || !(math.Abs(c[k][k]-d) <= 1e-9*d)
+		for l := 0; !bad && l < len(c); l++ {
+			bad = len(c[l]) != len(se) || c[k][l] != c[l][k] || !(math.Abs(c[k][l]) <= (1+1e-9)*se[k]*se[l])
+		}
+	}
+	if bad {
+		return errors.New("patterntime: J's error covariance is not symmetric with JSE² on its diagonal")
+	}
+	return nil
 }
 
 // checkWeights checks k mixture weights (lm.CheckWeights).

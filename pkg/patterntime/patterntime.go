@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 
 	"susclab/internal/defaults"
@@ -243,6 +244,12 @@ type Record struct {
 	// induction tokens' loss φ for "induction".
 	J   []float64 `json:"j"`
 	JSE []float64 `json:"j_se"`
+	// JCov is the covariance of J's estimation errors, JSE² on its
+	// diagonal, from the same units: J's entries share their chains, so a
+	// combination of them has the standard error JContrast computes, not
+	// the one that treats them as independent. Nil in a record made before
+	// it was kept (SampleJ recomputes it).
+	JCov [][]float64 `json:"j_cov,omitempty"`
 	// Dh is the designed direction (+dh raises layer 1's structural
 	// coordinate, or lowers the induction tokens' loss); Control is the
 	// feasible direction of the same norm orthogonal to it.
@@ -641,7 +648,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	}
 
 	// 2. J at the early checkpoint.
-	if r.J, r.JSE, err = r.sample(ctx, ck.Params); err != nil {
+	if r.J, r.JSE, r.JCov, err = r.sample(ctx, ck.Params); err != nil {
 		return r, err
 	}
 	progress()
@@ -765,7 +772,7 @@ func (r *Record) Loop(ctx context.Context, workers int, progress func(done, tota
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		j, jse, err := r.sample(ctx, run.w)
+		j, jse, _, err := r.sample(ctx, run.w)
 		if err != nil {
 			return err
 		}
@@ -787,10 +794,11 @@ func (r *Record) Loop(ctx context.Context, workers int, progress func(done, tota
 	return r.trainArms(ctx, PlusLoop, workers, func() { mu.Lock(); step(); mu.Unlock() })
 }
 
-// sample returns J and its standard error at the parameters w: the
-// structural susceptibility of layer 1 to each kind's mean probe loss, or
-// the induction observable's plain response (Options.Observable).
-func (r *Record) sample(ctx context.Context, w []float64) (j, jse []float64, err error) {
+// sample returns J, its standard error and the covariance of its errors
+// at the parameters w: the structural susceptibility of layer 1 to each
+// kind's mean probe loss, or the induction observable's plain response
+// (Options.Observable).
+func (r *Record) sample(ctx context.Context, w []float64) (j, jse []float64, jcov [][]float64, err error) {
 	o := r.Options
 	var p probes
 	if o.Corpus == CorpusGoSource {
@@ -799,12 +807,12 @@ func (r *Record) sample(ctx context.Context, w []float64) (j, jse []float64, err
 		p = r.plantedProbes()
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	nk := len(r.Kinds)
 	x, err := KindLosses("kind_loss", p.kinds, p.kindOf, nk)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	T := r.Model.Context
 	run := susc.Run{Chains: o.Chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin,
@@ -815,21 +823,25 @@ func (r *Record) sample(ctx context.Context, w []float64) (j, jse []float64, err
 		// φ is component 0: the mean loss of the induction tokens.
 		phi, err := KindLosses("induction_loss", p.induction, p.inductionOf, 2)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		res, err := susc.Sample(ctx, p.train, post, susc.SGLD{Epsilon: o.Epsilon}, run, x, phi)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		s, err := res.SusceptibilityMatrix("induction_loss", "kind_loss")
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		resp, se := s.Response()
 		for k := range nk {
 			j[k], jse[k] = resp.At(0, k), se.At(0, k)
 		}
-		return j, jse, nil
+		jcov, err = errorCov(nk, func(a []float64) (float64, error) {
+			c, err := res.CovCombination("induction_loss", 0, "kind_loss", a)
+			return o.NBeta * c.SE, err
+		})
+		return j, jse, jcov, err
 	}
 	names, masks := p.train.Components()
 	layer1 := make([]bool, p.train.Dim())
@@ -843,12 +855,95 @@ func (r *Record) sample(ctx context.Context, w []float64) (j, jse []float64, err
 	m, err := structure.Sample(ctx, p.train, post, susc.SGLD{Epsilon: o.Epsilon}, run,
 		[]structure.Component{{Name: "layer1", Mask: layer1}}, x)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for k := range nk {
 		j[k], jse[k] = o.NBeta*m.Chi.At(k, 0), o.NBeta*m.SE.At(k, 0)
 	}
-	return j, jse, nil
+	jcov, err = errorCov(nk, func(a []float64) (float64, error) {
+		return o.NBeta * m.LinearSE(mat.NewDense(nk, 1, a)), nil
+	})
+	return j, jse, jcov, err
+}
+
+// errorCov returns the covariance matrix of n correlated estimates from the
+// standard error of their combinations, se(a) for Σ_k a_k x_k, by
+// polarization: Cov(x_k, x_l) = (se(e_k + e_l)² − se(e_k)² − se(e_l)²)/2.
+// It is exact to rounding because se² is a quadratic form in a.
+func errorCov(n int, se func(a []float64) (float64, error)) ([][]float64, error) {
+	v := func(k, l int) (float64, error) {
+		a := make([]float64, n)
+		a[k]++
+		a[l]++
+		s, err := se(a)
+		return s * s, err
+	}
+	c := make([][]float64, n)
+	for k := range c {
+		c[k] = make([]float64, n)
+		d, err := v(k, k)
+		if err != nil {
+			return nil, err
+		}
+		c[k][k] = d / 4
+	}
+	for k := range n {
+		for l := k + 1; l < n; l++ {
+			s, err := v(k, l)
+			if err != nil {
+				return nil, err
+			}
+			c[k][l] = (s - c[k][k] - c[l][l]) / 2
+			c[l][k] = c[k][l]
+		}
+	}
+	return c, nil
+}
+
+// JContrast returns a·J and its standard error √(aᵀ JCov a), which counts
+// that J's entries share their chains; NaN without JCov or if a does not
+// have one weight per kind.
+func (r *Record) JContrast(a []float64) (value, se float64) {
+	if len(a) != len(r.J) || len(r.JCov) != len(r.J) {
+		return math.NaN(), math.NaN()
+	}
+	var v float64
+	for k, ak := range a {
+		value += ak * r.J[k]
+		for l, al := range a {
+			v += ak * r.JCov[k][l] * al
+		}
+	}
+	return value, math.Sqrt(v)
+}
+
+// SampleJ samples J again as Run did: it retrains the seed-1 baseline to
+// EarlyStep and samples at that checkpoint, returning J, its standard
+// errors and the covariance of its errors (Record.JCov). With the engine
+// that made the record, J and JSE are the record's bit for bit, so JCov can
+// be added to a record made before it was kept (cmd/lmpattern -jcov).
+func (r *Record) SampleJ(ctx context.Context) (j, jse []float64, jcov [][]float64, err error) {
+	e := r.EarlyStep
+	if r.Train.Every < 1 || e < r.Train.Every || e > r.Train.Steps || e%r.Train.Every != 0 {
+		return nil, nil, nil, fmt.Errorf("patterntime: early step %d: want a checkpoint of the run", e)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			j, jse, jcov, err = nil, nil, nil, fmt.Errorf("patterntime: SampleJ: %v", p)
+		}
+	}()
+	base, err := r.train(ctx, &r.Arms[Baseline], 1, e, -1)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, nil, err
+	}
+	ck, ok := base.checkpoints.Find(e)
+	if !ok {
+		return nil, nil, nil, fmt.Errorf("patterntime: no checkpoint at step %d", e)
+	}
+	return r.sample(ctx, ck.Params)
 }
 
 // probes are what J is sampled with: the sampling corpus (the posterior's

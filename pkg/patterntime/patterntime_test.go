@@ -434,13 +434,57 @@ func TestGoProbes(t *testing.T) {
 		t.Errorf("%d induction tokens of %d, want %d of %d", ind, p.induction.NumData(), 8*(T/2-1), 8*T)
 	}
 	w := p.train.Init(rand.New(rand.NewPCG(1, 2)))
-	j, jse, err := r.sample(context.Background(), w)
+	j, jse, jcov, err := r.sample(context.Background(), w)
 	if err != nil || len(j) != 3 || len(jse) != 3 {
 		t.Fatalf("J %v ± %v (%v)", j, jse, err)
 	}
 	for k := range j {
 		if math.IsNaN(j[k]) || math.IsInf(j[k], 0) || !(jse[k] >= 0) {
 			t.Errorf("J[%d] = %v ± %v", k, j[k], jse[k])
+		}
+	}
+	if err := checkJCov(jcov, jse); err != nil {
+		t.Errorf("J's error covariance %v: %v", jcov, err)
+	}
+}
+
+// errorCov recovers the matrix of a quadratic form from the square roots
+// of its values, and JContrast combines J with it; without a covariance,
+// or with weights of another length, JContrast is NaN.
+func TestErrorCovAndJContrast(t *testing.T) {
+	m := [][]float64{{4, 1, -2}, {1, 9, 0.5}, {-2, 0.5, 1}}
+	se := func(a []float64) (float64, error) {
+		var v float64
+		for k := range a {
+			for l := range a {
+				v += a[k] * m[k][l] * a[l]
+			}
+		}
+		return math.Sqrt(v), nil
+	}
+	c, err := errorCov(3, se)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range m {
+		for l := range m {
+			if math.Abs(c[k][l]-m[k][l]) > 1e-12 {
+				t.Errorf("Cov[%d][%d] = %v, want %v", k, l, c[k][l], m[k][l])
+			}
+		}
+	}
+	r := &Record{J: []float64{1, 2, 3}, JCov: m}
+	v, s := r.JContrast([]float64{1, 0, -1})
+	if v != -2 || math.Abs(s-math.Sqrt(4+1+4)) > 1e-12 { // 4 + 1 − 2·(−2)
+		t.Errorf("J_0 − J_2 = %v ± %v, want −2 ± 3", v, s)
+	}
+	for name, r := range map[string]*Record{"no covariance": {J: []float64{1, 2, 3}}, "short weights": r} {
+		a := []float64{1, -1, 0}
+		if name == "short weights" {
+			a = a[:2]
+		}
+		if v, s := r.JContrast(a); !math.IsNaN(v) || !math.IsNaN(s) {
+			t.Errorf("%s: %v ± %v, want NaN", name, v, s)
 		}
 	}
 }

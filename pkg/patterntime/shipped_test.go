@@ -3,6 +3,7 @@
 package patterntime
 
 import (
+	"context"
 	"math"
 	"os"
 	"slices"
@@ -83,6 +84,39 @@ func TestShippedRecord(t *testing.T) {
 			}
 			if !slices.Equal(got, rec) {
 				t.Errorf("%s seed %d retrained: %v, recorded %v", r.Arms[c.arm].Name, c.seed, got, rec)
+			}
+		})
+	}
+}
+
+// Every shipped record carries J's error covariance (added by
+// cmd/lmpattern -jcov, which re-sampled J and found it the record's bit for
+// bit), and on the planted records SampleJ re-samples J, its standard
+// errors and that covariance bit for bit: the layer-1 structural path and
+// the plain response's, which the Go-source record uses too (its sampling
+// takes about 5 minutes, too long to repeat here).
+func TestShippedJ(t *testing.T) {
+	for i, c := range shipped {
+		t.Run(c.file, func(t *testing.T) {
+			r := readShipped(t, c.file)
+			if r.JCov == nil {
+				t.Fatal("no J error covariance")
+			}
+			if r.Options.Corpus == CorpusGoSource {
+				return
+			}
+			if testing.Short() {
+				t.Skip("re-samples J; runs without -short")
+			}
+			if ok, why := fpbits.Reproducible(); !ok {
+				t.Skip(why)
+			}
+			j, jse, jcov, err := r.SampleJ(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(j, r.J) || !slices.Equal(jse, r.JSE) || !slices.EqualFunc(jcov, r.JCov, slices.Equal) {
+				t.Errorf("record %d: J sampled again %v ± %v (covariance %v); recorded %v ± %v (%v)", i, j, jse, jcov, r.J, r.JSE, r.JCov)
 			}
 		})
 	}
