@@ -29,7 +29,12 @@
 //
 //	go run ./cmd/lmpattern -jcov pkg/patterntime/testdata/planted.json -out pkg/patterntime/testdata/planted.json
 //
-// and the same for planted_induction.json and gosrc.json.
+// and the same for planted_induction.json and gosrc.json. -resample FILE
+// samples J at the record's checkpoint with other chains (-chains,
+// -chain-seed) and prints it with its contrasts and its component along
+// the record's dh, which was fixed before these draws (docs/theory.md §6.5):
+//
+//	go run ./cmd/lmpattern -resample pkg/patterntime/testdata/gosrc.json -chains 16 -chain-seed 2
 package main
 
 import (
@@ -40,6 +45,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"time"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -61,6 +67,9 @@ func main() {
 	loop := flag.Bool("loop", false, "add the closed-loop arms (J sampled again halfway to formation, dh redesigned)")
 	extend := flag.String("extend", "", "read this record (made without -loop) and add the closed-loop arms, instead of running")
 	jcov := flag.String("jcov", "", "read this record, sample J again and add the covariance of its errors, instead of running")
+	resample := flag.String("resample", "", "read this record and sample J at its checkpoint with -chains chains from -chain-seed, instead of running")
+	chains := flag.Int("chains", 16, "with -resample: chains")
+	chainSeed := flag.Uint64("chain-seed", 2, "with -resample: seed of the chains (1 is the record's)")
 	out := flag.String("out", "", "write the record (JSON) to this file")
 	flag.Parse()
 	if *loop && o.Corpus == patterntime.CorpusGoSource {
@@ -73,6 +82,15 @@ func main() {
 		}
 	}
 	progress := func(done, total int) { fmt.Fprintf(os.Stderr, "\r%d/%d runs", done, total) }
+	if *resample != "" {
+		flag.Visit(func(f *flag.Flag) {
+			if f.Name != "resample" && f.Name != "chains" && f.Name != "chain-seed" {
+				fail(fmt.Errorf("-%s: with -resample only -chains and -chain-seed apply", f.Name))
+			}
+		})
+		resampleJ(*resample, *chains, *chainSeed)
+		return
+	}
 	var r *patterntime.Record
 	if *extend != "" && *jcov != "" {
 		fail(errors.New("-extend and -jcov: one at a time"))
@@ -83,18 +101,10 @@ func main() {
 				fail(fmt.Errorf("-%s: with -extend or -jcov the record's own settings are used", f.Name))
 			}
 		})
-		f, err := os.Open(in)
-		if err != nil {
-			fail(err)
-		}
-		r, err = patterntime.Read(f)
-		f.Close()
-		if err != nil {
-			fail(err)
-		}
+		r = read(in)
 		*loop = *extend != ""
 		if *jcov != "" {
-			j, jse, c, err := r.SampleJ(context.Background())
+			j, jse, c, err := r.SampleJ(context.Background(), 0, 0)
 			if err != nil {
 				fail(err)
 			}
@@ -119,18 +129,8 @@ func main() {
 		}
 	}
 	fmt.Printf("susceptibilities (%s) at step %d (half the baseline's formation, seed 1)\n", r.Options.Observable, r.EarlyStep)
-	for k, n := range r.Kinds {
-		fmt.Printf("  J[%s] = %.4g ± %.2g\n", n, r.J[k], r.JSE[k])
-	}
+	printJ(r)
 	if r.JCov != nil {
-		for k := range r.Kinds {
-			for l := k + 1; l < len(r.Kinds); l++ {
-				a := make([]float64, len(r.Kinds))
-				a[k], a[l] = 1, -1
-				v, se := r.JContrast(a)
-				fmt.Printf("  J[%s] − J[%s] = %.4g ± %.2g (%+.1f SE)\n", r.Kinds[k], r.Kinds[l], v, se, v/se)
-			}
-		}
 		v, se := r.JContrast(r.Dh)
 		fmt.Printf("  J·dh = %.4g ± %.2g (%+.1f SE; dh was chosen along J, so this overstates how well J is resolved)\n", v, se, v/se)
 	}
@@ -179,6 +179,58 @@ func main() {
 			fail(err)
 		}
 	}
+}
+
+// read reads a record.
+func read(file string) *patterntime.Record {
+	f, err := os.Open(file)
+	if err != nil {
+		fail(err)
+	}
+	defer f.Close()
+	r, err := patterntime.Read(f)
+	if err != nil {
+		fail(err)
+	}
+	return r
+}
+
+// printJ prints J with its standard errors and, with its error covariance,
+// its pairwise contrasts.
+func printJ(r *patterntime.Record) {
+	for k, n := range r.Kinds {
+		fmt.Printf("  J[%s] = %.4g ± %.2g\n", n, r.J[k], r.JSE[k])
+	}
+	if r.JCov == nil {
+		return
+	}
+	for k := range r.Kinds {
+		for l := k + 1; l < len(r.Kinds); l++ {
+			a := make([]float64, len(r.Kinds))
+			a[k], a[l] = 1, -1
+			v, se := r.JContrast(a)
+			fmt.Printf("  J[%s] − J[%s] = %.4g ± %.2g (%+.1f SE)\n", r.Kinds[k], r.Kinds[l], v, se, v/se)
+		}
+	}
+}
+
+// resampleJ samples J at a record's checkpoint with other chains and
+// prints it, its contrasts, and its component along the record's dh.
+func resampleJ(file string, chains int, seed uint64) {
+	r := read(file)
+	start := time.Now()
+	j, jse, c, err := r.SampleJ(context.Background(), chains, seed)
+	if err != nil {
+		fail(err)
+	}
+	fmt.Printf("J at step %d sampled again with %d chains from seed %d (%.0f s):\n", r.EarlyStep, chains, seed, time.Since(start).Seconds())
+	again := *r
+	again.J, again.JSE, again.JCov = j, jse, c
+	printJ(&again)
+	v, se := again.JContrast(r.Dh)
+	fmt.Printf("  J·dh (the record's dh, fixed before these draws) = %.4g ± %.2g (%+.1f SE)\n", v, se, v/se)
+	v0, se0 := r.JContrast(r.Dh)
+	fmt.Printf("  the record's J·dh = %.4g ± %.2g\n", v0, se0)
 }
 
 func fail(err error) {

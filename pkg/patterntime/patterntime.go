@@ -648,7 +648,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	}
 
 	// 2. J at the early checkpoint.
-	if r.J, r.JSE, r.JCov, err = r.sample(ctx, ck.Params); err != nil {
+	if r.J, r.JSE, r.JCov, err = r.sample(ctx, ck.Params, o.Chains, 1); err != nil {
 		return r, err
 	}
 	progress()
@@ -772,7 +772,7 @@ func (r *Record) Loop(ctx context.Context, workers int, progress func(done, tota
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		j, jse, _, err := r.sample(ctx, run.w)
+		j, jse, _, err := r.sample(ctx, run.w, r.Options.Chains, 1)
 		if err != nil {
 			return err
 		}
@@ -797,8 +797,9 @@ func (r *Record) Loop(ctx context.Context, workers int, progress func(done, tota
 // sample returns J, its standard error and the covariance of its errors
 // at the parameters w: the structural susceptibility of layer 1 to each
 // kind's mean probe loss, or the induction observable's plain response
-// (Options.Observable).
-func (r *Record) sample(ctx context.Context, w []float64) (j, jse []float64, jcov [][]float64, err error) {
+// (Options.Observable), with that many chains from the chain seed (Run
+// and Loop use Options.Chains and seed 1).
+func (r *Record) sample(ctx context.Context, w []float64, chains int, seed uint64) (j, jse []float64, jcov [][]float64, err error) {
 	o := r.Options
 	var p probes
 	if o.Corpus == CorpusGoSource {
@@ -815,8 +816,8 @@ func (r *Record) sample(ctx context.Context, w []float64) (j, jse []float64, jco
 		return nil, nil, nil, err
 	}
 	T := r.Model.Context
-	run := susc.Run{Chains: o.Chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin,
-		BatchSize: 8 * T, BatchBlock: T, Seed: 1, LossSubset: lm.EvalBatch(p.train, 16)}
+	run := susc.Run{Chains: chains, Draws: o.Draws, BurnIn: o.BurnIn, Thin: o.Thin,
+		BatchSize: 8 * T, BatchBlock: T, Seed: seed, LossSubset: lm.EvalBatch(p.train, 16)}
 	post := susc.Posterior{NBeta: o.NBeta, Gamma: o.Gamma, Center: w}
 	j, jse = make([]float64, nk), make([]float64, nk)
 	if o.Observable == Induction {
@@ -917,15 +918,31 @@ func (r *Record) JContrast(a []float64) (value, se float64) {
 	return value, math.Sqrt(v)
 }
 
+// maxChains bounds SampleJ's chains, each of which holds a replica of the
+// model.
+const maxChains = 64
+
 // SampleJ samples J again as Run did: it retrains the seed-1 baseline to
 // EarlyStep and samples at that checkpoint, returning J, its standard
-// errors and the covariance of its errors (Record.JCov). With the engine
-// that made the record, J and JSE are the record's bit for bit, so JCov can
-// be added to a record made before it was kept (cmd/lmpattern -jcov).
-func (r *Record) SampleJ(ctx context.Context) (j, jse []float64, jcov [][]float64, err error) {
+// errors and the covariance of its errors (Record.JCov). With chains = 0
+// and seed = 0 it uses the record's chains (Options.Chains, seed 1), and
+// with the engine that made the record J and JSE are the record's bit for
+// bit, so JCov can be added to a record made before it was kept
+// (cmd/lmpattern -jcov). Other chains or another seed give an independent
+// measurement of J at the same point (cmd/lmpattern -resample).
+func (r *Record) SampleJ(ctx context.Context, chains int, seed uint64) (j, jse []float64, jcov [][]float64, err error) {
 	e := r.EarlyStep
 	if r.Train.Every < 1 || e < r.Train.Every || e > r.Train.Steps || e%r.Train.Every != 0 {
 		return nil, nil, nil, fmt.Errorf("patterntime: early step %d: want a checkpoint of the run", e)
+	}
+	if chains == 0 {
+		chains = r.Options.Chains
+	}
+	if seed == 0 {
+		seed = 1
+	}
+	if chains < 2 || chains > maxChains {
+		return nil, nil, nil, fmt.Errorf("patterntime: %d chains: want 2 to %d", chains, maxChains)
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -943,7 +960,7 @@ func (r *Record) SampleJ(ctx context.Context) (j, jse []float64, jcov [][]float6
 	if !ok {
 		return nil, nil, nil, fmt.Errorf("patterntime: no checkpoint at step %d", e)
 	}
-	return r.sample(ctx, ck.Params)
+	return r.sample(ctx, ck.Params, chains, seed)
 }
 
 // probes are what J is sampled with: the sampling corpus (the posterior's

@@ -434,7 +434,7 @@ func TestGoProbes(t *testing.T) {
 		t.Errorf("%d induction tokens of %d, want %d of %d", ind, p.induction.NumData(), 8*(T/2-1), 8*T)
 	}
 	w := p.train.Init(rand.New(rand.NewPCG(1, 2)))
-	j, jse, jcov, err := r.sample(context.Background(), w)
+	j, jse, jcov, err := r.sample(context.Background(), w, r.Options.Chains, 1)
 	if err != nil || len(j) != 3 || len(jse) != 3 {
 		t.Fatalf("J %v ± %v (%v)", j, jse, err)
 	}
@@ -515,5 +515,20 @@ func TestGoSourceSettings(t *testing.T) {
 	r.Arms[Plus].Then = &Redesign{After: 100, Weights: r.Arms[Plus].Weights}
 	if err := r.trainArms(context.Background(), Plus, 1, func() {}); err == nil {
 		t.Error("trainArms trained a redesigned arm on Go source without an error")
+	}
+}
+
+// SampleJ refuses an early step off the checkpoint grid and a number of
+// chains outside 2..maxChains before it trains anything.
+func TestSampleJRefuses(t *testing.T) {
+	r := validRecord()
+	r.Options = r.Options.WithDefaults()
+	for _, c := range []struct {
+		early, chains int
+	}{{0, 0}, {150, 0}, {300, 0}, {100, 1}, {100, maxChains + 1}, {100, -1}} {
+		r.EarlyStep = c.early
+		if _, _, _, err := r.SampleJ(context.Background(), c.chains, 0); err == nil {
+			t.Errorf("early step %d, %d chains: accepted", c.early, c.chains)
+		}
 	}
 }

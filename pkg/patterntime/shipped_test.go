@@ -111,7 +111,7 @@ func TestShippedJ(t *testing.T) {
 			if ok, why := fpbits.Reproducible(); !ok {
 				t.Skip(why)
 			}
-			j, jse, jcov, err := r.SampleJ(context.Background())
+			j, jse, jcov, err := r.SampleJ(context.Background(), 0, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
