@@ -32,9 +32,13 @@
 // and the same for planted_induction.json and gosrc.json. -resample FILE
 // samples J at the record's checkpoint with other chains (-chains,
 // -chain-seed) and prints it with its contrasts and its component along
-// the record's dh, which was fixed before these draws (docs/theory.md §6.5):
+// the record's dh, which was fixed before these draws (docs/theory.md §6.5);
+// with -out it writes the record with that measurement (Record.Again), which
+// is how the shipped records got theirs:
 //
-//	go run ./cmd/lmpattern -resample pkg/patterntime/testdata/gosrc.json -chains 16 -chain-seed 2
+//	go run ./cmd/lmpattern -resample pkg/patterntime/testdata/gosrc.json -chains 16 -chain-seed 2 -out pkg/patterntime/testdata/gosrc.json
+//
+// (the same for planted.json and planted_induction.json).
 package main
 
 import (
@@ -84,11 +88,14 @@ func main() {
 	progress := func(done, total int) { fmt.Fprintf(os.Stderr, "\r%d/%d runs", done, total) }
 	if *resample != "" {
 		flag.Visit(func(f *flag.Flag) {
-			if f.Name != "resample" && f.Name != "chains" && f.Name != "chain-seed" {
-				fail(fmt.Errorf("-%s: with -resample only -chains and -chain-seed apply", f.Name))
+			if f.Name != "resample" && f.Name != "chains" && f.Name != "chain-seed" && f.Name != "out" {
+				fail(fmt.Errorf("-%s: with -resample only -chains, -chain-seed and -out apply", f.Name))
 			}
 		})
-		resampleJ(*resample, *chains, *chainSeed)
+		r := resampleJ(*resample, *chains, *chainSeed)
+		if *out != "" {
+			write(r, *out)
+		}
 		return
 	}
 	var r *patterntime.Record
@@ -168,16 +175,21 @@ func main() {
 			sl.Slope, sl.SlopeSE, sl.Slope/sl.SlopeSE, sl.Intercept, sl.InterceptSE)
 	}
 	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			fail(err)
-		}
-		if err := r.Write(f); err != nil {
-			fail(err)
-		}
-		if err := f.Close(); err != nil {
-			fail(err)
-		}
+		write(r, *out)
+	}
+}
+
+// write writes a record.
+func write(r *patterntime.Record, file string) {
+	f, err := os.Create(file)
+	if err != nil {
+		fail(err)
+	}
+	if err := r.Write(f); err != nil {
+		fail(err)
+	}
+	if err := f.Close(); err != nil {
+		fail(err)
 	}
 }
 
@@ -214,9 +226,10 @@ func printJ(r *patterntime.Record) {
 	}
 }
 
-// resampleJ samples J at a record's checkpoint with other chains and
-// prints it, its contrasts, and its component along the record's dh.
-func resampleJ(file string, chains int, seed uint64) {
+// resampleJ samples J at a record's checkpoint with other chains, prints
+// it, its contrasts and its component along the record's dh, and returns
+// the record with it (Record.Again).
+func resampleJ(file string, chains int, seed uint64) *patterntime.Record {
 	r := read(file)
 	start := time.Now()
 	j, jse, c, err := r.SampleJ(context.Background(), chains, seed)
@@ -227,10 +240,12 @@ func resampleJ(file string, chains int, seed uint64) {
 	again := *r
 	again.J, again.JSE, again.JCov = j, jse, c
 	printJ(&again)
-	v, se := again.JContrast(r.Dh)
+	r.Again = &patterntime.JSample{Chains: chains, ChainSeed: seed, J: j, JSE: jse, JCov: c}
+	v, se := r.Again.Contrast(r.Dh)
 	fmt.Printf("  J·dh (the record's dh, fixed before these draws) = %.4g ± %.2g (%+.1f SE)\n", v, se, v/se)
 	v0, se0 := r.JContrast(r.Dh)
 	fmt.Printf("  the record's J·dh = %.4g ± %.2g\n", v0, se0)
+	return r
 }
 
 func fail(err error) {

@@ -91,6 +91,13 @@ func withJCov(r *Record) *Record {
 	return r
 }
 
+// withAgain adds a valid second measurement of J to a record.
+func withAgain(r *Record) *Record {
+	r.Again = &JSample{Chains: 16, ChainSeed: 2, J: []float64{1.1, 2.1, 2.9}, JSE: []float64{0.05, 0.05, 0.05},
+		JCov: [][]float64{{0.0025, 0.001, 0}, {0.001, 0.0025, 0}, {0, 0, 0.0025}}}
+	return r
+}
+
 // withLoop adds valid closed-loop arms to a record.
 func withLoop(r *Record) *Record {
 	for _, a := range []int{Plus, Minus} {
@@ -121,6 +128,23 @@ func TestReadRefuses(t *testing.T) {
 	}
 	if err := read(withJCov(validRecord())); err != nil {
 		t.Fatalf("the valid record with J's error covariance: %v", err)
+	}
+	if err := read(withAgain(validRecord())); err != nil {
+		t.Fatalf("the valid record with J sampled again: %v", err)
+	}
+	for name, broken := range map[string]func(a *JSample){
+		"one chain":                 func(a *JSample) { a.Chains = 1 },
+		"too many chains":           func(a *JSample) { a.Chains = maxChains + 1 },
+		"a short J":                 func(a *JSample) { a.J = a.J[:2] },
+		"a short JSE":               func(a *JSample) { a.JSE = a.JSE[:2] },
+		"no covariance":             func(a *JSample) { a.JCov = nil },
+		"a covariance off its JSE²": func(a *JSample) { a.JCov[2][2] *= 2 },
+	} {
+		r := withAgain(validRecord())
+		broken(r.Again)
+		if err := read(r); err == nil {
+			t.Errorf("J sampled again, %s: accepted", name)
+		}
 	}
 	for name, broken := range map[string]func(c [][]float64){
 		"a short J covariance":       func(c [][]float64) { c[2] = c[2][:2] },

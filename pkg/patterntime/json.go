@@ -37,7 +37,8 @@ func (r *Record) Write(w io.Writer) error {
 // checked too) of three finite non-negative weights (per seed for the
 // random control), one curve per seed (nil or one value for each of a
 // prefix of CurveSteps), J and the directions with one entry per kind, J's
-// error covariance if any (symmetric, JSE² on its diagonal), and
+// error covariance if any (symmetric, JSE² on its diagonal), J sampled
+// again if any (the same checks), and
 // the corpus's kinds, formation criterion and training settings, which
 // Retrain can re-run.
 func Read(rd io.Reader) (*Record, error) {
@@ -52,6 +53,14 @@ func Read(rd io.Reader) (*Record, error) {
 	}
 	if err := checkJCov(r.JCov, r.JSE); err != nil {
 		return nil, err
+	}
+	if a := r.Again; a != nil {
+		if a.Chains < 2 || a.Chains > maxChains || len(a.J) != k || len(a.JSE) != k || a.JCov == nil {
+			return nil, fmt.Errorf("patterntime: J sampled again by %d chains with %d entries: want 2 to %d chains, one entry per kind and their covariance", a.Chains, len(a.J), maxChains)
+		}
+		if err := checkJCov(a.JCov, a.JSE); err != nil {
+			return nil, err
+		}
 	}
 	// Run makes records of one architecture and optimizer per corpus, with
 	// its own Steps and Every: anything else would not re-run (Retrain).

@@ -250,6 +250,10 @@ type Record struct {
 	// the one that treats them as independent. Nil in a record made before
 	// it was kept (SampleJ recomputes it).
 	JCov [][]float64 `json:"j_cov,omitempty"`
+	// Again is J measured again at EarlyStep by other chains (SampleJ), an
+	// independent measurement: the design's own draws overstate how well J
+	// is resolved along dh. Nil unless cmd/lmpattern -resample added it.
+	Again *JSample `json:"again,omitempty"`
 	// Dh is the designed direction (+dh raises layer 1's structural
 	// coordinate, or lowers the induction tokens' loss); Control is the
 	// feasible direction of the same norm orthogonal to it.
@@ -904,15 +908,34 @@ func errorCov(n int, se func(a []float64) (float64, error)) ([][]float64, error)
 // JContrast returns a·J and its standard error √(aᵀ JCov a), which counts
 // that J's entries share their chains; NaN without JCov or if a does not
 // have one weight per kind.
-func (r *Record) JContrast(a []float64) (value, se float64) {
-	if len(a) != len(r.J) || len(r.JCov) != len(r.J) {
+func (r *Record) JContrast(a []float64) (value, se float64) { return contrast(r.J, r.JCov, a) }
+
+// A JSample is J sampled at a record's early checkpoint by Chains chains
+// from ChainSeed, with its standard errors and the covariance of its errors.
+type JSample struct {
+	Chains    int         `json:"chains"`
+	ChainSeed uint64      `json:"chain_seed"`
+	J         []float64   `json:"j"`
+	JSE       []float64   `json:"j_se"`
+	JCov      [][]float64 `json:"j_cov"`
+}
+
+// Contrast returns a·J and its standard error, as Record.JContrast.
+func (s *JSample) Contrast(a []float64) (value, se float64) { return contrast(s.J, s.JCov, a) }
+
+// contrast returns a·j and √(aᵀ c a); NaN unless a and c fit j.
+func contrast(j []float64, c [][]float64, a []float64) (value, se float64) {
+	if len(a) != len(j) || len(c) != len(j) {
 		return math.NaN(), math.NaN()
 	}
 	var v float64
 	for k, ak := range a {
-		value += ak * r.J[k]
+		if len(c[k]) != len(j) {
+			return math.NaN(), math.NaN()
+		}
+		value += ak * j[k]
 		for l, al := range a {
-			v += ak * r.JCov[k][l] * al
+			v += ak * c[k][l] * al
 		}
 	}
 	return value, math.Sqrt(v)

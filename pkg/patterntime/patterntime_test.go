@@ -478,6 +478,13 @@ func TestErrorCovAndJContrast(t *testing.T) {
 	if v != -2 || math.Abs(s-math.Sqrt(4+1+4)) > 1e-12 { // 4 + 1 − 2·(−2)
 		t.Errorf("J_0 − J_2 = %v ± %v, want −2 ± 3", v, s)
 	}
+	again := &JSample{J: r.J, JCov: m}
+	if v2, s2 := again.Contrast([]float64{1, 0, -1}); v2 != v || s2 != s {
+		t.Errorf("JSample.Contrast %v ± %v, Record.JContrast %v ± %v", v2, s2, v, s)
+	}
+	if v, s := (&JSample{J: r.J, JCov: [][]float64{{1}, {1}, {1}}}).Contrast([]float64{1, 0, -1}); !math.IsNaN(v) || !math.IsNaN(s) {
+		t.Errorf("a covariance of short rows: %v ± %v, want NaN", v, s)
+	}
 	for name, r := range map[string]*Record{"no covariance": {J: []float64{1, 2, 3}}, "short weights": r} {
 		a := []float64{1, -1, 0}
 		if name == "short weights" {
