@@ -42,6 +42,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -86,6 +87,14 @@ func main() {
 		}
 	}
 	progress := func(done, total int) { fmt.Fprintf(os.Stderr, "\r%d/%d runs", done, total) }
+	flag.Visit(func(f *flag.Flag) {
+		if (f.Name == "chains" || f.Name == "chain-seed") && *resample == "" {
+			fail(fmt.Errorf("-%s applies to -resample only", f.Name))
+		}
+		if f.Name == "loop" && *jcov != "" {
+			fail(errors.New("-loop and -jcov: one at a time (-extend adds the closed loop to a record)"))
+		}
+	})
 	if *resample != "" {
 		flag.Visit(func(f *flag.Flag) {
 			if f.Name != "resample" && f.Name != "chains" && f.Name != "chain-seed" && f.Name != "out" {
@@ -111,14 +120,14 @@ func main() {
 		r = read(in)
 		*loop = *extend != ""
 		if *jcov != "" {
-			j, jse, c, err := r.SampleJ(context.Background(), 0, 0)
+			s, err := r.SampleJ(context.Background(), 0, 0)
 			if err != nil {
 				fail(err)
 			}
-			if !slices.Equal(j, r.J) || !slices.Equal(jse, r.JSE) {
-				fail(fmt.Errorf("J sampled again is %v ± %v, the record's %v ± %v: another dense-product engine or build", j, jse, r.J, r.JSE))
+			if !slices.Equal(s.J, r.J) || !slices.Equal(s.JSE, r.JSE) {
+				fail(fmt.Errorf("J sampled again is %v ± %v, the record's %v ± %v: another dense-product engine or build", s.J, s.JSE, r.J, r.JSE))
 			}
-			r.JCov = c
+			r.JCov = s.JCov
 		}
 	} else {
 		o.Progress = progress
@@ -179,16 +188,21 @@ func main() {
 	}
 }
 
-// write writes a record.
+// write writes a record that Read accepts, through a temporary file, so
+// that a failure leaves the file as it was (it may be the record read).
 func write(r *patterntime.Record, file string) {
-	f, err := os.Create(file)
-	if err != nil {
+	var b bytes.Buffer
+	if err := r.Write(&b); err != nil {
 		fail(err)
 	}
-	if err := r.Write(f); err != nil {
+	if _, err := patterntime.Read(bytes.NewReader(b.Bytes())); err != nil {
+		fail(fmt.Errorf("the record to write does not read back: %w", err))
+	}
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
 		fail(err)
 	}
-	if err := f.Close(); err != nil {
+	if err := os.Rename(tmp, file); err != nil {
 		fail(err)
 	}
 }
@@ -226,21 +240,35 @@ func printJ(r *patterntime.Record) {
 	}
 }
 
-// resampleJ samples J at a record's checkpoint with other chains, prints
-// it, its contrasts and its component along the record's dh, and returns
-// the record with it (Record.Again).
+// resampleJ samples J at a record's checkpoint with chains from another
+// chain seed, prints it, its contrasts and its components along the
+// record's dh and control, and returns the record with it (Record.Again).
+// A record that holds a measurement already gets it again only from the
+// same chains, and only if the bits agree: a pre-declared measurement is
+// not replaced by another.
 func resampleJ(file string, chains int, seed uint64) *patterntime.Record {
 	r := read(file)
+	if chains < 2 || seed < 2 {
+		fail(fmt.Errorf("-chains %d -chain-seed %d: want at least 2 chains from a seed other than the record's (1)", chains, seed))
+	}
+	if a := r.Again; a != nil && (a.Chains != chains || a.ChainSeed != seed) {
+		fail(fmt.Errorf("%s holds J measured again by %d chains from seed %d already", file, a.Chains, a.ChainSeed))
+	}
 	start := time.Now()
-	j, jse, c, err := r.SampleJ(context.Background(), chains, seed)
+	s, err := r.SampleJ(context.Background(), chains, seed)
 	if err != nil {
 		fail(err)
 	}
+	if a := r.Again; a != nil && (!slices.Equal(a.J, s.J) || !slices.Equal(a.JSE, s.JSE)) {
+		fail(fmt.Errorf("J sampled again is %v ± %v, the record's second measurement %v ± %v: another dense-product engine or build", s.J, s.JSE, a.J, a.JSE))
+	}
 	fmt.Printf("J at step %d sampled again with %d chains from seed %d (%.0f s):\n", r.EarlyStep, chains, seed, time.Since(start).Seconds())
 	again := *r
-	again.J, again.JSE, again.JCov = j, jse, c
+	again.J, again.JSE, again.JCov = s.J, s.JSE, s.JCov
 	printJ(&again)
-	r.Again = &patterntime.JSample{Chains: chains, ChainSeed: seed, J: j, JSE: jse, JCov: c}
+	r.Again = s
+	c, cse := s.Contrast(r.Control)
+	fmt.Printf("  J·control (the record's orthogonal control) = %.4g ± %.2g (%+.1f SE)\n", c, cse, c/cse)
 	v, se := r.Again.Contrast(r.Dh)
 	fmt.Printf("  J·dh (the record's dh, fixed before these draws) = %.4g ± %.2g (%+.1f SE)\n", v, se, v/se)
 	v0, se0 := r.JContrast(r.Dh)

@@ -32,11 +32,18 @@ func FuzzRead(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(gosrc.Bytes())
+	var measured bytes.Buffer
+	if err := withAgain(withJCov(validRecord())).Write(&measured); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(measured.Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := Read(bytes.NewReader(b))
 		if err != nil {
 			return
 		}
+		r.JContrast(r.Dh)
+		r.Again.Contrast(r.Dh)
 		for a := range r.Arms {
 			r.Formation(a)
 			r.Shift(a)
@@ -151,6 +158,9 @@ func TestReadRefuses(t *testing.T) {
 		"an asymmetric J covariance": func(c [][]float64) { c[0][1] += 1e-6 },
 		"a diagonal not JSE²":        func(c [][]float64) { c[1][1] *= 1.001 },
 		"a correlation beyond one":   func(c [][]float64) { c[0][2], c[2][0] = 0.0101, 0.0101 },
+		"not positive semi-definite": func(c [][]float64) {
+			c[0][1], c[1][0], c[0][2], c[2][0], c[1][2], c[2][1] = 0.009, 0.009, 0.009, 0.009, -0.009, -0.009
+		},
 	} {
 		r := withJCov(validRecord())
 		broken(r.JCov)

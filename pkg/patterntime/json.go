@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"slices"
 
+	"gonum.org/v1/gonum/mat"
+
 	"susclab/pkg/lm"
 )
 
@@ -55,11 +57,12 @@ func Read(rd io.Reader) (*Record, error) {
 		return nil, err
 	}
 	if a := r.Again; a != nil {
-		if a.Chains < 2 || a.Chains > maxChains || len(a.J) != k || len(a.JSE) != k || a.JCov == nil {
-			return nil, fmt.Errorf("patterntime: J sampled again by %d chains with %d entries: want 2 to %d chains, one entry per kind and their covariance", a.Chains, len(a.J), maxChains)
+		if a.Chains < 2 || a.Chains > maxChains || a.ChainSeed < 2 || len(a.J) != k || len(a.JSE) != k || a.JCov == nil {
+			return nil, fmt.Errorf("patterntime: J sampled again by %d chains from seed %d with %d entries: want 2 to %d chains from a seed other than the record's (1), one entry per kind and their covariance",
+				a.Chains, a.ChainSeed, len(a.J), maxChains)
 		}
 		if err := checkJCov(a.JCov, a.JSE); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w (J sampled again)", err)
 		}
 	}
 	// Run makes records of one architecture and optimizer per corpus, with
@@ -131,22 +134,35 @@ func Read(rd io.Reader) (*Record, error) {
 	return &r, nil
 }
 
-// checkJCov checks J's error covariance: none, or a symmetric matrix with
-// JSE² on its diagonal (to rounding) whose entries obey Cauchy–Schwarz.
+// checkJCov checks J's error covariance: none, or a symmetric positive
+// semi-definite matrix (to rounding) with JSE² on its diagonal.
 func checkJCov(c [][]float64, se []float64) error {
 	if c == nil {
 		return nil
 	}
-	bad := len(c) != len(se)
-	for k := 0; !bad && k < len(c); k++ {
+	n := len(se)
+	bad := len(c) != n
+	for k := 0; !bad && k < n; k++ {
 		d := se[k] * se[k]
-		bad = len(c[k]) != len(se) || !(math.Abs(c[k][k]-d) <= 1e-9*d)
-		for l := 0; !bad && l < len(c); l++ {
-			bad = len(c[l]) != len(se) || c[k][l] != c[l][k] || !(math.Abs(c[k][l]) <= (1+1e-9)*se[k]*se[l])
+		bad = len(c[k]) != n || !(math.Abs(c[k][k]-d) <= 1e-9*d)
+		for l := 0; !bad && l < n; l++ {
+			bad = len(c[l]) != n || c[k][l] != c[l][k] || math.IsNaN(c[k][l])
 		}
 	}
 	if bad {
 		return errors.New("patterntime: J's error covariance is not symmetric with JSE² on its diagonal")
+	}
+	m := mat.NewSymDense(n, nil)
+	var largest float64
+	for k := range n {
+		for l := k; l < n; l++ {
+			m.SetSym(k, l, c[k][l])
+		}
+		largest = math.Max(largest, c[k][k])
+	}
+	var eig mat.EigenSym
+	if n > 0 && (!eig.Factorize(m, false) || eig.Values(nil)[0] < -1e-9*largest) {
+		return errors.New("patterntime: J's error covariance is not positive semi-definite")
 	}
 	return nil
 }

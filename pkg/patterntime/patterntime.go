@@ -250,7 +250,8 @@ type Record struct {
 	// the one that treats them as independent. Nil in a record made before
 	// it was kept (SampleJ recomputes it).
 	JCov [][]float64 `json:"j_cov,omitempty"`
-	// Again is J measured again at EarlyStep by other chains (SampleJ), an
+	// Again is J measured again at EarlyStep by chains from another chain
+	// seed (SampleJ; seed 1 would share the record's chains), an
 	// independent measurement: the design's own draws overstate how well J
 	// is resolved along dh. Nil unless cmd/lmpattern -resample added it.
 	Again *JSample `json:"again,omitempty"`
@@ -873,8 +874,9 @@ func (r *Record) sample(ctx context.Context, w []float64, chains int, seed uint6
 
 // errorCov returns the covariance matrix of n correlated estimates from the
 // standard error of their combinations, se(a) for Σ_k a_k x_k, by
-// polarization: Cov(x_k, x_l) = (se(e_k + e_l)² − se(e_k)² − se(e_l)²)/2.
-// It is exact to rounding because se² is a quadratic form in a.
+// polarization: Var(x_k) = se(2e_k)²/4 and Cov(x_k, x_l) = (se(e_k + e_l)²
+// − Var(x_k) − Var(x_l))/2. It is exact to rounding because se² is a
+// quadratic form in a.
 func errorCov(n int, se func(a []float64) (float64, error)) ([][]float64, error) {
 	v := func(k, l int) (float64, error) {
 		a := make([]float64, n)
@@ -920,8 +922,14 @@ type JSample struct {
 	JCov      [][]float64 `json:"j_cov"`
 }
 
-// Contrast returns a·J and its standard error, as Record.JContrast.
-func (s *JSample) Contrast(a []float64) (value, se float64) { return contrast(s.J, s.JCov, a) }
+// Contrast returns a·J and its standard error, as Record.JContrast; NaN
+// for a nil sample (a record without Again).
+func (s *JSample) Contrast(a []float64) (value, se float64) {
+	if s == nil {
+		return math.NaN(), math.NaN()
+	}
+	return contrast(s.J, s.JCov, a)
+}
 
 // contrast returns a·j and √(aᵀ c a); NaN unless a and c fit j.
 func contrast(j []float64, c [][]float64, a []float64) (value, se float64) {
@@ -947,16 +955,21 @@ const maxChains = 64
 
 // SampleJ samples J again as Run did: it retrains the seed-1 baseline to
 // EarlyStep and samples at that checkpoint, returning J, its standard
-// errors and the covariance of its errors (Record.JCov). With chains = 0
-// and seed = 0 it uses the record's chains (Options.Chains, seed 1), and
-// with the engine that made the record J and JSE are the record's bit for
-// bit, so JCov can be added to a record made before it was kept
-// (cmd/lmpattern -jcov). Other chains or another seed give an independent
-// measurement of J at the same point (cmd/lmpattern -resample).
-func (r *Record) SampleJ(ctx context.Context, chains int, seed uint64) (j, jse []float64, jcov [][]float64, err error) {
+// errors and the covariance of its errors with the chains and chain seed
+// used. With chains = 0 and seed = 0 it uses the record's chains
+// (Options.Chains, seed 1), and with the engine that made the record J and
+// JSE are the record's bit for bit, so JCov can be added to a record made
+// before it was kept (cmd/lmpattern -jcov). Chain c's draws depend on the
+// chain seed and c only, so another seed gives an independent measurement
+// of J at the same point (Record.Again, cmd/lmpattern -resample), while
+// seed 1 with more chains shares the record's.
+func (r *Record) SampleJ(ctx context.Context, chains int, seed uint64) (s *JSample, err error) {
 	e := r.EarlyStep
 	if r.Train.Every < 1 || e < r.Train.Every || e > r.Train.Steps || e%r.Train.Every != 0 {
-		return nil, nil, nil, fmt.Errorf("patterntime: early step %d: want a checkpoint of the run", e)
+		return nil, fmt.Errorf("patterntime: early step %d: want a checkpoint of the run", e)
+	}
+	if r.Train.Cosine {
+		return nil, errors.New("patterntime: a cosine schedule depends on the run's length; SampleJ cannot re-run the start")
 	}
 	if chains == 0 {
 		chains = r.Options.Chains
@@ -965,25 +978,29 @@ func (r *Record) SampleJ(ctx context.Context, chains int, seed uint64) (j, jse [
 		seed = 1
 	}
 	if chains < 2 || chains > maxChains {
-		return nil, nil, nil, fmt.Errorf("patterntime: %d chains: want 2 to %d", chains, maxChains)
+		return nil, fmt.Errorf("patterntime: %d chains: want 2 to %d", chains, maxChains)
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			j, jse, jcov, err = nil, nil, nil, fmt.Errorf("patterntime: SampleJ: %v", p)
+			s, err = nil, fmt.Errorf("patterntime: SampleJ: %v", p)
 		}
 	}()
 	base, err := r.train(ctx, &r.Arms[Baseline], 1, e, -1)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	ck, ok := base.checkpoints.Find(e)
 	if !ok {
-		return nil, nil, nil, fmt.Errorf("patterntime: no checkpoint at step %d", e)
+		return nil, fmt.Errorf("patterntime: no checkpoint at step %d", e)
 	}
-	return r.sample(ctx, ck.Params, chains, seed)
+	s = &JSample{Chains: chains, ChainSeed: seed}
+	if s.J, s.JSE, s.JCov, err = r.sample(ctx, ck.Params, chains, seed); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // probes are what J is sampled with: the sampling corpus (the posterior's

@@ -452,7 +452,7 @@ func TestGoProbes(t *testing.T) {
 // of its values, and JContrast combines J with it; without a covariance,
 // or with weights of another length, JContrast is NaN.
 func TestErrorCovAndJContrast(t *testing.T) {
-	m := [][]float64{{4, 1, -2}, {1, 9, 0.5}, {-2, 0.5, 1}}
+	m := [][]float64{{4, 1, -1}, {1, 9, 0.5}, {-1, 0.5, 1}} // positive definite
 	se := func(a []float64) (float64, error) {
 		var v float64
 		for k := range a {
@@ -475,8 +475,8 @@ func TestErrorCovAndJContrast(t *testing.T) {
 	}
 	r := &Record{J: []float64{1, 2, 3}, JCov: m}
 	v, s := r.JContrast([]float64{1, 0, -1})
-	if v != -2 || math.Abs(s-math.Sqrt(4+1+4)) > 1e-12 { // 4 + 1 − 2·(−2)
-		t.Errorf("J_0 − J_2 = %v ± %v, want −2 ± 3", v, s)
+	if v != -2 || math.Abs(s-math.Sqrt(4+1+2)) > 1e-12 { // 4 + 1 − 2·(−1)
+		t.Errorf("J_0 − J_2 = %v ± %v, want −2 ± √7", v, s)
 	}
 	again := &JSample{J: r.J, JCov: m}
 	if v2, s2 := again.Contrast([]float64{1, 0, -1}); v2 != v || s2 != s {
@@ -484,6 +484,9 @@ func TestErrorCovAndJContrast(t *testing.T) {
 	}
 	if v, s := (&JSample{J: r.J, JCov: [][]float64{{1}, {1}, {1}}}).Contrast([]float64{1, 0, -1}); !math.IsNaN(v) || !math.IsNaN(s) {
 		t.Errorf("a covariance of short rows: %v ± %v, want NaN", v, s)
+	}
+	if v, s := (*JSample)(nil).Contrast([]float64{1, 0, -1}); !math.IsNaN(v) || !math.IsNaN(s) {
+		t.Errorf("no sample: %v ± %v, want NaN", v, s)
 	}
 	for name, r := range map[string]*Record{"no covariance": {J: []float64{1, 2, 3}}, "short weights": r} {
 		a := []float64{1, -1, 0}
@@ -534,7 +537,7 @@ func TestSampleJRefuses(t *testing.T) {
 		early, chains int
 	}{{0, 0}, {150, 0}, {300, 0}, {100, 1}, {100, maxChains + 1}, {100, -1}} {
 		r.EarlyStep = c.early
-		if _, _, _, err := r.SampleJ(context.Background(), c.chains, 0); err == nil {
+		if _, err := r.SampleJ(context.Background(), c.chains, 0); err == nil {
 			t.Errorf("early step %d, %d chains: accepted", c.early, c.chains)
 		}
 	}
