@@ -94,9 +94,10 @@ func TestShippedRecord(t *testing.T) {
 // bit) and J measured again by 16 chains from chain seed 2 (cmd/lmpattern
 // -resample, docs/theory.md §6.5). On the planted records SampleJ
 // re-samples J, its standard errors and that covariance bit for bit: the
-// layer-1 structural path and the plain response's, which the second
-// measurements (the same SampleJ with other chains; 2 to 12 minutes) and
-// the Go-source record (5 minutes) use too.
+// layer-1 structural path and the plain response's. The second
+// measurements (the same SampleJ from another chain seed; 2 to 12
+// minutes) and the Go-source record's sampling (5 minutes; its probes are
+// TestGoProbes') are not re-run here.
 func TestShippedJ(t *testing.T) {
 	for i, c := range shipped {
 		t.Run(c.file, func(t *testing.T) {
