@@ -145,7 +145,7 @@ func main() {
 		}
 	}
 	fmt.Printf("susceptibilities (%s) at step %d (half the baseline's formation, seed 1)\n", r.Options.Observable, r.EarlyStep)
-	printJ(r)
+	printJ(r.Kinds, &patterntime.JSample{J: r.J, JSE: r.JSE, JCov: r.JCov})
 	if r.JCov != nil {
 		v, se := r.JContrast(r.Dh)
 		fmt.Printf("  J·dh = %.4g ± %.2g (%+.1f SE; dh was chosen along J, so this overstates how well J is resolved)\n", v, se, v/se)
@@ -223,19 +223,19 @@ func read(file string) *patterntime.Record {
 
 // printJ prints J with its standard errors and, with its error covariance,
 // its pairwise contrasts.
-func printJ(r *patterntime.Record) {
-	for k, n := range r.Kinds {
-		fmt.Printf("  J[%s] = %.4g ± %.2g\n", n, r.J[k], r.JSE[k])
+func printJ(kinds []string, s *patterntime.JSample) {
+	for k, n := range kinds {
+		fmt.Printf("  J[%s] = %.4g ± %.2g\n", n, s.J[k], s.JSE[k])
 	}
-	if r.JCov == nil {
+	if s.JCov == nil {
 		return
 	}
-	for k := range r.Kinds {
-		for l := k + 1; l < len(r.Kinds); l++ {
-			a := make([]float64, len(r.Kinds))
+	for k := range kinds {
+		for l := k + 1; l < len(kinds); l++ {
+			a := make([]float64, len(kinds))
 			a[k], a[l] = 1, -1
-			v, se := r.JContrast(a)
-			fmt.Printf("  J[%s] − J[%s] = %.4g ± %.2g (%+.1f SE)\n", r.Kinds[k], r.Kinds[l], v, se, v/se)
+			v, se := s.Contrast(a)
+			fmt.Printf("  J[%s] − J[%s] = %.4g ± %.2g (%+.1f SE)\n", kinds[k], kinds[l], v, se, v/se)
 		}
 	}
 }
@@ -263,9 +263,7 @@ func resampleJ(file string, chains int, seed uint64) *patterntime.Record {
 		fail(fmt.Errorf("J sampled again is %v ± %v, the record's second measurement %v ± %v: another dense-product engine or build", s.J, s.JSE, a.J, a.JSE))
 	}
 	fmt.Printf("J at step %d sampled again with %d chains from seed %d (%.0f s):\n", r.EarlyStep, chains, seed, time.Since(start).Seconds())
-	again := *r
-	again.J, again.JSE, again.JCov = s.J, s.JSE, s.JCov
-	printJ(&again)
+	printJ(r.Kinds, s)
 	r.Again = s
 	c, cse := s.Contrast(r.Control)
 	fmt.Printf("  J·control (the record's orthogonal control) = %.4g ± %.2g (%+.1f SE)\n", c, cse, c/cse)
