@@ -73,7 +73,10 @@ func main() {
 	extend := flag.String("extend", "", "read this record (made without -loop) and add the closed-loop arms, instead of running")
 	jcov := flag.String("jcov", "", "read this record, sample J again and add the covariance of its errors, instead of running")
 	resample := flag.String("resample", "", "read this record and sample J at its checkpoint with -chains chains from -chain-seed, instead of running")
-	chains := flag.Int("chains", 16, "with -resample: chains")
+	redesign := flag.String("redesign", "", "read this record, sample J at -early-fraction of its baseline's formation with -chains chains and design dh again, reusing its baseline and random control; the new arms are left to -resume")
+	fraction := flag.Float64("early-fraction", 0.5, "with -redesign: the fraction of the baseline's formation step (seed 1) at which J is read")
+	resume := flag.String("resume", "", "read this record and train the runs it does not have (after -redesign, or a cancelled run)")
+	chains := flag.Int("chains", 16, "with -resample or -redesign: chains")
 	chainSeed := flag.Uint64("chain-seed", 2, "with -resample: seed of the chains (1 is the record's)")
 	out := flag.String("out", "", "write the record (JSON) to this file")
 	flag.Parse()
@@ -88,8 +91,11 @@ func main() {
 	}
 	progress := func(done, total int) { fmt.Fprintf(os.Stderr, "\r%d/%d runs", done, total) }
 	flag.Visit(func(f *flag.Flag) {
-		if (f.Name == "chains" || f.Name == "chain-seed") && *resample == "" {
-			fail(fmt.Errorf("-%s applies to -resample only", f.Name))
+		if (f.Name == "chain-seed" && *resample == "") || (f.Name == "chains" && *resample == "" && *redesign == "") {
+			fail(fmt.Errorf("-%s applies to -resample (or -chains to -redesign) only", f.Name))
+		}
+		if f.Name == "early-fraction" && *redesign == "" {
+			fail(errors.New("-early-fraction applies to -redesign only"))
 		}
 		if f.Name == "loop" && *jcov != "" {
 			fail(errors.New("-loop and -jcov: one at a time (-extend adds the closed loop to a record)"))
@@ -102,6 +108,39 @@ func main() {
 			}
 		})
 		r := resampleJ(*resample, *chains, *chainSeed)
+		if *out != "" {
+			write(r, *out)
+		}
+		return
+	}
+	if in := *redesign + *resume; in != "" {
+		allowed := []string{"resume", "out"}
+		if *redesign != "" {
+			allowed = []string{"redesign", "early-fraction", "chains", "out"}
+		}
+		flag.Visit(func(f *flag.Flag) {
+			if !slices.Contains(allowed, f.Name) {
+				fail(fmt.Errorf("-%s: with -redesign only -early-fraction, -chains and -out apply; with -resume only -out", f.Name))
+			}
+		})
+		r := read(in)
+		if *redesign != "" {
+			n, err := r.Redesign(context.Background(), *fraction, *chains)
+			if err != nil {
+				fail(err)
+			}
+			r = n
+			fmt.Printf("susceptibilities (%s) at step %d (%.2g of the baseline's formation, seed 1), %d chains\n", r.Options.Observable, r.EarlyStep, r.Options.EarlyFraction, r.Options.Chains)
+			printJ(r.Kinds, &patterntime.JSample{Chains: r.Options.Chains, ChainSeed: 1, J: r.J, JSE: r.JSE, JCov: r.JCov})
+			fmt.Printf("dh %.4f, control %.4f; reused: %q; the other arms are left to -resume\n", r.Dh, r.Control, r.Reused)
+		} else {
+			err := r.Resume(context.Background(), r.Options.Workers, progress)
+			fmt.Fprintln(os.Stderr)
+			if err != nil {
+				fail(err)
+			}
+			report(r)
+		}
 		if *out != "" {
 			write(r, *out)
 		}
@@ -144,7 +183,15 @@ func main() {
 			fail(err)
 		}
 	}
-	fmt.Printf("susceptibilities (%s) at step %d (half the baseline's formation, seed 1)\n", r.Options.Observable, r.EarlyStep)
+	report(r)
+	if *out != "" {
+		write(r, *out)
+	}
+}
+
+// report prints J, each arm's formation and its paired shift.
+func report(r *patterntime.Record) {
+	fmt.Printf("susceptibilities (%s) at step %d (%.2g of the baseline's formation, seed 1)\n", r.Options.Observable, r.EarlyStep, r.Options.EarlyFraction)
 	printJ(r.Kinds, &patterntime.JSample{J: r.J, JSE: r.JSE, JCov: r.JCov})
 	if r.JCov != nil {
 		v, se := r.JContrast(r.Dh)
@@ -182,9 +229,6 @@ func main() {
 	if sl := r.ShiftSlope(patterntime.Random); sl.Pairs > 2 {
 		fmt.Printf("random control: per-seed shift against J·(h − π): slope %.4g ± %.2g steps per unit (%+.1f SE), intercept %+.0f ± %.0f\n",
 			sl.Slope, sl.SlopeSE, sl.Slope/sl.SlopeSE, sl.Intercept, sl.InterceptSE)
-	}
-	if *out != "" {
-		write(r, *out)
 	}
 }
 

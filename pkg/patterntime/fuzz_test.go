@@ -215,6 +215,7 @@ func TestReadRefuses(t *testing.T) {
 		"an unknown observable":        func(r *Record) { r.Options.Observable = "layer2" },
 		"invalid options":              func(r *Record) { r.Options.Chains = 1 },
 		"mix not the baseline's":       func(r *Record) { r.Options.Mix = []float64{0.5, 0.3, 0.2} },
+		"a designed arm reused":        func(r *Record) { r.Reused = []string{"baseline", "+dh"} },
 	} {
 		r := validRecord()
 		broken(r)

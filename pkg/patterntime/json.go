@@ -102,6 +102,11 @@ func Read(rd io.Reader) (*Record, error) {
 	if !slices.Equal(r.CurveSteps, checkpointSteps(r.Train.Steps, r.Train.Every)) {
 		return nil, fmt.Errorf("patterntime: curve steps are not the checkpoints of %d steps every %d", r.Train.Steps, r.Train.Every)
 	}
+	for _, name := range r.Reused {
+		if name != r.Arms[Baseline].Name && name != r.Arms[Random].Name {
+			return nil, fmt.Errorf("patterntime: reused arm %q: only the baseline's and the random control's runs do not depend on J", name)
+		}
+	}
 	for a, arm := range r.Arms {
 		if len(arm.Curves) != r.Options.Seeds || (arm.SeedWeights != nil) != (a == Random) ||
 			(arm.SeedWeights != nil && len(arm.SeedWeights) != r.Options.Seeds) {

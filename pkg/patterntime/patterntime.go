@@ -266,6 +266,10 @@ type Record struct {
 	// Arms: baseline, +dh, −dh, control, random, and after Record.Loop
 	// the closed-loop arms +dh loop and −dh loop.
 	Arms []Arm `json:"arms"`
+	// Reused names the arms whose runs were taken from an earlier record
+	// of the same settings but for the early checkpoint (Redesign): the
+	// baseline and the random control, whose runs do not depend on J.
+	Reused []string `json:"reused,omitempty"`
 }
 
 // Arm indices in Record.Arms. Random is the literal random control: for
@@ -643,7 +647,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	if math.IsNaN(base.formation) {
 		return r, errors.New("patterntime: the baseline (seed 1) never forms the circuit; train longer (Steps)")
 	}
-	r.EarlyStep = o.Every * max(1, int(math.Round(o.EarlyFraction*base.formation/float64(o.Every))))
+	r.EarlyStep = earlyStep(o, base.formation)
 	ck, ok := base.checkpoints.Find(r.EarlyStep)
 	if !ok {
 		return r, fmt.Errorf("patterntime: no checkpoint at step %d", r.EarlyStep)
@@ -668,6 +672,112 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 		r.Arms[a].Curves = make([][]float64, o.Seeds)
 	}
 	return r, r.trainArms(ctx, 0, o.Workers, progress)
+}
+
+// earlyStep is the checkpoint nearest EarlyFraction of a formation step,
+// and at least the first one after step 0.
+func earlyStep(o Options, formation float64) int {
+	return o.Every * max(1, int(math.Round(o.EarlyFraction*formation/float64(o.Every))))
+}
+
+// Redesign returns a record that reads J again, at the checkpoint of
+// fraction × the baseline's formation step (seed 1) with `chains` chains
+// from chain seed 1, designs dh from it, and reuses r's baseline and
+// random control: their runs do not depend on J (the random directions
+// depend on ‖dh‖ only), so Reused names them. The +dh, −dh and control
+// arms are left to train (Resume). r must be a record of Run's five arms.
+func (r *Record) Redesign(ctx context.Context, fraction float64, chains int) (n *Record, err error) {
+	if len(r.Arms) != numArms {
+		return nil, fmt.Errorf("patterntime: Redesign needs a record of Run's %d arms, this one has %d", numArms, len(r.Arms))
+	}
+	if chains < 2 || chains > maxChains {
+		return nil, fmt.Errorf("patterntime: %d chains: want 2 to %d", chains, maxChains)
+	}
+	if !(fraction > 0 && fraction <= 1) {
+		return nil, fmt.Errorf("patterntime: early fraction %v: want (0, 1]", fraction)
+	}
+	o := r.Options
+	o.EarlyFraction, o.Chains = fraction, chains
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	o = o.WithDefaults()
+	f := r.Formation(Baseline)[0]
+	if math.IsNaN(f) {
+		return nil, errors.New("patterntime: the baseline (seed 1) never formed: no step to read J at")
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			n, err = nil, fmt.Errorf("patterntime: Redesign: %v", p)
+		}
+	}()
+	n = &Record{Options: o, Model: r.Model, Planted: r.Planted, Train: r.Train, Kinds: r.Kinds, Threshold: r.Threshold,
+		EarlyStep: earlyStep(o, f), CurveSteps: r.CurveSteps, Arms: []Arm{reuse(r.Arms[Baseline])}}
+	if n.EarlyStep > n.Train.Steps {
+		return nil, fmt.Errorf("patterntime: early step %d after the run's end", n.EarlyStep)
+	}
+	base, err := n.train(ctx, &n.Arms[Baseline], 1, n.EarlyStep, -1)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ck, ok := base.checkpoints.Find(n.EarlyStep)
+	if !ok {
+		return nil, fmt.Errorf("patterntime: no checkpoint at step %d", n.EarlyStep)
+	}
+	if n.J, n.JSE, n.JCov, err = n.sample(ctx, ck.Params, chains, 1); err != nil {
+		return nil, err
+	}
+	if err := n.design(); err != nil {
+		return nil, err
+	}
+	for a := Plus; a < Random; a++ {
+		n.Arms[a].Curves = make([][]float64, o.Seeds)
+	}
+	n.Arms[Random] = reuse(r.Arms[Random])
+	n.Reused = []string{r.Arms[Baseline].Name, r.Arms[Random].Name}
+	return n, nil
+}
+
+// reuse returns a copy of an arm whose curves and weights another record
+// can hold and extend without changing the arm's.
+func reuse(a Arm) Arm {
+	a.Weights, a.Curves = slices.Clone(a.Weights), slices.Clone(a.Curves)
+	a.SeedWeights = slices.Clone(a.SeedWeights)
+	return a
+}
+
+// Resume trains every run of the record that has no curve (an arm left to
+// train by Redesign, or runs a cancelled Run did not finish), `workers`
+// runs at once, calling progress, if not nil, from one goroutine at a time
+// after each run. A cancelled ctx returns its error with the runs not done
+// nil.
+func (r *Record) Resume(ctx context.Context, workers int, progress func(done, total int)) (err error) {
+	if workers < 1 {
+		return errors.New("patterntime: Resume needs workers >= 1")
+	}
+	total := 0
+	for _, a := range r.Arms {
+		for _, c := range a.Curves {
+			if c == nil {
+				total++
+			}
+		}
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("patterntime: Resume: %v", p)
+		}
+	}()
+	done := 0
+	return r.trainArms(ctx, Baseline, workers, func() {
+		done++
+		if progress != nil {
+			progress(done, total)
+		}
+	})
 }
 
 // trainArms trains every seed of the arms from index `from` on, Workers

@@ -3,6 +3,7 @@
 package patterntime
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"math/rand/v2"
@@ -540,5 +541,73 @@ func TestSampleJRefuses(t *testing.T) {
 		if _, err := r.SampleJ(context.Background(), c.chains, 0); err == nil {
 			t.Errorf("early step %d, %d chains: accepted", c.early, c.chains)
 		}
+	}
+}
+
+// Redesign reads J at the rule's step with its own chains, designs from
+// it, and reuses the baseline and random control as copies; Resume
+// trains what is missing and stops on a cancelled context.
+func TestRedesign(t *testing.T) {
+	for _, c := range []struct {
+		fraction float64
+		chains   int
+		edit     func(*Record)
+	}{
+		{1, 1, nil}, {1, maxChains + 1, nil}, {0, 2, nil}, {1.5, 2, nil},
+		{1, 2, func(r *Record) { withLoop(r) }},
+		{1, 2, func(r *Record) { r.Arms[Baseline].Curves[0] = []float64{2, 2, 2} }},
+	} {
+		r := validRecord()
+		if c.edit != nil {
+			c.edit(r)
+		}
+		if _, err := r.Redesign(context.Background(), c.fraction, c.chains); err == nil {
+			t.Errorf("fraction %v, %d chains, edited %v: accepted", c.fraction, c.chains, c.edit != nil)
+		}
+	}
+	if testing.Short() {
+		t.Skip("samples J; runs without -short")
+	}
+	r := validRecord()
+	r.Options.Draws, r.Options.BurnIn = 4, 1
+	n, err := r.Redesign(context.Background(), 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.EarlyStep != 100 || n.Options.Chains != 2 || n.Options.EarlyFraction != 1 || !slices.Equal(n.Reused, []string{"baseline", "random"}) || n.JCov == nil {
+		t.Errorf("early step %d, %d chains, fraction %v, reused %q, JCov %v", n.EarlyStep, n.Options.Chains, n.Options.EarlyFraction, n.Reused, n.JCov)
+	}
+	dh, ctrl, err := Design(n.Objective(), n.Options.Mix, n.Options.Norm)
+	if err != nil || !slices.Equal(dh, n.Dh) || !slices.Equal(ctrl, n.Control) {
+		t.Errorf("Design(J) = %v, %v (%v); recorded %v, %v", dh, ctrl, err, n.Dh, n.Control)
+	}
+	for a, sign := range map[int]float64{Plus: 1, Minus: -1} {
+		if !slices.Equal(n.Arms[a].Weights, add(n.Options.Mix, dh, sign)) || len(n.Arms[a].Curves) != 2 || n.Arms[a].Curves[0] != nil {
+			t.Errorf("arm %s: weights %v, curves %v", n.Arms[a].Name, n.Arms[a].Weights, n.Arms[a].Curves)
+		}
+	}
+	for _, a := range []int{Baseline, Random} {
+		if !slices.EqualFunc(n.Arms[a].Curves, r.Arms[a].Curves, slices.Equal) || !slices.EqualFunc(n.Arms[a].SeedWeights, r.Arms[a].SeedWeights, slices.Equal) {
+			t.Errorf("arm %s not reused", r.Arms[a].Name)
+		}
+	}
+	n.Arms[Random].Curves[1] = nil
+	if r.Arms[Random].Curves[1] == nil {
+		t.Error("the new record's random control shares its curves with the old record's")
+	}
+	var buf bytes.Buffer
+	if err := n.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(&buf); err != nil {
+		t.Errorf("Read(Write(Redesign)): %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := n.Resume(ctx, 1, nil); err != context.Canceled || n.Arms[Plus].Curves[0] != nil {
+		t.Errorf("Resume after cancel: %v", err)
+	}
+	if err := n.Resume(context.Background(), 0, nil); err == nil {
+		t.Error("Resume with no workers: no error")
 	}
 }
