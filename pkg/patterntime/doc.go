@@ -48,6 +48,9 @@
 // Run does it all and returns a Record (JSON); Record.Shift reads the
 // shifts, Record.ShiftSlope the random control's per-seed shifts against
 // their predictions, Record.Retrain re-runs one arm and seed, or its
-// start, bit for bit, and Record.SampleJ samples J again. cmd/lmpattern
-// writes the shipped records.
+// start, bit for bit, and Record.SampleJ samples J again. Record.Redesign
+// reads J at another checkpoint and designs again, reusing the baseline
+// and the random control, whose runs do not depend on J; Record.Resume
+// trains the runs a record lacks. cmd/lmpattern writes the shipped
+// records.
 package patterntime

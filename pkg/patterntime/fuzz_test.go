@@ -69,7 +69,7 @@ func FuzzRead(f *testing.F) {
 // validRecord is a small record that Read accepts.
 func validRecord() *Record {
 	r := &Record{Kinds: kindNames(CorpusPlanted), CurveSteps: []int{0, 100, 200}, J: []float64{1, 2, 3}, JSE: []float64{0.1, 0.1, 0.1},
-		Dh: []float64{-0.1, 0, 0.1}, Control: []float64{0.05, -0.1, 0.05}, Options: Options{Seeds: 2}}
+		Dh: []float64{-0.1, 0, 0.1}, Control: []float64{0.05, -0.1, 0.05}, Options: Options{Seeds: 2, Steps: 200, Every: 100}}
 	r.Model, r.Planted, r.Train = settings(Options{Steps: 200, Every: 100})
 	r.Threshold = math.Log(float64(r.Planted.Alphabet)) / 2
 	for _, n := range []string{"baseline", "+dh", "-dh", "control"} {
@@ -81,7 +81,7 @@ func validRecord() *Record {
 
 // validGoRecord is a small Go-source record that Read accepts.
 func validGoRecord() *Record {
-	o := Options{Corpus: CorpusGoSource, Seeds: 2}
+	o := Options{Corpus: CorpusGoSource, Seeds: 2, Steps: 200, Every: 100}
 	r := &Record{Kinds: kindNames(o.Corpus), CurveSteps: []int{0, 100, 200}, J: []float64{1, 2, 3}, JSE: []float64{0.1, 0.1, 0.1},
 		Dh: []float64{-0.1, 0, 0.1}, Control: []float64{0.05, -0.1, 0.05}, Options: o, Threshold: lm.GoFormationRatio}
 	r.Model, r.Planted, r.Train = settings(Options{Corpus: o.Corpus, Steps: 200, Every: 100})
@@ -89,6 +89,12 @@ func validGoRecord() *Record {
 		r.Arms = append(r.Arms, Arm{Name: n, Weights: []float64{0.2, 0.2, 0.6}, Curves: [][]float64{{1, 0.4}, nil}})
 	}
 	r.Arms = append(r.Arms, Arm{Name: "random", SeedWeights: [][]float64{{0.1, 0.3, 0.6}, {0.3, 0.1, 0.6}}, Curves: [][]float64{{1, 0.9, 0.4}, {1}}})
+	return r
+}
+
+// withReused marks a record's baseline and random control as reused.
+func withReused(r *Record) *Record {
+	r.Reused = []string{"baseline", "random"}
 	return r
 }
 
@@ -138,6 +144,9 @@ func TestReadRefuses(t *testing.T) {
 	}
 	if err := read(withAgain(validRecord())); err != nil {
 		t.Fatalf("the valid record with J sampled again: %v", err)
+	}
+	if err := read(withReused(validRecord())); err != nil {
+		t.Fatalf("the valid record with reused arms: %v", err)
 	}
 	for name, broken := range map[string]func(a *JSample){
 		"one chain":                 func(a *JSample) { a.Chains = 1 },
@@ -216,6 +225,9 @@ func TestReadRefuses(t *testing.T) {
 		"invalid options":              func(r *Record) { r.Options.Chains = 1 },
 		"mix not the baseline's":       func(r *Record) { r.Options.Mix = []float64{0.5, 0.3, 0.2} },
 		"a designed arm reused":        func(r *Record) { r.Reused = []string{"baseline", "+dh"} },
+		"an arm reused twice":          func(r *Record) { r.Reused = []string{"random", "random"} },
+		"options of other steps":       func(r *Record) { r.Options.Steps = 300 },
+		"options of another interval":  func(r *Record) { r.Options.Every = 50 },
 	} {
 		r := validRecord()
 		broken(r)

@@ -40,9 +40,9 @@ func (r *Record) Write(w io.Writer) error {
 // random control), one curve per seed (nil or one value for each of a
 // prefix of CurveSteps), J and the directions with one entry per kind, J's
 // error covariance if any (symmetric, JSE² on its diagonal), J sampled
-// again if any (the same checks), and
-// the corpus's kinds, formation criterion and training settings, which
-// Retrain can re-run.
+// again if any (the same checks), reused arms (Record.Reused) only the
+// baseline and the random control, each once, and the corpus's kinds,
+// formation criterion and training settings, which Retrain can re-run.
 func Read(rd io.Reader) (*Record, error) {
 	var r Record
 	if err := json.NewDecoder(rd).Decode(&r); err != nil {
@@ -102,10 +102,13 @@ func Read(rd io.Reader) (*Record, error) {
 	if !slices.Equal(r.CurveSteps, checkpointSteps(r.Train.Steps, r.Train.Every)) {
 		return nil, fmt.Errorf("patterntime: curve steps are not the checkpoints of %d steps every %d", r.Train.Steps, r.Train.Every)
 	}
-	for _, name := range r.Reused {
-		if name != r.Arms[Baseline].Name && name != r.Arms[Random].Name {
-			return nil, fmt.Errorf("patterntime: reused arm %q: only the baseline's and the random control's runs do not depend on J", name)
+	for i, name := range r.Reused {
+		if (name != r.Arms[Baseline].Name && name != r.Arms[Random].Name) || slices.Contains(r.Reused[:i], name) {
+			return nil, fmt.Errorf("patterntime: reused arms %q: only the baseline's and the random control's runs do not depend on J, each once", r.Reused)
 		}
+	}
+	if r.Options.Steps != r.Train.Steps || r.Options.Every != r.Train.Every {
+		return nil, fmt.Errorf("patterntime: options of %d steps every %d, training of %d every %d", r.Options.Steps, r.Options.Every, r.Train.Steps, r.Train.Every)
 	}
 	for a, arm := range r.Arms {
 		if len(arm.Curves) != r.Options.Seeds || (arm.SeedWeights != nil) != (a == Random) ||

@@ -267,8 +267,9 @@ type Record struct {
 	// the closed-loop arms +dh loop and −dh loop.
 	Arms []Arm `json:"arms"`
 	// Reused names the arms whose runs were taken from an earlier record
-	// of the same settings but for the early checkpoint (Redesign): the
-	// baseline and the random control, whose runs do not depend on J.
+	// of the same settings but for the early fraction and the chains
+	// (Redesign): the baseline and the random control, whose runs do not
+	// depend on J.
 	Reused []string `json:"reused,omitempty"`
 }
 
@@ -696,21 +697,26 @@ func (r *Record) Redesign(ctx context.Context, fraction float64, chains int) (n 
 	if !(fraction > 0 && fraction <= 1) {
 		return nil, fmt.Errorf("patterntime: early fraction %v: want (0, 1]", fraction)
 	}
+	// A panic of package lm or susc (settings it refuses) is an error here:
+	// the record may come from a file.
+	defer func() {
+		if p := recover(); p != nil {
+			n, err = nil, fmt.Errorf("patterntime: Redesign: %v", p)
+		}
+	}()
 	o := r.Options
 	o.EarlyFraction, o.Chains = fraction, chains
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
 	o = o.WithDefaults()
+	if o.Every != r.Train.Every || o.Steps != r.Train.Steps {
+		return nil, fmt.Errorf("patterntime: options of %d steps every %d, training of %d every %d", o.Steps, o.Every, r.Train.Steps, r.Train.Every)
+	}
 	f := r.Formation(Baseline)[0]
 	if math.IsNaN(f) {
 		return nil, errors.New("patterntime: the baseline (seed 1) never formed: no step to read J at")
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			n, err = nil, fmt.Errorf("patterntime: Redesign: %v", p)
-		}
-	}()
 	n = &Record{Options: o, Model: r.Model, Planted: r.Planted, Train: r.Train, Kinds: r.Kinds, Threshold: r.Threshold,
 		EarlyStep: earlyStep(o, f), CurveSteps: r.CurveSteps, Arms: []Arm{reuse(r.Arms[Baseline])}}
 	if n.EarlyStep > n.Train.Steps {
@@ -741,8 +747,9 @@ func (r *Record) Redesign(ctx context.Context, fraction float64, chains int) (n 
 	return n, nil
 }
 
-// reuse returns a copy of an arm whose curves and weights another record
-// can hold and extend without changing the arm's.
+// reuse returns a copy of an arm for another record: a run it adds to
+// its curves is not added to the arm's. The curves and weights it holds
+// are shared; nothing changes them in place.
 func reuse(a Arm) Arm {
 	a.Weights, a.Curves = slices.Clone(a.Weights), slices.Clone(a.Curves)
 	a.SeedWeights = slices.Clone(a.SeedWeights)
@@ -754,7 +761,7 @@ func reuse(a Arm) Arm {
 // runs at once, calling progress, if not nil, from one goroutine at a time
 // after each run. A cancelled ctx returns its error with the runs not done
 // nil.
-func (r *Record) Resume(ctx context.Context, workers int, progress func(done, total int)) (err error) {
+func (r *Record) Resume(ctx context.Context, workers int, progress func(done, total int)) error {
 	if workers < 1 {
 		return errors.New("patterntime: Resume needs workers >= 1")
 	}
@@ -766,11 +773,6 @@ func (r *Record) Resume(ctx context.Context, workers int, progress func(done, to
 			}
 		}
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("patterntime: Resume: %v", p)
-		}
-	}()
 	done := 0
 	return r.trainArms(ctx, Baseline, workers, func() {
 		done++
@@ -789,16 +791,27 @@ func (r *Record) trainArms(ctx context.Context, from, workers int, progress func
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
+	cut := false // a run was cut short by ctx
+	// train is one run; a panic of package lm (settings it refuses) is
+	// that run's error, not the caller's crash.
+	train := func(j job) (run trainRun, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				run, err = trainRun{}, fmt.Errorf("patterntime: %s seed %d: %v", r.Arms[j.arm].Name, j.seed, p)
+			}
+		}()
+		return r.train(ctx, &r.Arms[j.arm], j.seed, r.Train.Steps, r.Options.Margin)
+	}
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				run, err := r.train(ctx, &r.Arms[j.arm], j.seed, r.Train.Steps, r.Options.Margin)
-				if ctx.Err() != nil {
-					run.curve = nil // perhaps cut short
-				}
+				run, err := train(j)
 				mu.Lock()
+				if ctx.Err() != nil {
+					run.curve, cut = nil, true // perhaps cut short
+				}
 				r.Arms[j.arm].Curves[j.seed-1] = run.curve
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -827,6 +840,9 @@ feed:
 	wg.Wait()
 	if err == nil {
 		err = firstErr
+	}
+	if err == nil && cut {
+		err = ctx.Err()
 	}
 	return err
 }

@@ -581,9 +581,9 @@ func TestRedesign(t *testing.T) {
 	if err != nil || !slices.Equal(dh, n.Dh) || !slices.Equal(ctrl, n.Control) {
 		t.Errorf("Design(J) = %v, %v (%v); recorded %v, %v", dh, ctrl, err, n.Dh, n.Control)
 	}
-	for a, sign := range map[int]float64{Plus: 1, Minus: -1} {
-		if !slices.Equal(n.Arms[a].Weights, add(n.Options.Mix, dh, sign)) || len(n.Arms[a].Curves) != 2 || n.Arms[a].Curves[0] != nil {
-			t.Errorf("arm %s: weights %v, curves %v", n.Arms[a].Name, n.Arms[a].Weights, n.Arms[a].Curves)
+	for a, want := range map[int][]float64{Plus: add(n.Options.Mix, dh, 1), Minus: add(n.Options.Mix, dh, -1), Control: add(n.Options.Mix, ctrl, 1)} {
+		if !slices.Equal(n.Arms[a].Weights, want) || len(n.Arms[a].Curves) != 2 || n.Arms[a].Curves[0] != nil || n.Arms[a].Curves[1] != nil {
+			t.Errorf("arm %s: weights %v (want %v), curves %v", n.Arms[a].Name, n.Arms[a].Weights, want, n.Arms[a].Curves)
 		}
 	}
 	for _, a := range []int{Baseline, Random} {
@@ -591,10 +591,11 @@ func TestRedesign(t *testing.T) {
 			t.Errorf("arm %s not reused", r.Arms[a].Name)
 		}
 	}
-	n.Arms[Random].Curves[1] = nil
-	if r.Arms[Random].Curves[1] == nil {
-		t.Error("the new record's random control shares its curves with the old record's")
+	n.Arms[Random].Curves[1], n.Arms[Baseline].Curves[0] = nil, nil
+	if r.Arms[Random].Curves[1] == nil || r.Arms[Baseline].Curves[0] == nil {
+		t.Error("the new record's reused arms share their curves with the old record's")
 	}
+	n.Arms[Random].Curves[1], n.Arms[Baseline].Curves[0] = r.Arms[Random].Curves[1], r.Arms[Baseline].Curves[0]
 	var buf bytes.Buffer
 	if err := n.Write(&buf); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -58,9 +59,16 @@ func TestShippedRecord(t *testing.T) {
 					t.Errorf("arm %s: weights %v, want %v", r.Arms[a].Name, r.Arms[a].Weights, want[a])
 				}
 			}
+			// A reused random control was drawn with an earlier record's dh,
+			// whose norm is ‖dh‖ to rounding (TestShippedReused checks its runs).
+			tol := 0.0
+			if slices.Contains(r.Reused, r.Arms[Random].Name) {
+				tol = 1e-15
+			}
 			for s := 1; s <= r.Options.Seeds; s++ {
 				c, err := RandomDirection(s, dh, r.Options.Mix)
-				if h := r.Arms[Random].WeightsOf(s); err != nil || !fpbits.Equal(h, add(r.Options.Mix, c, 1)) {
+				h, want := r.Arms[Random].WeightsOf(s), add(r.Options.Mix, c, 1)
+				if err != nil || !(fpbits.Equal(h, want) || maxAbsDiff(h, want) <= tol) {
 					t.Errorf("random control, seed %d: weights %v, want π + %v (%v)", s, h, c, err)
 				}
 			}
@@ -196,5 +204,48 @@ func TestShippedBaselinesAgree(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// maxAbsDiff returns the largest |a_i − b_i|, or +Inf if the lengths
+// differ or an entry is NaN.
+func maxAbsDiff(a, b []float64) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	var m float64
+	for i := range a {
+		d := math.Abs(a[i] - b[i])
+		if math.IsNaN(d) {
+			return math.Inf(1)
+		}
+		m = math.Max(m, d)
+	}
+	return m
+}
+
+// The Go-source record read later (docs/theory.md §6.5) reuses the
+// Go-source run's baseline and random control: their weights and curves
+// are that record's bit for bit, its options differ only in the early
+// fraction and the chains, and its early step follows the rule.
+func TestShippedReused(t *testing.T) {
+	old, r := readShipped(t, "testdata/gosrc.json"), readShipped(t, "testdata/gosrc_late.json")
+	if !slices.Equal(r.Reused, []string{"baseline", "random"}) {
+		t.Fatalf("reused %q", r.Reused)
+	}
+	for _, a := range []int{Baseline, Random} {
+		n, o := r.Arms[a], old.Arms[a]
+		if n.Name != o.Name || !slices.Equal(n.Weights, o.Weights) || !slices.EqualFunc(n.SeedWeights, o.SeedWeights, slices.Equal) ||
+			!slices.EqualFunc(n.Curves, o.Curves, slices.Equal) {
+			t.Errorf("arm %s is not the Go-source record's", o.Name)
+		}
+	}
+	want := old.Options
+	want.EarlyFraction, want.Chains = r.Options.EarlyFraction, r.Options.Chains
+	if !reflect.DeepEqual(r.Options, want) || r.Options.EarlyFraction != 0.7 || r.Options.Chains != 16 {
+		t.Errorf("options %+v, want the Go-source record's %+v with early fraction 0.7 and 16 chains", r.Options, old.Options)
+	}
+	if e := earlyStep(r.Options, r.Formation(Baseline)[0]); r.EarlyStep != e || e != 1000 {
+		t.Errorf("early step %d, the rule gives %d (declared: 1,000)", r.EarlyStep, e)
 	}
 }
