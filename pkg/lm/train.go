@@ -4,6 +4,7 @@ package lm
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -123,13 +124,55 @@ func EvalBatch(m *Model, windows int) []int {
 }
 
 // ParseSeriesConfig returns the SeriesConfig of a series written by Train.
+// It checks that the config describes a model whose parameters are the
+// series' checkpoints (Dim of them, and at least one checkpoint), so that
+// a crafted config cannot make a caller allocate a model, or windows of
+// its context, beyond the size of the parameters read.
 func ParseSeriesConfig(s *checkpoint.Series) (SeriesConfig, error) {
 	var c SeriesConfig
 	if s.Name != "lm" {
 		return c, fmt.Errorf("lm: series of model %q, not lm", s.Name)
 	}
-	err := json.Unmarshal(s.Config, &c)
-	return c, err
+	if err := json.Unmarshal(s.Config, &c); err != nil {
+		return c, fmt.Errorf("lm: series config: %w", err)
+	}
+	if len(s.Checkpoints) == 0 {
+		return c, errors.New("lm: the series has no checkpoint")
+	}
+	mc := c.Model.WithDefaults()
+	if err := mc.check(); err != nil {
+		return c, err
+	}
+	if n, ok := paramCount(mc, c.VocabSize, s.Dim); !ok || n != s.Dim {
+		return c, fmt.Errorf("lm: the config's model (%+v, %d tokens) does not have the series' %d parameters", mc, c.VocabSize, s.Dim)
+	}
+	return c, nil
+}
+
+// paramCount returns the number of parameters of the model of a checked
+// config c with a vocabulary of v tokens (newLayout's Dim), or false if
+// it exceeds limit ≥ 0; no product it forms exceeds a small multiple of
+// limit, so it cannot overflow.
+func paramCount(c Config, v, limit int) (int, bool) {
+	d, t, l, m := c.DModel, c.Context, c.Layers, c.MLP
+	if v < 1 || d > limit || d > limit/d || v > limit/d || t > limit/d || m > limit/d {
+		return 0, false
+	}
+	layer := 4*d*d + 2*d*m // ≤ 6·limit
+	if c.LayerNorm {
+		layer += d
+		if m > 0 {
+			layer += d
+		}
+	}
+	if l > limit/layer {
+		return 0, false
+	}
+	n := 2*v*d + t*d + l*layer
+	if c.LayerNorm {
+		n += d
+	}
+	return n, n <= limit
 }
 
 func (c TrainConfig) withDefaults(nwin int) TrainConfig {

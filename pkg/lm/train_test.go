@@ -4,6 +4,7 @@ package lm
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -120,5 +121,51 @@ func TestTrainStop(t *testing.T) {
 	tc.Stop = func(int, []float64) bool { return true }
 	if _, s := Train(m, w0, tc); len(s.Checkpoints) != 1 {
 		t.Errorf("stopped at step 0: %d checkpoints", len(s.Checkpoints))
+	}
+}
+
+// paramCount agrees with the layout, and ParseSeriesConfig refuses a
+// config whose model does not have the series' parameters, however large
+// its sizes, without allocating the model.
+func TestParseSeriesConfigRefuses(t *testing.T) {
+	for _, c := range []Config{{}, {Context: 5, DModel: 6, Heads: 3, Layers: 3}, {MLP: 16}, {MLP: 16, LayerNorm: true}, {LayerNorm: true, Layers: 1}} {
+		c = c.WithDefaults()
+		lay := newLayout(c, 11)
+		if n, ok := paramCount(c, 11, lay.Dim); !ok || n != lay.Dim {
+			t.Errorf("%+v: paramCount %d (%v), layout %d", c, n, ok, lay.Dim)
+		}
+		if _, ok := paramCount(c, 11, lay.Dim-1); ok {
+			t.Errorf("%+v: paramCount within a limit below its count", c)
+		}
+	}
+	_, _, s, _ := trainSmall(t, 7)
+	if _, err := ParseSeriesConfig(s); err != nil {
+		t.Fatalf("the valid series: %v", err)
+	}
+	for name, edit := range map[string]func(c map[string]any){
+		"a huge context":     func(c map[string]any) { c["model"].(map[string]any)["context"] = 1 << 40 },
+		"huge layers":        func(c map[string]any) { c["model"].(map[string]any)["layers"] = 1 << 60 },
+		"a huge d_model":     func(c map[string]any) { c["model"].(map[string]any)["d_model"] = 1 << 32 },
+		"a huge MLP":         func(c map[string]any) { c["model"].(map[string]any)["mlp"] = 1 << 62 },
+		"a huge vocabulary":  func(c map[string]any) { c["vocab_size"] = 1 << 62 },
+		"no vocabulary":      func(c map[string]any) { c["vocab_size"] = 0 },
+		"heads not dividing": func(c map[string]any) { c["model"].(map[string]any)["heads"] = 3 },
+		"one more layer":     func(c map[string]any) { c["model"].(map[string]any)["layers"] = 3 },
+	} {
+		var c map[string]any
+		if err := json.Unmarshal(s.Config, &c); err != nil {
+			t.Fatal(err)
+		}
+		edit(c)
+		crafted := *s
+		crafted.Config, _ = json.Marshal(c)
+		if _, err := ParseSeriesConfig(&crafted); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	empty := *s
+	empty.Checkpoints = nil
+	if _, err := ParseSeriesConfig(&empty); err == nil {
+		t.Error("a series without checkpoints: accepted")
 	}
 }
