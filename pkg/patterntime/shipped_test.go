@@ -25,6 +25,10 @@ var shipped = []struct {
 	{"testdata/planted_induction.json", Plus, 7, 26},
 	// go run ./cmd/lmpattern -corpus gosrc -seeds 16 -out pkg/patterntime/testdata/gosrc.json
 	{"testdata/gosrc.json", Plus, 2, 13},
+	// go run ./cmd/lmpattern -redesign pkg/patterntime/testdata/gosrc.json -early-fraction 0.7 -chains 16 -out late.json
+	// go run ./cmd/lmpattern -resume late.json -out late.json
+	// go run ./cmd/lmpattern -resample late.json -chains 16 -chain-seed 2 -out pkg/patterntime/testdata/gosrc_late.json
+	{"testdata/gosrc_late.json", Plus, 2, 13},
 }
 
 func readShipped(t *testing.T, file string) *Record {
