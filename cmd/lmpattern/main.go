@@ -45,12 +45,15 @@
 // (Record.Redesign), printing J first; -resume FILE trains the runs that
 // record does not have yet (Record.Resume). The Go-source record read
 // later (docs/theory.md §6.5) was made in those two steps, the first
-// checked against the pre-declared gate before the second:
+// checked against the pre-declared gate before the second, and then
+// measured again by fresh chains:
 //
 //	go run ./cmd/lmpattern -redesign pkg/patterntime/testdata/gosrc.json -early-fraction 0.7 -chains 16 -out late.json
-//	go run ./cmd/lmpattern -resume late.json -out pkg/patterntime/testdata/gosrc_late.json
+//	go run ./cmd/lmpattern -resume late.json -out late.json
+//	go run ./cmd/lmpattern -resample late.json -chains 16 -chain-seed 2 -out pkg/patterntime/testdata/gosrc_late.json
 //
-// (13 minutes for the sampling, about 50 for the 48 runs, on 2 cores).
+// (13 minutes for the sampling, 44 for the 48 runs and 15 for the second
+// measurement, on 2 cores).
 package main
 
 import (

@@ -151,8 +151,9 @@ func ParseSeriesConfig(s *checkpoint.Series) (SeriesConfig, error) {
 
 // paramCount returns the number of parameters of the model of a checked
 // config c with a vocabulary of v tokens (newLayout's Dim), or false if
-// it exceeds limit ≥ 0; no product it forms exceeds a small multiple of
-// limit, so it cannot overflow.
+// it exceeds limit ≥ 0; no sum or product it forms exceeds 10·limit, so
+// it cannot overflow for a limit below 2⁵⁹ (a checkpoint's Dim is at most
+// the parameters read).
 func paramCount(c Config, v, limit int) (int, bool) {
 	d, t, l, m := c.DModel, c.Context, c.Layers, c.MLP
 	if v < 1 || d > limit || d > limit/d || v > limit/d || t > limit/d || m > limit/d {

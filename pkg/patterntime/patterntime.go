@@ -729,6 +729,11 @@ func (r *Record) Redesign(ctx context.Context, fraction float64, chains int) (n 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// J must be read on the run the reused baseline recorded: another
+	// dense-product engine or build trains another run.
+	if rec := r.Arms[Baseline].Curves[0]; len(base.curve) > len(rec) || !slices.Equal(base.curve, rec[:len(base.curve)]) {
+		return nil, errors.New("patterntime: Redesign: seed 1's baseline retrained here is not the record's run (another engine or build)")
+	}
 	ck, ok := base.checkpoints.Find(n.EarlyStep)
 	if !ok {
 		return nil, fmt.Errorf("patterntime: no checkpoint at step %d", n.EarlyStep)
@@ -757,7 +762,8 @@ func reuse(a Arm) Arm {
 }
 
 // Resume trains every run of the record that has no curve (an arm left to
-// train by Redesign, or runs a cancelled Run did not finish), `workers`
+// train by Redesign, or the runs of a record in memory that a cancelled
+// Run or Loop did not finish), `workers`
 // runs at once, calling progress, if not nil, from one goroutine at a time
 // after each run. A cancelled ctx returns its error with the runs not done
 // nil.

@@ -556,6 +556,7 @@ func TestRedesign(t *testing.T) {
 		{1, 1, nil}, {1, maxChains + 1, nil}, {0, 2, nil}, {1.5, 2, nil},
 		{1, 2, func(r *Record) { withLoop(r) }},
 		{1, 2, func(r *Record) { r.Arms[Baseline].Curves[0] = []float64{2, 2, 2} }},
+		{1, 2, nil}, // its baseline curve is not the run seed 1 trains
 	} {
 		r := validRecord()
 		if c.edit != nil {
@@ -568,12 +569,21 @@ func TestRedesign(t *testing.T) {
 	if testing.Short() {
 		t.Skip("samples J; runs without -short")
 	}
+	// The baseline's seed-1 run, with a threshold it crosses before step
+	// 100 so that J is read there.
 	r := validRecord()
 	r.Options.Draws, r.Options.BurnIn = 4, 1
+	curve, err := r.Retrain(Baseline, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	threshold := r.Threshold
+	r.Arms[Baseline].Curves[0], r.Threshold = curve, (curve[0]+curve[1])/2
 	n, err := r.Redesign(context.Background(), 1, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
+	n.Threshold = threshold // the corpus's, for Read
 	if n.EarlyStep != 100 || n.Options.Chains != 2 || n.Options.EarlyFraction != 1 || !slices.Equal(n.Reused, []string{"baseline", "random"}) || n.JCov == nil {
 		t.Errorf("early step %d, %d chains, fraction %v, reused %q, JCov %v", n.EarlyStep, n.Options.Chains, n.Options.EarlyFraction, n.Reused, n.JCov)
 	}

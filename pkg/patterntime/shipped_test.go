@@ -103,13 +103,13 @@ func TestShippedRecord(t *testing.T) {
 
 // Every shipped record carries J's error covariance (added by
 // cmd/lmpattern -jcov, which re-sampled J and found it the record's bit for
-// bit) and J measured again by 16 chains from chain seed 2 (cmd/lmpattern
-// -resample, docs/theory.md §6.5). On the planted records SampleJ
-// re-samples J, its standard errors and that covariance bit for bit: the
-// layer-1 structural path and the plain response's. The second
-// measurements (the same SampleJ from another chain seed; 2 to 12
-// minutes) and the Go-source record's sampling (5 minutes; its probes are
-// TestGoProbes') are not re-run here.
+// bit, or made with J by Redesign) and J measured again by 16 chains from
+// chain seed 2 (cmd/lmpattern -resample, docs/theory.md §6.5). On the
+// planted records SampleJ re-samples J, its standard errors and that
+// covariance bit for bit: the layer-1 structural path and the plain
+// response's. The second measurements (the same SampleJ from another chain
+// seed; 2 to 15 minutes) and the Go-source records' samplings (5 and 13
+// minutes; their probes are TestGoProbes') are not re-run here.
 func TestShippedJ(t *testing.T) {
 	for i, c := range shipped {
 		t.Run(c.file, func(t *testing.T) {
@@ -236,6 +236,11 @@ func TestShippedReused(t *testing.T) {
 	old, r := readShipped(t, "testdata/gosrc.json"), readShipped(t, "testdata/gosrc_late.json")
 	if !slices.Equal(r.Reused, []string{"baseline", "random"}) {
 		t.Fatalf("reused %q", r.Reused)
+	}
+	for _, arm := range r.Arms {
+		if slices.ContainsFunc(arm.Curves, func(c []float64) bool { return c == nil }) {
+			t.Errorf("arm %s: a run is missing", arm.Name)
+		}
 	}
 	for _, a := range []int{Baseline, Random} {
 		n, o := r.Arms[a], old.Arms[a]
