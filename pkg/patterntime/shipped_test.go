@@ -52,6 +52,7 @@ func readShipped(t *testing.T, file string) *Record {
 func TestShippedRecord(t *testing.T) {
 	for _, c := range shipped {
 		t.Run(c.file, func(t *testing.T) {
+			t.Parallel() // each retrains one run on one core
 			r := readShipped(t, c.file)
 			dh, ctrl, err := Design(r.Objective(), r.Options.Mix, r.Options.Norm)
 			if err != nil || !fpbits.Equal(dh, r.Dh) || !fpbits.Equal(ctrl, r.Control) {
