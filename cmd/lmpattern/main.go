@@ -90,7 +90,7 @@ func main() {
 	resample := flag.String("resample", "", "read this record and sample J at its checkpoint with -chains chains from -chain-seed, instead of running")
 	redesign := flag.String("redesign", "", "read this record, sample J at -early-fraction of its baseline's formation with -chains chains and design dh again, reusing its baseline and random control; the new arms are left to -resume")
 	fraction := flag.Float64("early-fraction", 0.5, "with -redesign: the fraction of the baseline's formation step (seed 1) at which J is read")
-	resume := flag.String("resume", "", "read this record and train the runs it does not have (after -redesign, or a cancelled run)")
+	resume := flag.String("resume", "", "read this record and train the runs it does not have (after -redesign)")
 	chains := flag.Int("chains", 16, "with -resample or -redesign: chains")
 	chainSeed := flag.Uint64("chain-seed", 2, "with -resample: seed of the chains (1 is the record's)")
 	out := flag.String("out", "", "write the record (JSON) to this file")

@@ -722,23 +722,16 @@ func (r *Record) Redesign(ctx context.Context, fraction float64, chains int) (n 
 	if n.EarlyStep > n.Train.Steps {
 		return nil, fmt.Errorf("patterntime: early step %d after the run's end", n.EarlyStep)
 	}
-	base, err := n.train(ctx, &n.Arms[Baseline], 1, n.EarlyStep, -1)
+	w, curve, err := n.baselineAt(ctx, n.EarlyStep)
 	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	// J must be read on the run the reused baseline recorded: another
 	// dense-product engine or build trains another run.
-	if rec := r.Arms[Baseline].Curves[0]; len(base.curve) > len(rec) || !slices.Equal(base.curve, rec[:len(base.curve)]) {
+	if rec := r.Arms[Baseline].Curves[0]; len(curve) > len(rec) || !slices.Equal(curve, rec[:len(curve)]) {
 		return nil, errors.New("patterntime: Redesign: seed 1's baseline retrained here is not the record's run (another engine or build)")
 	}
-	ck, ok := base.checkpoints.Find(n.EarlyStep)
-	if !ok {
-		return nil, fmt.Errorf("patterntime: no checkpoint at step %d", n.EarlyStep)
-	}
-	if n.J, n.JSE, n.JCov, err = n.sample(ctx, ck.Params, chains, 1); err != nil {
+	if n.J, n.JSE, n.JCov, err = n.sample(ctx, w, chains, 1); err != nil {
 		return nil, err
 	}
 	if err := n.design(); err != nil {
@@ -750,6 +743,23 @@ func (r *Record) Redesign(ctx context.Context, fraction float64, chains int) (n 
 	n.Arms[Random] = reuse(r.Arms[Random])
 	n.Reused = []string{r.Arms[Baseline].Name, r.Arms[Random].Name}
 	return n, nil
+}
+
+// baselineAt retrains the baseline's seed-1 run to a checkpoint step and
+// returns its parameters there and its curve up to there.
+func (r *Record) baselineAt(ctx context.Context, step int) (w, curve []float64, err error) {
+	base, err := r.train(ctx, &r.Arms[Baseline], 1, step, -1)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	ck, ok := base.checkpoints.Find(step)
+	if !ok {
+		return nil, nil, fmt.Errorf("patterntime: no checkpoint at step %d", step)
+	}
+	return ck.Params, base.curve, nil
 }
 
 // reuse returns a copy of an arm for another record: a run it adds to
@@ -1117,19 +1127,12 @@ func (r *Record) SampleJ(ctx context.Context, chains int, seed uint64) (s *JSamp
 			s, err = nil, fmt.Errorf("patterntime: SampleJ: %v", p)
 		}
 	}()
-	base, err := r.train(ctx, &r.Arms[Baseline], 1, e, -1)
+	w, _, err := r.baselineAt(ctx, e)
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	ck, ok := base.checkpoints.Find(e)
-	if !ok {
-		return nil, fmt.Errorf("patterntime: no checkpoint at step %d", e)
-	}
 	s = &JSample{Chains: chains, ChainSeed: seed}
-	if s.J, s.JSE, s.JCov, err = r.sample(ctx, ck.Params, chains, seed); err != nil {
+	if s.J, s.JSE, s.JCov, err = r.sample(ctx, w, chains, seed); err != nil {
 		return nil, err
 	}
 	return s, nil
